@@ -1,0 +1,146 @@
+"""Strict checks of what student code returns, with messages that say call, result, expectation.
+
+Values arrive as plain data (graders/wire.py): Python numbers, numpy arrays, lists, tuples,
+dicts, or `Unsupported` for anything the worker could not send. Nothing here trusts a value
+to compare itself: types, shapes and finiteness are checked before any arithmetic.
+"""
+
+import numpy as np
+import pytest
+
+from graders import wire
+
+
+def fail(message):
+    """Fails the current case with `message` and no traceback."""
+    pytest.fail(message, pytrace=False)
+
+
+def kind_of(value):
+    if isinstance(value, np.ndarray):
+        return "an array of shape %s and dtype %s" % (tuple(value.shape), value.dtype)
+    if isinstance(value, wire.Unsupported):
+        return "a %s (not plain data)" % value.type_name
+    return "a %s (%s)" % (type(value).__name__, _short(value))
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def real_number(value, what):
+    """`value` as a float, if it is a finite real number (a numpy scalar counts)."""
+    if type(value) not in (int, float):
+        fail("%s returned %s, but the tests expected a real number." % (what, kind_of(value)))
+    if not np.isfinite(value):
+        fail("%s returned %r, but the tests expected a finite number." % (what, value))
+    return float(value)
+
+
+def real_array(value, what, shapes):
+    """`value` as a float64 array, if it is a finite real numpy array of one of `shapes`."""
+    shapes = [tuple(shape) for shape in shapes]
+    wanted = " or ".join(str(shape) for shape in shapes)
+    if not isinstance(value, np.ndarray):
+        fail("%s returned %s, but the tests expected a numpy array of shape %s."
+             % (what, kind_of(value), wanted))
+    if value.dtype.kind not in "fiu":
+        fail("%s returned an array of dtype %s, but the tests expected real numbers."
+             % (what, value.dtype))
+    if value.shape not in shapes:
+        fail("%s returned an array of shape %s, but the tests expected shape %s."
+             % (what, value.shape, wanted))
+    if not np.all(np.isfinite(value)):
+        fail("%s returned an array with NaN or inf in it: %s" % (what, _short(value.tolist())))
+    return value.astype(float)
+
+
+def sequence(value, length, what):
+    """`value` as a list, if it is a tuple or list of `length` items."""
+    if not isinstance(value, (tuple, list)) or len(value) != length:
+        fail("%s returned %s, but the tests expected a tuple of %d values."
+             % (what, kind_of(value), length))
+    return list(value)
+
+
+def number_list(value, length, what):
+    """`value` as a float array, if it is a list of `length` finite real numbers."""
+    if not isinstance(value, list):
+        fail("%s returned %s, but the tests expected a list of %d numbers."
+             % (what, kind_of(value), length))
+    if len(value) != length:
+        fail("%s returned a list of %d values, but the tests expected %d."
+             % (what, len(value), length))
+    return np.array([real_number(item, "%s[%d]" % (what, i)) for i, item in enumerate(value)])
+
+
+def mapping(value, keys, what):
+    """`value` as a dict, if it is a dict with exactly `keys`."""
+    if not isinstance(value, dict) or set(value) != set(keys):
+        got = sorted(value) if isinstance(value, dict) else kind_of(value)
+        fail("%s returned %s, but the tests expected a dict with keys %s."
+             % (what, got, sorted(keys)))
+    return value
+
+
+def close(actual, expected, tolerance, what):
+    """Fails unless |actual - expected| <= atol + rtol * |expected| everywhere."""
+    actual, expected = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+    if actual.shape != expected.shape:
+        fail("%s has shape %s, but the tests expected shape %s."
+             % (what, actual.shape, expected.shape))
+    allowed = tolerance.atol + tolerance.rtol * np.abs(expected)
+    excess = np.abs(actual - expected) - allowed
+    if np.all(excess <= 0):
+        return
+    if actual.ndim == 0:
+        fail("%s is %r, but the tests expected %r (%s)."
+             % (what, float(actual), float(expected), tolerance))
+    worst = np.unravel_index(np.argmax(excess), excess.shape)
+    fail("%s is wrong at index %s: got %r, expected %r (%s); %d of %d entries are off.\n"
+         "  got      %s\n  expected %s" % (
+             what, tuple(int(i) for i in worst), float(actual[worst]), float(expected[worst]),
+             tolerance, int(np.sum(excess > 0)), excess.size, _short(actual.tolist()),
+             _short(expected.tolist())))
+
+
+def between(value, low, high, what):
+    """Fails unless low <= value <= high (either bound may be None)."""
+    if (low is not None and value < low) or (high is not None and value > high):
+        band = "[%s, %s]" % ("-inf" if low is None else low, "inf" if high is None else high)
+        fail("%s is %r, but the tests expected a value in %s." % (what, value, band))
+
+
+def numerical_gradient(loss, x, h=1e-5):
+    """Central differences of the scalar function `loss` at array `x` (float64, restored)."""
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        saved = x[index]
+        x[index] = saved + h
+        up = loss(x)
+        x[index] = saved - h
+        down = loss(x)
+        x[index] = saved
+        grad[index] = (up - down) / (2 * h)
+    return grad
+
+
+def gradient(analytic, numeric, tolerance, what, parameter):
+    """Fails unless the analytic gradient matches central differences of the kit's loss.
+
+    Passes where |a - n| <= atol + rtol * max(|a|, |n|); a failure names the parameter, the
+    worst index, both values and their ratio.
+    """
+    analytic, numeric = np.asarray(analytic, dtype=float), np.asarray(numeric, dtype=float)
+    allowed = tolerance.atol + tolerance.rtol * np.maximum(np.abs(analytic), np.abs(numeric))
+    score = np.abs(analytic - numeric) / allowed
+    if np.all(score <= 1):
+        return
+    worst = np.unravel_index(np.argmax(score), score.shape)
+    a, n = float(analytic[worst]), float(numeric[worst])
+    ratio = "%.4g" % (a / n) if n else "undefined (numeric is 0)"
+    fail("%s: the gradient for %s is wrong at index %s: analytic %.6g, numeric %.6g, "
+         "ratio %s (%s). A ratio of 2 or 0.5 means a factor of 2; -1 a flipped sign."
+         % (what, parameter, tuple(int(i) for i in worst), a, n, ratio, tolerance))

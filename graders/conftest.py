@@ -1,0 +1,77 @@
+"""pytest wiring of the graders: options, spec-driven parametrisation and the fixtures.
+
+Each test function `test_<check>` in graders/test_<module>.py is a procedure; it runs once per
+case of spec/<module>.yaml whose `check` names it, with ids like `zhou::neuron-feedforward`.
+Student code is reached only through the `student` fixture (a sandboxed Submission).
+"""
+
+import os
+
+import pytest
+
+from graders import sandbox, spec
+from graders.reference import Reference
+from graders.report import Scoreboard
+from graders.submission import Submission
+
+NAMED_IMPLEMENTATIONS = ("exercises", "solutions")
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("nnkit", "neural-network kit grading")
+    group.addoption("--impl", default="exercises", metavar="exercises|solutions|PATH",
+                    help="implementation to grade: exercises/ (default), solutions/, or a "
+                         "folder holding the tutorial modules")
+    group.addoption("--hidden", action="store_true",
+                    help="also run the hidden cases (compared with solutions/)")
+    group.addoption("--results-json", metavar="FILE",
+                    help="write the results in Gradescope's results.json format")
+    group.addoption("--call-timeout", type=float, default=60.0, metavar="SECONDS",
+                    help="wall-clock limit for one call into student code (default 60)")
+    group.addoption("--time-budget", type=float, default=600.0, metavar="SECONDS",
+                    help="wall-clock limit for all calls of one submission (default 600)")
+
+
+def pytest_configure(config):
+    try:
+        specs = {module: spec.load(module) for module in spec.modules()}
+    except spec.SpecError as error:
+        raise pytest.UsageError(str(error)) from None
+    config.nnkit_specs = specs
+    impl = config.getoption("impl")
+    folder = os.path.join(spec.KIT, impl) if impl in NAMED_IMPLEMENTATIONS else os.path.abspath(impl)
+    if not os.path.isdir(folder):
+        raise pytest.UsageError("--impl %s: no such folder (%s)" % (impl, folder))
+    config.nnkit_impl = folder
+    config.pluginmanager.register(Scoreboard(config, specs, sandbox.protections()),
+                                  "nnkit-scoreboard")
+
+
+def pytest_generate_tests(metafunc):
+    if "case" not in metafunc.fixturenames:
+        return
+    module = metafunc.module.__name__.rsplit(".", 1)[-1][len("test_"):]
+    check = metafunc.function.__name__[len("test_"):]
+    hidden = metafunc.config.getoption("hidden")
+    cases = [case for case in metafunc.config.nnkit_specs[module].cases
+             if case.check == check and (hidden or not case.hidden)]
+    metafunc.parametrize("case", cases, ids=[case.name for case in cases])
+
+
+@pytest.fixture(scope="session")
+def student(pytestconfig):
+    """The implementation under test, run in a sandboxed worker process."""
+    limits = sandbox.Limits(call_seconds=pytestconfig.getoption("call_timeout"),
+                            submission_seconds=pytestconfig.getoption("time_budget"))
+    submission = Submission(pytestconfig.nnkit_impl, list(pytestconfig.nnkit_specs), limits)
+    yield submission
+    submission.close()
+
+
+@pytest.fixture(scope="session")
+def reference(pytestconfig):
+    """solutions/, for the expected values of hidden cases."""
+    folder = os.path.join(spec.KIT, "solutions")
+    if not os.path.isdir(folder):
+        pytest.fail("hidden cases need the reference solutions in %s" % folder, pytrace=False)
+    return Reference(folder, list(pytestconfig.nnkit_specs))

@@ -1,0 +1,184 @@
+"""Reading and checking the specs: spec/<module>.yaml, one per tutorial.
+
+A spec is data only: each case names the grader procedure that runs it (`check`, a test
+function `test_<check>` in graders/test_<module>.py), the contract function it grades, its
+inputs, its expected value, tolerance, points and the tutorial section it comes from. Any
+malformed file fails with a SpecError naming the file, the case and the key.
+"""
+
+import ast
+import json
+import os
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import yaml
+
+KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SPEC_DIR = os.path.join(KIT, "spec")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# What `expected` may say instead of a value: compare with solutions/ (hidden cases only),
+# or with central differences of the kit's own loss.
+FROM_SOLUTIONS, NUMERICAL_GRADIENT = "solutions", "numerical gradient"
+CASE_KEYS = {"id", "check", "function", "description", "source", "points", "tolerance",
+             "input", "expected", "hidden"}
+REQUIRED_CASE_KEYS = CASE_KEYS - {"hidden"}
+
+
+class SpecError(Exception):
+    """A spec file that is not well formed; the message names the file, case and key."""
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rtol: float
+    atol: float
+
+    def __str__(self):
+        return "rtol=%g, atol=%g" % (self.rtol, self.atol)
+
+
+@dataclass
+class Case:
+    """One graded case. `key` identifies its inputs, so cases with equal inputs share work."""
+    module: str
+    id: str
+    check: str
+    function: str
+    description: str
+    source: str
+    points: float
+    tolerance: Tolerance
+    input: dict
+    expected: object
+    hidden: bool = False
+    name: str = field(init=False)
+
+    def __post_init__(self):
+        self.name = "%s::%s" % (self.module, self.id)
+
+    @property
+    def key(self):
+        """Identifies the call this case makes, so cases with equal inputs share its result."""
+        return self.shared_key(self.function, sorted(self.input))
+
+    def shared_key(self, label, names):
+        """Identifies work done with the inputs `names` only (a training run several cases use)."""
+        return label + json.dumps({name: self.input[name] for name in names}, sort_keys=True)
+
+    @property
+    def from_solutions(self):
+        return self.expected == FROM_SOLUTIONS
+
+    def array(self, key):
+        """The input `key` as a float64 array."""
+        return np.array(self.input[key], dtype=float)
+
+    def expected_array(self, key=None):
+        return np.array(self.expected if key is None else self.expected[key], dtype=float)
+
+
+@dataclass
+class Spec:
+    module: str
+    path: str
+    tutorial: str
+    cases: list
+
+
+def modules():
+    """The tutorials' module names, one per spec/*.yaml."""
+    return sorted(name[:-5] for name in os.listdir(SPEC_DIR) if name.endswith(".yaml"))
+
+
+def load(module, spec_dir=SPEC_DIR):
+    """Reads and checks spec/<module>.yaml."""
+    path = os.path.join(spec_dir, module + ".yaml")
+    where = os.path.relpath(path, KIT)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except (OSError, yaml.YAMLError) as error:
+        raise SpecError("%s: cannot be read: %s" % (where, error)) from None
+    if not isinstance(data, dict):
+        raise SpecError("%s: must be a mapping with keys module, tutorial, cases" % where)
+    for key in ("module", "tutorial", "cases"):
+        if key not in data:
+            raise SpecError("%s: missing key '%s'" % (where, key))
+    if data["module"] != module:
+        raise SpecError("%s, key 'module': says %r, the file name says %r"
+                        % (where, data["module"], module))
+    if not isinstance(data["cases"], list) or not data["cases"]:
+        raise SpecError("%s, key 'cases': must be a non-empty list" % where)
+    cases, seen = [], set()
+    for number, raw in enumerate(data["cases"], 1):
+        case = _case(module, where, number, raw)
+        if case.id in seen:
+            raise SpecError("%s, case '%s', key 'id': used twice" % (where, case.id))
+        seen.add(case.id)
+        cases.append(case)
+    return Spec(module, path, str(data["tutorial"]), cases)
+
+
+def _case(module, where, number, raw):
+    label = "case #%d" % number
+    if not isinstance(raw, dict):
+        raise SpecError("%s, %s: must be a mapping" % (where, label))
+    if isinstance(raw.get("id"), str):
+        label = "case '%s'" % raw["id"]
+
+    def bad(key, problem):
+        return SpecError("%s, %s, key '%s': %s" % (where, label, key, problem))
+
+    for key in sorted(REQUIRED_CASE_KEYS - raw.keys()):
+        raise bad(key, "missing")
+    for key in sorted(raw.keys() - CASE_KEYS):
+        raise bad(key, "unknown key (known: %s)" % ", ".join(sorted(CASE_KEYS)))
+    if not isinstance(raw["id"], str) or not ID_PATTERN.match(raw["id"]):
+        raise bad("id", "must be lower-case words joined by '-'")
+    for key in ("check", "function", "description", "source"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise bad(key, "must be a non-empty string")
+    points = raw["points"]
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 < points <= 100:
+        raise bad("points", "must be a number above 0 and at most 100")
+    tolerance = raw["tolerance"]
+    if not isinstance(tolerance, dict) or set(tolerance) != {"rtol", "atol"}:
+        raise bad("tolerance", "must be a mapping with exactly rtol and atol")
+    for name, value in tolerance.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 0.1:
+            raise bad("tolerance", "%s must be a number from 0 to 0.1" % name)
+    if not isinstance(raw["input"], dict):
+        raise bad("input", "must be a mapping of argument names to values")
+    hidden = raw.get("hidden", False)
+    if not isinstance(hidden, bool):
+        raise bad("hidden", "must be true or false")
+    if raw["expected"] == FROM_SOLUTIONS and not hidden:
+        raise bad("expected", "only hidden cases may take their expected value from solutions")
+    if raw["expected"] is None:
+        raise bad("expected", "must be a value, %r or %r" % (FROM_SOLUTIONS, NUMERICAL_GRADIENT))
+    return Case(module, raw["id"], raw["check"], raw["function"], raw["description"].strip(),
+                raw["source"].strip(), float(points), Tolerance(float(tolerance["rtol"]),
+                float(tolerance["atol"])), raw["input"], raw["expected"], hidden)
+
+
+def contract_names(path):
+    """Functions, classes and 'Class.method' names defined in a module file (read, not run)."""
+    tree = ast.parse(open(path, encoding="utf-8").read(), path)
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            names.add(node.name)
+        elif isinstance(node, ast.ClassDef):
+            names.add(node.name)
+            names.update("%s.%s" % (node.name, item.name) for item in node.body
+                         if isinstance(item, ast.FunctionDef))
+    return names
+
+
+def check_functions(path):
+    """The procedures a grader file offers: test_<check> functions taking a `case`."""
+    tree = ast.parse(open(path, encoding="utf-8").read(), path)
+    return {node.name[5:] for node in tree.body if isinstance(node, ast.FunctionDef)
+            and node.name.startswith("test_") and "case" in [a.arg for a in node.args.args]}

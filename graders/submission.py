@@ -1,0 +1,253 @@
+"""The one way graders reach student code: a `Submission` that forwards calls to a worker.
+
+The student's modules are copied into a fresh temporary folder and run by graders/worker.py
+in a separate process (see graders/sandbox.py for how it is started and confined). Calls go
+in, plain data comes out (graders/wire.py); objects such as a `Neuron` stay in the worker
+behind a `Remote`. Every way a call can go wrong (stub, exception, missing name, import or
+syntax error, timeout, crash) becomes a `StudentError` naming the call, which fails the
+case that made it and nothing else.
+"""
+
+import os
+import select
+import shutil
+import tempfile
+import time
+
+import numpy as np
+import pytest
+
+from graders import sandbox, wire
+
+REPLY_LIMIT = 16 << 20  # bytes in one reply from the worker
+MODULE_SIZE_LIMIT = 1 << 20  # bytes in one student module
+
+
+class StudentError(pytest.fail.Exception):
+    """A call into student code went wrong; fails the case with `message` and no traceback."""
+
+    def __init__(self, message):
+        super().__init__(message, pytrace=False)
+
+
+def describe(value):
+    """A short description of an argument for messages: arrays by shape, numbers by value."""
+    if isinstance(value, np.ndarray):
+        return "array %s" % (tuple(value.shape),)
+    if isinstance(value, dict):
+        return "{%s}" % ", ".join("%r: %s" % (k, describe(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)) and len(value) > 4:
+        return "%s of %d" % (type(value).__name__, len(value))
+    return repr(value)
+
+
+def describe_call(function, args, kwargs):
+    parts = [describe(a) for a in args] + ["%s=%s" % (k, describe(v)) for k, v in kwargs.items()]
+    return "%s(%s)" % (function, ", ".join(parts))
+
+
+class WorkerGone(Exception):
+    """The worker process ended, timed out or sent something unreadable; says which."""
+
+
+class WorkerProcess:
+    """One running worker: its process, its pipes and a request/reply exchange with a timeout."""
+
+    def __init__(self, sandbox_dir, limits):
+        self.process, self.requests, self.replies = sandbox.start_worker(sandbox_dir, limits)
+
+    def exchange(self, message, timeout):
+        """Sends one request and returns the decoded reply dict, or raises WorkerGone."""
+        deadline = time.monotonic() + timeout
+        try:
+            wire.send(self.requests, message)
+        except (BrokenPipeError, OSError):
+            raise WorkerGone(self.exit_reason()) from None
+        header = self._read(wire.HEADER.size, deadline, timeout)
+        (length,) = wire.HEADER.unpack(header)
+        if length > REPLY_LIMIT:
+            self.stop()
+            raise WorkerGone("it sent a reply of %d bytes (the limit is %d)" % (length, REPLY_LIMIT))
+        try:
+            reply = wire.parse(self._read(length, deadline, timeout), REPLY_LIMIT)
+            reply["value"] = wire.decode(reply["ok"]) if "ok" in reply else None
+            return reply
+        except (wire.WireError, RecursionError, KeyError, TypeError, ValueError) as error:
+            self.stop()
+            raise WorkerGone("it sent a reply the grader cannot read (%s)" % error) from None
+
+    def _read(self, size, deadline, timeout):
+        chunks, got = [], 0
+        while got < size:
+            left = deadline - time.monotonic()
+            ready = select.select([self.replies], [], [], max(left, 0))[0] if left > 0 else []
+            if not ready:
+                self.stop()
+                raise WorkerGone("it ran past the %g s time limit per call" % timeout)
+            chunk = os.read(self.replies, size - got)
+            if not chunk:
+                raise WorkerGone(self.exit_reason())
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def exit_reason(self):
+        code = self.stop()
+        return sandbox.explain_exit(code)
+
+    def stop(self):
+        """Kills the worker and everything it started; returns its exit code."""
+        return sandbox.stop_worker(self.process, self.requests, self.replies)
+
+
+class Memo:
+    """Shares expensive calls (a training run) between the cases that need their result."""
+
+    def __init__(self):
+        self.shared = {}
+
+    def once(self, key, compute):
+        """compute() the first time `key` is asked for; later, the same result or error."""
+        if key not in self.shared:
+            try:
+                self.shared[key] = (True, compute())
+            except StudentError as error:
+                self.shared[key] = (False, error.msg)
+        ok, value = self.shared[key]
+        if not ok:
+            raise StudentError(value)
+        return value
+
+
+class Submission(Memo):
+    """A student's modules, reached only through `call`, `new` and `seed`.
+
+    folder: the directory holding the modules (trask.py, ...); modules: the names to copy.
+    """
+
+    def __init__(self, folder, modules, limits=None):
+        super().__init__()
+        self.limits = limits or sandbox.Limits()
+        self.home = tempfile.mkdtemp(prefix="nnkit-")
+        self.missing = {}
+        work = sandbox.prepare(self.home)
+        for module in modules:
+            source = os.path.join(folder, module + ".py")
+            if os.path.islink(source) or not os.path.isfile(source):
+                self.missing[module] = "%s.py is missing from the submission" % module
+            elif os.path.getsize(source) > MODULE_SIZE_LIMIT:
+                self.missing[module] = "%s.py is over %d bytes" % (module, MODULE_SIZE_LIMIT)
+            else:
+                shutil.copyfile(source, os.path.join(work, module + ".py"))
+        self.worker = None
+        self.generation = 0  # counts worker starts; a Remote from an earlier one is stale
+        self.import_errors = {}
+        self.started = time.monotonic()
+
+    # -- what graders use -------------------------------------------------------------
+
+    def call(self, function, *args, **kwargs):
+        """Calls `module.name` with plain-data arguments and returns its plain-data result."""
+        return self.call_printing(function, *args, **kwargs)[0]
+
+    def call_printing(self, function, *args, **kwargs):
+        """Like `call`, but returns (result, what the call printed)."""
+        module, name = function.split(".", 1)
+        what = describe_call(function, args, kwargs)
+        return self._request(module, what, {"op": "call", "module": module, "name": name,
+                                            "args": wire.encode(list(args)),
+                                            "kwargs": wire.encode(kwargs)})
+
+    def new(self, cls, *args, **kwargs):
+        """Creates `module.Class(*args)` in the worker and returns a Remote for it."""
+        module, name = cls.split(".", 1)
+        what = describe_call(cls, args, kwargs)
+        handle, _ = self._request(module, what, {"op": "new", "module": module, "name": name,
+                                              "args": wire.encode(list(args)),
+                                              "kwargs": wire.encode(kwargs)})
+        if not isinstance(handle, wire.Handle):
+            raise StudentError("%s did not create an object" % what)
+        return Remote(self, module, name, handle.number, self.generation)
+
+    def seed(self, module, seed):
+        """np.random.seed(seed) in the worker, before a call that draws random numbers."""
+        self._request(module, "np.random.seed(%d)" % seed, {"op": "seed", "seed": seed})
+
+    def close(self):
+        if self.worker:
+            self.worker.stop()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    def _request(self, module, what, message):
+        if module in self.missing:
+            raise StudentError("%s could not run: %s" % (what, self.missing[module]))
+        self._import(module)
+        reply = self._exchange(message, what)
+        if "error" in reply:
+            raise StudentError(explain_error(what, reply["error"]))
+        return reply["value"], reply.get("stdout", "")
+
+    def _import(self, module):
+        if module not in self.import_errors:
+            reply = self._exchange({"op": "import", "module": module}, "import %s" % module)
+            error = reply.get("error")
+            self.import_errors[module] = explain_error("import %s" % module, error) if error else None
+        if self.import_errors[module]:
+            raise StudentError(self.import_errors[module])
+
+    def _exchange(self, message, what):
+        left = self.limits.submission_seconds - (time.monotonic() - self.started)
+        if left <= 0:
+            raise StudentError("%s was not run: the submission used up its %g s time budget"
+                               % (what, self.limits.submission_seconds))
+        if self.worker is None:
+            self.worker = WorkerProcess(self.home, self.limits)
+            self.generation += 1
+            self.import_errors = {}
+        try:
+            return self.worker.exchange(message, min(self.limits.call_seconds, left))
+        except WorkerGone as gone:
+            self.worker = None
+            raise StudentError("%s failed: %s" % (what, gone)) from None
+
+
+class Remote:
+    """An object that lives in the worker (a Neuron, a NeuralNetwork): call, get and set."""
+
+    def __init__(self, submission, module, cls, number, generation):
+        self.submission, self.module, self.cls = submission, module, cls
+        self.number, self.generation = number, generation
+
+    def call(self, method, *args, **kwargs):
+        return self._send("%s.%s" % (self.cls, describe_call(method, args, kwargs)),
+                          {"op": "method", "name": method, "args": wire.encode(list(args)),
+                           "kwargs": wire.encode(kwargs)})
+
+    def get(self, attribute):
+        return self._send("%s.%s" % (self.cls, attribute), {"op": "get", "name": attribute})
+
+    def set(self, attribute, value):
+        self._send("setting %s.%s" % (self.cls, attribute),
+                   {"op": "set", "name": attribute, "value": wire.encode(value)})
+
+    def _send(self, what, message):
+        if self.generation != self.submission.generation:
+            raise StudentError("%s: the %s object was lost when the worker stopped earlier"
+                               % (what, self.cls))
+        message["handle"] = self.number
+        return self.submission._request(self.module, "%s.%s" % (self.module, what), message)[0]
+
+
+def explain_error(what, error):
+    """A student-facing sentence for an error reply from the worker."""
+    kind, message, where = error.get("type"), error.get("message", ""), error.get("where", "")
+    at = " (at %s)" % where if where else ""
+    if kind == "NotImplementedError":
+        return "%s is not implemented yet: it raises NotImplementedError%s" % (what, at)
+    if kind == "missing":
+        return "%s could not run: %s" % (what, message)
+    if what.startswith("import "):
+        return "%s.py could not be imported: %s: %s%s" % (what[7:], kind, message, at)
+    return "%s raised %s: %s%s" % (what, kind, message, at)

@@ -1,0 +1,113 @@
+"""Grader procedures for aidan.py (a-i-dan, "Introduction to Neural Networks in Python")."""
+
+import numpy as np
+
+from graders import checks
+from graders.submission import describe_call
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def squared_error(inputs, outputs, weights):
+    """The kit's own loss for the post's network: 0.5 * sum((outputs - hidden)^2)."""
+    return 0.5 * np.sum((outputs - sigmoid(inputs @ weights)) ** 2)
+
+
+def _network(impl, case):
+    inputs, outputs = case.array("inputs"), case.array("outputs")
+    return impl.new("aidan.NeuralNetwork", inputs, outputs), inputs, outputs
+
+
+def test_init(case, student):
+    network, inputs, _ = _network(student, case)
+    what = "aidan.NeuralNetwork(inputs %s, outputs)" % (inputs.shape,)
+    weights = checks.real_array(network.get("weights"), what + ".weights", [(inputs.shape[1], 1)])
+    checks.close(weights, case.expected_array("weights"), case.tolerance, what + ".weights")
+    for name in ("error_history", "epoch_list"):
+        value = network.get(name)
+        if value != []:
+            checks.fail("%s.%s is %s, but the tests expected an empty list."
+                        % (what, name, checks.kind_of(value)))
+
+
+def test_sigmoid(case, student, reference):
+    x, deriv = case.array("x"), case.input["deriv"]
+    what = describe_call("aidan.NeuralNetwork.sigmoid", (x,), {"deriv": deriv})
+
+    def run(impl):
+        network, _, _ = _network(impl, case)
+        return network.call("sigmoid", x, deriv=deriv)
+
+    actual = checks.real_array(run(student), what, [x.shape])
+    expected = run(reference) if case.from_solutions else case.expected
+    checks.close(actual, expected, case.tolerance, what)
+
+
+def test_feed_forward(case, student):
+    network, inputs, outputs = _network(student, case)
+    network.call("feed_forward")
+    what = "aidan.NeuralNetwork.feed_forward() then .hidden"
+    hidden = checks.real_array(network.get("hidden"), what, [outputs.shape])
+    checks.close(hidden, case.expected_array(), case.tolerance, what)
+
+
+def test_backpropagation(case, student):
+    network, inputs, outputs = _network(student, case)
+    weights = case.array("weights")
+    network.set("weights", weights)
+    network.call("feed_forward")
+    network.call("backpropagation")
+    what = "aidan.NeuralNetwork.backpropagation() at weights %s" % (weights.shape,)
+    after = checks.real_array(network.get("weights"), what + ", then .weights", [weights.shape])
+    numeric = -checks.numerical_gradient(lambda w: squared_error(inputs, outputs, w), weights)
+    checks.gradient(after - weights, numeric, case.tolerance, what,
+                    "weights (change = -dL/dweights)")
+
+
+def _trained(impl, case):
+    """The network after train(epochs), shared by every case with the same inputs."""
+    def train():
+        network, _, _ = _network(impl, case)
+        network.call("train", epochs=case.input["epochs"])
+        return network
+    return impl.once(case.shared_key("train", ["inputs", "outputs", "epochs"]), train)
+
+
+def test_predict_after_training(case, student, reference):
+    new_inputs = case.array("new_inputs")
+    what = "aidan.NeuralNetwork.train(epochs=%d) then .predict" % case.input["epochs"]
+
+    def run(impl):
+        network = _trained(impl, case)
+        return np.array([checks.real_array(network.call("predict", row[None, :]),
+                                           "%s(%s)" % (what, row.tolist()), [(1, 1)])[0, 0]
+                         for row in new_inputs])
+
+    actual = run(student)
+    expected = run(reference) if case.from_solutions else case.expected
+    checks.close(actual, expected, case.tolerance, what)
+
+
+def test_error_history(case, student, reference):
+    epochs = case.input["epochs"]
+    what = "aidan.NeuralNetwork.train(epochs=%d)" % epochs
+
+    def run(impl):
+        network = _trained(impl, case)
+        return (checks.number_list(network.get("error_history"), epochs, what + ".error_history"),
+                network.get("epoch_list"))
+
+    history, epoch_list = run(student)
+    if epoch_list != list(range(epochs)):
+        checks.fail("%s.epoch_list should be [0, 1, ..., %d], got %s"
+                    % (what, epochs - 1, checks.kind_of(epoch_list)))
+    if case.from_solutions:
+        checks.close(history, run(reference)[0], case.tolerance, what + ".error_history")
+    elif case.expected["never_increases"]:
+        rises = np.flatnonzero(np.diff(history) > 0)
+        if rises.size:
+            i = int(rises[0])
+            checks.fail("%s.error_history rises at epoch %d: %r then %r; the post's error "
+                        "never increases." % (what, i + 1, history[i], history[i + 1]))

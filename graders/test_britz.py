@@ -1,0 +1,144 @@
+"""Grader procedures for britz.py (Denny Britz, "Implementing a Neural Network from Scratch")."""
+
+import os
+import re
+
+import numpy as np
+
+from graders import checks, spec
+from graders.submission import describe_call
+
+LOSS_LINE = re.compile(r"^Loss after iteration (\d+): (\S+)$")
+
+
+def moons():
+    """The tutorial's 200 make_moons points, shipped in spec/data/britz_moons.csv."""
+    table = np.loadtxt(os.path.join(spec.SPEC_DIR, "data", "britz_moons.csv"), delimiter=",",
+                       comments="#", skiprows=4)
+    return table[:, :2], table[:, 2].astype(np.int64)
+
+
+def data(case):
+    """X (N, D) and integer labels y (N,): the moons, or the case's own points."""
+    if case.input.get("data") == "moons":
+        return moons()
+    return case.array("X"), np.array(case.input["y"], dtype=np.int64)
+
+
+def model_of(case):
+    return {name: case.array(name) for name in ("W1", "b1", "W2", "b2")}
+
+
+def forward(model, X):
+    """The kit's own forward pass: softmax probabilities (N, C)."""
+    a1 = np.tanh(X @ model["W1"] + np.reshape(model["b1"], (1, -1)))
+    scores = a1 @ model["W2"] + np.reshape(model["b2"], (1, -1))
+    exp_scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return exp_scores / exp_scores.sum(axis=1, keepdims=True)
+
+
+def total_loss(model, X, y, reg_lambda):
+    """The kit's own N x calculate_loss: summed cross-entropy plus reg_lambda/2 * |W|^2."""
+    probs = forward(model, X)
+    data_loss = -np.sum(np.log(probs[np.arange(len(X)), y]))
+    return data_loss + reg_lambda / 2 * (np.sum(model["W1"] ** 2) + np.sum(model["W2"] ** 2))
+
+
+def model_shapes(n_in, hidden, n_out):
+    """Accepted shapes per parameter: the tutorial's db1 is (H,) next to b1 of (1, H)."""
+    return {"W1": [(n_in, hidden)], "b1": [(1, hidden), (hidden,)],
+            "W2": [(hidden, n_out)], "b2": [(1, n_out), (n_out,)]}
+
+
+def strict_model(value, shapes, what):
+    value = checks.mapping(value, shapes, what)
+    return {name: checks.real_array(value[name], "%s[%r]" % (what, name), shapes[name])
+            for name in shapes}
+
+
+def test_calculate_loss(case, student, reference):
+    model, (X, y), reg = model_of(case), data(case), case.input["reg_lambda"]
+    what = describe_call("britz.calculate_loss", (model, X, y), {"reg_lambda": reg})
+
+    def run(impl):
+        return impl.call("britz.calculate_loss", model, X, y, reg_lambda=reg)
+
+    actual = checks.real_number(run(student), what)
+    expected = run(reference) if case.from_solutions else case.expected
+    checks.close(actual, expected, case.tolerance, what)
+
+
+def test_predict(case, student, reference):
+    model, X = model_of(case), case.array("X")
+    what = describe_call("britz.predict", (model, X), {})
+
+    def run(impl):
+        return impl.call("britz.predict", model, X)
+
+    actual = checks.real_array(run(student), what, [(len(X),)])
+    expected = run(reference) if case.from_solutions else case.expected
+    checks.close(actual, expected, case.tolerance, what)
+
+
+def test_backprop(case, student):
+    model, (X, y), reg = model_of(case), data(case), case.input["reg_lambda"]
+    what = describe_call("britz.backprop", (model, X, y), {"reg_lambda": reg})
+    shapes = model_shapes(X.shape[1], model["W1"].shape[1], model["W2"].shape[1])
+    grads = strict_model(student.call("britz.backprop", model, X, y, reg_lambda=reg), shapes, what)
+    for name in ("W2", "b2", "W1", "b1"):
+        def loss(value):
+            return total_loss(dict(model, **{name: value}), X, y, reg)
+        numeric = checks.numerical_gradient(loss, model[name])
+        checks.gradient(grads[name].reshape(model[name].shape), numeric, case.tolerance, what,
+                        "%s (gradient of N x calculate_loss)" % name)
+
+
+def test_build_model(case, student, reference):
+    (X, y), settings = data(case), dict(case.input)
+    for key in ("data", "X", "y"):
+        settings.pop(key, None)
+    what = describe_call("britz.build_model", (X, y), settings)
+    shapes = model_shapes(X.shape[1], settings["nn_hdim"], int(y.max()) + 1)
+
+    def run(impl):
+        model, printed = impl.once(case.key, lambda: impl.call_printing(
+            "britz.build_model", X, y, **settings))
+        return strict_model(model, shapes, what), printed
+
+    model, printed = run(student)
+    if case.from_solutions:
+        reference_model = run(reference)[0]
+        for name in shapes:
+            checks.close(model[name].reshape(shapes[name][0]), reference_model[name].reshape(
+                shapes[name][0]), case.tolerance, "%s[%r]" % (what, name))
+        return
+    expected = case.expected
+    if "training_accuracy" in expected:
+        accuracy = float(np.mean(np.argmax(forward(model, X), axis=1) == y))
+        checks.close(accuracy, expected["training_accuracy"], case.tolerance,
+                     what + ": training accuracy of the returned model")
+    if "printed_loss" in expected:
+        band = expected["printed_loss"]
+        losses = printed_losses(printed, what)
+        for iteration in range(band["from"], band["to"] + 1, 1000):
+            if iteration not in losses:
+                checks.fail("%s printed no 'Loss after iteration %d: ...' line." % (what, iteration))
+            label = "%s: printed loss at iteration %d" % (what, iteration)
+            if "value" in band:
+                checks.close(losses[iteration], band["value"], case.tolerance, label)
+            else:
+                checks.between(losses[iteration], band["low"], band["high"], label)
+
+
+def printed_losses(printed, what):
+    """{iteration: loss} from the "Loss after iteration i: %f" lines build_model printed."""
+    losses = {}
+    for line in printed.splitlines():
+        match = LOSS_LINE.match(line.strip())
+        if match:
+            try:
+                value = float(match.group(2))
+            except ValueError:
+                checks.fail("%s printed %r, which is not a loss value." % (what, line))
+            losses[int(match.group(1))] = checks.real_number(value, "%s (printed %r)" % (what, line))
+    return losses

@@ -1,0 +1,118 @@
+"""Grader procedures for zhou.py (Victor Zhou, "Machine Learning for Beginners")."""
+
+import numpy as np
+
+from graders import checks
+from graders.submission import describe_call
+
+PARAMETERS = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def network_output(p, x):
+    """The kit's own forward pass of the 2-2-1 network with parameters `p`."""
+    h1 = sigmoid(p["w1"] * x[0] + p["w2"] * x[1] + p["b1"])
+    h2 = sigmoid(p["w3"] * x[0] + p["w4"] * x[1] + p["b2"])
+    return sigmoid(p["w5"] * h1 + p["w6"] * h2 + p["b3"])
+
+
+def _network(impl, params, seed=0):
+    """A new OurNeuralNetwork (drawn after np.random.seed(seed)) with `params` set on it."""
+    impl.seed("zhou", seed)
+    network = impl.new("zhou.OurNeuralNetwork")
+    for name, value in params.items():
+        network.set(name, float(value))
+    return network
+
+
+def test_activation(case, student, reference):
+    x = case.array("x")
+    what = describe_call("zhou." + case.function, (x,), {})
+
+    def run(impl):
+        return impl.call("zhou." + case.function, x)
+
+    actual = checks.real_array(run(student), what, [x.shape])
+    expected = run(reference) if case.from_solutions else case.expected
+    checks.close(actual, expected, case.tolerance, what)
+
+
+def test_mse_loss(case, student):
+    y_true, y_pred = case.array("y_true"), case.array("y_pred")
+    what = describe_call("zhou.mse_loss", (y_true, y_pred), {})
+    actual = checks.real_number(student.call("zhou.mse_loss", y_true, y_pred), what)
+    checks.close(actual, case.expected, case.tolerance, what)
+
+
+def test_neuron_feedforward(case, student):
+    weights, bias, inputs = case.array("weights"), case.input["bias"], case.array("inputs")
+    what = "zhou.Neuron(%s, %r).feedforward(%s)" % (weights.tolist(), bias, inputs.tolist())
+    neuron = student.new("zhou.Neuron", weights, float(bias))
+    actual = checks.real_number(neuron.call("feedforward", inputs), what)
+    checks.close(actual, case.expected, case.tolerance, what)
+
+
+def test_network_feedforward(case, student, reference):
+    params, x = case.input["params"], case.array("x")
+    what = "zhou.OurNeuralNetwork with %s: feedforward(%s)" % (params, x.tolist())
+
+    def run(impl):
+        return _network(impl, params).call("feedforward", x)
+
+    actual = checks.real_number(run(student), what)
+    expected = run(reference) if case.from_solutions else case.expected
+    checks.close(actual, expected, case.tolerance, what)
+
+
+def test_backprop(case, student):
+    params, x, y_true = case.input["params"], case.array("x"), float(case.input["y_true"])
+    what = "zhou.OurNeuralNetwork with %s: backprop(%s, %r)" % (params, x.tolist(), y_true)
+    grads = checks.mapping(_network(student, params).call("backprop", x, y_true), PARAMETERS, what)
+    analytic = {name: checks.real_number(grads[name], "%s[%r]" % (what, name)) for name in PARAMETERS}
+    if case.expected == "numerical gradient":
+        vector = np.array([params[name] for name in PARAMETERS], dtype=float)
+
+        def loss(v):
+            return (y_true - network_output(dict(zip(PARAMETERS, v)), x)) ** 2
+
+        numeric = checks.numerical_gradient(loss, vector)
+        for i, name in enumerate(PARAMETERS):
+            checks.gradient(analytic[name], numeric[i], case.tolerance, what, name)
+    else:
+        for name, value in case.expected.items():
+            checks.close(analytic[name], value, case.tolerance, "%s[%r]" % (what, name))
+
+
+def test_training(case, student, reference):
+    data, y_trues = case.array("data"), case.array("all_y_trues")
+    settings = {key: case.input[key] for key in ("learn_rate", "epochs") if key in case.input}
+    epochs = settings.get("epochs", 1000)
+    what = "zhou.OurNeuralNetwork: train(data %s, all_y_trues, %s)" % (
+        data.shape, ", ".join("%s=%s" % item for item in settings.items()))
+
+    def run(impl):
+        def train():
+            network = _network(impl, case.input.get("params", {}), case.input.get("seed", 0))
+            losses = network.call("train", data, y_trues, **settings)
+            return network, checks.number_list(losses, -(-epochs // 10), what + " losses")
+        return impl.once(case.key, train)
+
+    network, losses = run(student)
+    if case.from_solutions:
+        reference_network, reference_losses = run(reference)
+        checks.close(losses, reference_losses, case.tolerance, what + " losses")
+        for name in PARAMETERS:
+            checks.close(checks.real_number(network.get(name), what + " ." + name),
+                         reference_network.get(name), case.tolerance, what + " ." + name)
+        return
+    expected = case.expected
+    if "final_loss_below" in expected:
+        checks.between(losses[-1], None, expected["final_loss_below"], what + " final loss")
+    for prediction in expected.get("predictions", []):
+        x = np.array(prediction["x"], dtype=float)
+        label = "%s, then feedforward(%s) (%s)" % (what, x.tolist(), prediction["who"])
+        value = checks.real_number(network.call("feedforward", x), label)
+        checks.between(value, prediction.get("above"), prediction.get("below"), label)

@@ -1,0 +1,147 @@
+"""The worker: runs one student's modules in their own process and answers the grader's calls.
+
+It is started by graders/submission.py, copied with wire.py into a fresh sandbox folder,
+and reads requests from one pipe and writes replies to another (the file descriptors in
+argv). It only calls student code and sends back what comes out, as plain data: it never
+sees expected values, compares results or computes scores, so nothing a student's code does
+in here can change a verdict, only the values it returns.
+"""
+
+import importlib
+import os
+import sys
+import traceback
+
+import numpy as np  # imported before the student's folder joins sys.path: no shadowing
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # python -I leaves it out
+import wire  # noqa: E402  (the copy beside this file, in the sandbox)
+
+OUTPUT_LIMIT = 1 << 20  # characters one call may print
+MESSAGE_LIMIT = 64 << 20
+
+
+class OutputLimitExceeded(BaseException):
+    """Raised inside student code that prints more than OUTPUT_LIMIT characters in one call."""
+
+
+class CappedOutput:
+    """Stands in for sys.stdout during a call and keeps what the call prints."""
+
+    def __init__(self):
+        self.parts, self.size = [], 0
+
+    def write(self, text):
+        text = str(text)
+        self.size += len(text)
+        if self.size > OUTPUT_LIMIT:
+            raise OutputLimitExceeded("printed more than %d characters" % OUTPUT_LIMIT)
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def text(self):
+        return "".join(self.parts)
+
+
+def student_frame(tb):
+    """'file.py, line N, in f' for the deepest traceback frame in the student's folder."""
+    where = ""
+    for frame, line in traceback.walk_tb(tb):
+        filename = frame.f_code.co_filename
+        if os.path.dirname(os.path.abspath(filename)) == os.getcwd():
+            where = "%s, line %d, in %s" % (os.path.basename(filename), line, frame.f_code.co_name)
+    return where
+
+
+def describe_error(error):
+    if isinstance(error, SyntaxError):
+        return {"type": "SyntaxError", "message": "%s (%s, line %s)" % (
+            error.msg, os.path.basename(error.filename or "?"), error.lineno), "where": ""}
+    if isinstance(error, SystemExit):
+        return {"type": "SystemExit", "message": "called sys.exit(%r)" % (error.code,),
+                "where": student_frame(error.__traceback__)}
+    return {"type": type(error).__name__, "message": str(error)[:2000],
+            "where": student_frame(error.__traceback__)}
+
+
+class MissingName(Exception):
+    """The student's module does not define a name the contract needs."""
+
+
+class Worker:
+    """Holds the student's modules and the objects created for the grader, by handle number."""
+
+    def __init__(self):
+        self.objects = {}
+
+    def find(self, module, name):
+        target = importlib.import_module(module)
+        for part in name.split("."):
+            if not hasattr(target, part):
+                raise MissingName("%s.py has no %s" % (module, name))
+            target = getattr(target, part)
+        return target
+
+    def perform(self, request):
+        op = request["op"]
+        args = wire.decode(request.get("args", []))
+        kwargs = wire.decode(request.get("kwargs", {"dict": {}}))
+        if op == "import":
+            importlib.import_module(request["module"])
+            return None
+        if op == "seed":
+            np.random.seed(request["seed"])
+            return None
+        if op == "call":
+            return self.find(request["module"], request["name"])(*args, **kwargs)
+        if op == "new":
+            obj = self.find(request["module"], request["name"])(*args, **kwargs)
+            number = len(self.objects) + 1
+            self.objects[number] = obj
+            return wire.Handle(number)
+        obj = self.objects[request["handle"]]
+        if op == "method":
+            return getattr(obj, request["name"])(*args, **kwargs)
+        if op == "get":
+            return getattr(obj, request["name"])
+        if op == "set":
+            setattr(obj, request["name"], wire.decode(request["value"]))
+            return None
+        raise ValueError("unknown op %r" % op)
+
+    def answer(self, request):
+        captured = CappedOutput()
+        sys.stdout = captured
+        try:
+            result = self.perform(request)
+            reply = {"ok": {"handle": result.number} if isinstance(result, wire.Handle)
+                     else wire.encode(result)}
+        except MissingName as error:
+            reply = {"error": {"type": "missing", "message": str(error), "where": ""}}
+        except BaseException as error:  # the student's code may raise anything, SystemExit too
+            reply = {"error": describe_error(error)}
+        finally:
+            sys.stdout = sys.__stdout__
+        reply["stdout"] = captured.text()
+        return reply
+
+
+def main():
+    requests = os.fdopen(int(sys.argv[1]), "rb")
+    replies = os.fdopen(int(sys.argv[2]), "wb")
+    sys.path.append(os.getcwd())  # the student's modules come last on the path
+    worker = Worker()
+    while True:
+        header = requests.read(wire.HEADER.size)
+        if len(header) < wire.HEADER.size:
+            return
+        (length,) = wire.HEADER.unpack(header)
+        request = wire.parse(requests.read(length), MESSAGE_LIMIT)
+        wire.send(replies, worker.answer(request))
+
+
+if __name__ == "__main__":
+    main()
