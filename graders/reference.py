@@ -1,8 +1,8 @@
 """The reference implementation (solutions/), loaded in the grading process for hidden cases.
 
 solutions/ is trusted kit code, so it runs in-process; it offers the same calls as a
-student `Submission`, and its results pass through the same plain-data encoding, so a
-procedure treats both alike.
+student `Submission`, and its arguments and results pass through the same plain-data
+encoding (which also copies them), so a procedure treats both alike.
 """
 
 import contextlib
@@ -37,12 +37,12 @@ class Reference(Memo):
         module, name = self._find(function)
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            result = getattr(module, name)(*args, **kwargs)
+            result = getattr(module, name)(*plain(args), **plain(kwargs))
         return plain(result), printed.getvalue()
 
     def new(self, cls, *args, **kwargs):
         module, name = self._find(cls)
-        return LocalObject(getattr(module, name)(*args, **kwargs))
+        return LocalObject(getattr(module, name)(*plain(args), **plain(kwargs)))
 
     def seed(self, module, seed):
         self.modules[module].np.random.seed(seed)
@@ -55,13 +55,13 @@ class LocalObject:
         self.obj = obj
 
     def call(self, method, *args, **kwargs):
-        return plain(getattr(self.obj, method)(*args, **kwargs))
+        return plain(getattr(self.obj, method)(*plain(args), **plain(kwargs)))
 
     def get(self, attribute):
         return plain(getattr(self.obj, attribute))
 
     def set(self, attribute, value):
-        setattr(self.obj, attribute, value)
+        setattr(self.obj, attribute, plain(value))
 
 
 def plain(value):

@@ -95,7 +95,7 @@ def modules():
 def load(module, spec_dir=SPEC_DIR):
     """Reads and checks spec/<module>.yaml."""
     path = os.path.join(spec_dir, module + ".yaml")
-    where = os.path.relpath(path, KIT)
+    where = os.path.relpath(path, KIT) if path.startswith(KIT + os.sep) else path
     try:
         with open(path, encoding="utf-8") as handle:
             data = yaml.safe_load(handle)

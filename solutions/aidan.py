@@ -15,6 +15,7 @@ class NeuralNetwork:
     """
 
     def __init__(self, inputs, outputs):
+        """Keeps inputs and outputs; weights (D, 1) of 0.5; empty error_history and epoch_list."""
         self.inputs = inputs
         self.outputs = outputs
         self.weights = np.full((inputs.shape[1], 1), 0.5)

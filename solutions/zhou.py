@@ -1,8 +1,8 @@
 """Reference solution: Victor Zhou, "Machine Learning for Beginners: An Introduction to Neural Networks".
 
 A neuron, a 2-2-1 sigmoid network and its training by stochastic gradient descent on the
-post's four people, written as the post writes them, with the partial derivatives of
-"Training a Neural Network, Part 2" gathered in `backprop`.
+post's four people, written as the post writes them. The partial derivatives of "Training
+a Neural Network, Part 2" are gathered in `backprop`, which `train` uses.
 """
 
 import numpy as np
@@ -28,6 +28,7 @@ class Neuron:
     """One neuron: weights (D,) and a bias ("Coding a Neuron")."""
 
     def __init__(self, weights, bias):
+        """Keeps `weights` (D,) and `bias` (a float) as attributes of the same names."""
         self.weights = weights
         self.bias = bias
 
@@ -45,6 +46,7 @@ class OurNeuralNetwork:
     """
 
     def __init__(self):
+        """Draws w1, w2, ..., w6, b1, b2, b3, each with np.random.normal(), in that order."""
         self.w1 = np.random.normal()
         self.w2 = np.random.normal()
         self.w3 = np.random.normal()

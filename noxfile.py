@@ -1,0 +1,36 @@
+"""The kit's sessions: `nox -s check` for students, `nox -s solutions` and `nox -s tests` for
+the kit itself. Arguments after `--` go to pytest, e.g. `nox -s check -- -k zhou`."""
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.sessions = ["check"]
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+
+
+def grade(session, *options, success_codes=(0,)):
+    session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
+    session.run("python", "-m", "pytest", "graders", *options, *session.posargs,
+                success_codes=list(success_codes))
+
+
+@nox.session(reuse_venv=True)
+def check(session):
+    """Grade your work in exercises/ on the public checks (hidden ones run when graded)."""
+    # Exit status 1 only means some checks failed: the score table is the result.
+    grade(session, "--impl", "exercises", success_codes=(0, 1))
+
+
+@nox.session(reuse_venv=True)
+def solutions(session):
+    """Grade the reference solutions/ on every check, hidden ones included: must be 100%."""
+    grade(session, "--impl", "solutions", "--hidden")
+
+
+@nox.session(reuse_venv=True)
+def tests(session):
+    """Run the kit's own test suite, and measure that the graders cover all of solutions/."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
+    session.run("python", "-m", "pytest", "tests", *session.posargs)
+    session.run("python", "-m", "pytest", "graders", "--impl", "solutions", "--hidden", "-q",
+                "--cov=solutions", "--cov-report=term-missing", "--cov-fail-under=100")

@@ -1,0 +1,70 @@
+"""The grader's own checks: strict types, honest tolerances, messages that teach."""
+
+import numpy as np
+import pytest
+
+from graders import checks, wire
+from graders.spec import Tolerance
+
+Failed = pytest.fail.Exception
+GRADIENT = Tolerance(rtol=1e-4, atol=1e-7)
+
+
+def loss(w):
+    return 0.5 * np.sum((np.tanh(w) - 0.3) ** 2)
+
+
+def true_gradient(w):
+    return (np.tanh(w) - 0.3) * (1 - np.tanh(w) ** 2)
+
+
+def test_numerical_gradient_matches_the_analytic_one():
+    w = np.random.default_rng(0).normal(size=(3, 2))
+    numeric = checks.numerical_gradient(loss, w)
+    checks.gradient(true_gradient(w), numeric, GRADIENT, "demo", "w")
+
+
+@pytest.mark.parametrize("factor, ratio", [(2.0, "ratio 2"), (-1.0, "ratio -1"), (0.5, "ratio 0.5")])
+def test_gradient_mistakes_are_named_with_their_ratio(factor, ratio):
+    w = np.random.default_rng(1).normal(size=(3, 2))
+    with pytest.raises(Failed, match=ratio) as failure:
+        checks.gradient(factor * true_gradient(w), checks.numerical_gradient(loss, w),
+                        GRADIENT, "demo", "W1")
+    assert "the gradient for W1 is wrong at index (" in failure.value.msg
+
+
+def test_numerical_gradient_restores_its_input():
+    w = np.array([0.1, -0.2])
+    checks.numerical_gradient(loss, w)
+    assert np.array_equal(w, [0.1, -0.2])
+
+
+@pytest.mark.parametrize("value", [True, "0.5", None, float("nan"), float("inf"), [0.5],
+                                   np.array(0.5), wire.Unsupported("float subclass Cheat")])
+def test_real_number_refuses_everything_but_finite_numbers(value):
+    with pytest.raises(Failed):
+        checks.real_number(value, "f(x)")
+
+
+@pytest.mark.parametrize("value, problem", [
+    ([[0.5]], "a list"),
+    (np.zeros((2, 1)), "shape (2, 1)"),
+    (np.array([[np.nan]]), "NaN or inf"),
+    (np.array([["a"]]), "dtype <U1"),
+    (wire.Unsupported("ndarray subclass Cheat"), "ndarray subclass Cheat"),
+])
+def test_real_array_refuses_wrong_kinds_and_says_why(value, problem):
+    with pytest.raises(Failed, match=problem.replace("(", r"\(").replace(")", r"\)")):
+        checks.real_array(value, "f(x)", [(1, 1)])
+
+
+def test_close_reports_worst_index_and_tolerance():
+    with pytest.raises(Failed) as failure:
+        checks.close([1.0, 2.0, 3.5], [1.0, 2.0, 3.0], Tolerance(0, 0.1), "f(x)")
+    assert "index (2,): got 3.5, expected 3.0 (rtol=0, atol=0.1); 1 of 3" in failure.value.msg
+
+
+def test_close_uses_absolute_tolerance_near_zero():
+    checks.close([1e-12], [0.0], Tolerance(1e-9, 1e-10), "f(x)")
+    with pytest.raises(Failed):
+        checks.close([1e-12], [0.0], Tolerance(1e-9, 0), "f(x)")

@@ -1,0 +1,88 @@
+"""The kit as a measuring instrument: full marks for correct code, zero for the stubs."""
+
+import os
+
+import pytest
+
+from graders import spec
+from tests.helpers import KIT, case_ids, failed, grade, max_score
+
+IMPLEMENTATIONS = os.path.join(KIT, "tests", "implementations")
+
+
+@pytest.fixture(scope="module")
+def solutions_results(tmp_path_factory):
+    return grade("solutions", tmp_path=tmp_path_factory.mktemp("solutions"))[0]
+
+
+def test_solutions_score_full_marks(solutions_results):
+    assert failed(solutions_results) == set()
+    assert solutions_results["score"] == max_score(solutions_results) > 0
+
+
+def test_every_case_of_every_spec_is_graded(solutions_results):
+    expected = {"%s::%s" % (module, case.id) for module in spec.modules()
+                for case in spec.load(module).cases}
+    assert case_ids(solutions_results) == expected
+
+
+@pytest.mark.parametrize("name", sorted(os.listdir(IMPLEMENTATIONS)))
+def test_independent_implementations_score_full_marks(name, tmp_path):
+    results, _ = grade(os.path.join(IMPLEMENTATIONS, name), tmp_path=tmp_path)
+    assert failed(results) == set()
+    assert results["score"] == max_score(results)
+
+
+def test_untouched_stubs_score_zero_without_error_traces(tmp_path):
+    results, run = grade("exercises", hidden=False, tmp_path=tmp_path)
+    assert run.returncode == 1  # failed checks, not a grading error
+    assert results["score"] == 0 and results["tests"]
+    assert all(t["status"] == "failed" and "is not implemented yet" in t["output"]
+               and "Tutorial step to re-read:" in t["output"] for t in results["tests"])
+    assert "Traceback" not in run.stdout + run.stderr
+    assert " error" not in run.stdout.splitlines()[-1]
+    assert "hidden checks (random inputs) run when your instructor grades" in run.stdout
+
+
+def test_public_run_leaves_hidden_cases_out(tmp_path):
+    results, _ = grade("solutions", hidden=False, tmp_path=tmp_path)
+    public = {"%s::%s" % (m, c.id) for m in spec.modules() for c in spec.load(m).cases
+              if not c.hidden}
+    assert case_ids(results) == public
+    assert all(t["visibility"] == "visible" for t in results["tests"])
+
+
+def test_results_json_is_gradescope_format(solutions_results):
+    assert set(solutions_results) >= {"score", "tests"}
+    for test in solutions_results["tests"]:
+        assert set(test) == {"name", "score", "max_score", "status", "output", "visibility"}
+        assert test["name"].split(": ")[0] in spec.modules()
+        assert test["status"] in ("passed", "failed")
+        assert test["visibility"] in ("visible", "after_published")
+        assert isinstance(test["score"], float) and 0 <= test["score"] <= test["max_score"]
+
+
+PUBLISHED = {
+    "trask": [0.00966449, 0.00786506, 0.99358898, 0.99211957, 0.496410031903, 0.00858452565325,
+              0.00578945986251, 0.00462917677677, 0.00395876528027, 0.00351012256786],
+    "aidan": [0.99089925, 0.006409],
+    "zhou": [0.9990889488055994, 0.7216325609518421, 0.5, 0.0214, 0.005, 0.9, 0.1],
+    "britz": [0.432387, 0.068947, 0.0688, 0.0694, 0.0707, 0.0714, 0.975],
+}
+
+
+def numbers_in(value):
+    if isinstance(value, dict):
+        return [n for item in value.values() for n in numbers_in(item)]
+    if isinstance(value, list):
+        return [n for item in value for n in numbers_in(item)]
+    return [value] if isinstance(value, float) else []
+
+
+@pytest.mark.parametrize("module", sorted(PUBLISHED))
+def test_every_published_number_is_a_public_case_that_solutions_pass(module, solutions_results):
+    cases = [c for c in spec.load(module).cases if not c.hidden]
+    in_spec = {n for case in cases for n in numbers_in(case.expected)}
+    assert set(PUBLISHED[module]) <= in_spec
+    passed = case_ids(solutions_results, "passed")
+    assert all("%s::%s" % (module, case.id) in passed for case in cases)
