@@ -109,6 +109,7 @@ def write_atomically(path, text):
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    os.fchmod(handle, 0o644)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(text)
         out.flush()

@@ -6,7 +6,8 @@ Confinement, each applied where the OS allows it and listed by `protections()`:
 - scrubbed environment and a fresh working folder holding only the student's modules;
 - resource limits: CPU seconds, address space, file size, open files, no core dumps;
 - a new session (process group), killed with everything in it when the worker stops, and
-  the grader as "child subreaper", so even a double-forked daemon is found and killed;
+  the grader as "child subreaper", so even a double-forked daemon is found and killed; the
+  worker also dies with the grader that started it;
 - Landlock (Linux 5.13+): the worker may read only the Python installation and system
   libraries, and write only inside its own sandbox folder, so it can neither read the kit,
   solutions or hidden cases nor change the kit, other submissions or the results;
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIBC = ctypes.CDLL(None, use_errno=True)
 
+PR_SET_PDEATHSIG = 1
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_CHILD_SUBREAPER = 36
 CLONE_NEWUSER = 0x10000000
@@ -116,6 +118,7 @@ def prepare(home):
 
 def _confine(home, limits, net_flags, abi):
     """Runs in the child between fork and exec: limits, network, then Landlock."""
+    die_with_parent()
     for limit, value in ((resource.RLIMIT_CPU, limits.cpu_seconds),
                          (resource.RLIMIT_AS, limits.memory_bytes),
                          (resource.RLIMIT_FSIZE, limits.file_bytes),
@@ -151,9 +154,19 @@ def _landlock(home, abi):
     os.close(fd)
 
 
+def become_subreaper():
+    """Orphaned descendants of this process's children get this process as their parent."""
+    LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def die_with_parent():
+    """Has the kernel kill this process when the process that started it ends."""
+    LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 def start_worker(home, limits):
     """Starts worker.py confined to `home`; returns (process, request stream, reply fd)."""
-    LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    become_subreaper()
     to_worker_r, to_worker_w = os.pipe()
     from_worker_r, from_worker_w = os.pipe()
     env = {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "TMPDIR": home,
@@ -191,13 +204,15 @@ def stop_worker(process, requests, replies):
     return code
 
 
-def kill_orphans():
-    """Kills every child of this process but live workers: as subreaper, orphans land here.
+def kill_orphans(keep=()):
+    """Kills every child of this process but live workers and `keep`, with their descendants.
 
-    The grading process starts no children of its own besides workers.
+    As subreaper, this process inherits whatever a stopped worker left running; it starts
+    no other children of its own while grading.
     """
     for _ in range(50):
-        children = [pid for pid in _children(os.getpid()) if pid not in LIVE_WORKERS]
+        children = [pid for pid in _children(os.getpid())
+                    if pid not in LIVE_WORKERS and pid not in keep]
         if not children:
             return
         for pid in children:

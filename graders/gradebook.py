@@ -1,0 +1,85 @@
+"""What a batch writes for people: gradebook.csv, feedback.md and the summary table."""
+
+import csv
+import io
+
+STATUS_GRADED = "graded"
+
+
+def module_points(results, modules):
+    """{module: points earned} from a results.json."""
+    points = dict.fromkeys(modules, 0.0)
+    for test in results.get("tests", []):
+        module = test["name"].split(": ", 1)[0]
+        if module in points:
+            points[module] += test["score"]
+    return points
+
+
+def status(results, problems):
+    if results.get("error"):
+        return "error: " + results["error"]
+    if problems:
+        return "incomplete: " + "; ".join(problems)
+    return STATUS_GRADED
+
+
+def row(name, results, problems, modules):
+    points = module_points(results, modules)
+    return [name] + ["%g" % points[m] for m in modules] + [
+        "%g" % sum(points.values()), status(results, problems)]
+
+
+def csv_text(rows, modules):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["submission"] + list(modules) + ["total", "status"])
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def summary(rows, modules, possible):
+    """A plain-text table of the gradebook for the terminal."""
+    width = max([len("submission")] + [len(r[0]) for r in rows])
+    lines = ["%-*s %s %8s  %s" % (width, "submission", " ".join("%7s" % m for m in modules),
+                                  "total", "status")]
+    for r in rows:
+        lines.append("%-*s %s %8s  %s" % (width, r[0], " ".join("%7s" % p for p in r[1:-2]),
+                                          r[-2], r[-1]))
+    lines.append("%-*s %s %8g" % (width, "(possible)", " ".join(
+        "%7g" % possible[m] for m in modules), sum(possible.values())))
+    return "\n".join(lines)
+
+
+def feedback(name, results, problems, modules):
+    """feedback.md: the student's score per tutorial and what to fix, case by case."""
+    points = module_points(results, modules)
+    possible = dict.fromkeys(modules, 0.0)
+    for test in results.get("tests", []):
+        possible[test["name"].split(": ", 1)[0]] += test["max_score"]
+    total, most = sum(points.values()), sum(possible.values())
+    lines = ["# Feedback for %s" % name, "",
+             "Score: **%g / %g**" % (total, most), ""]
+    if results.get("error"):
+        lines += ["Grading could not finish: %s" % results["error"], ""]
+    lines += ["Problems with the files handed in: " + "; ".join(problems), ""] if problems else []
+    lines += ["| tutorial | points | of |", "|---|---:|---:|"]
+    lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in modules]
+    for module in modules:
+        tests = [t for t in results.get("tests", []) if t["name"].startswith(module + ": ")]
+        if not tests:
+            continue
+        lines += ["", "## %s" % module, ""]
+        for test in tests:
+            case = test["name"].split(": ", 1)[1]
+            mark = "passed" if test["status"] == "passed" else "FAILED"
+            lines.append("- %s %s (%g/%g)" % (mark, case, test["score"], test["max_score"]))
+            if test["status"] != "passed":
+                if test["visibility"] == "visible":
+                    lines += ["", "  ```", *("  " + l for l in test["output"].splitlines()),
+                              "  ```", ""]
+                else:
+                    lines.append("  A hidden case (random inputs): the public checks of the "
+                                 "same function show what to fix.")
+    lines += ["", results.get("output", "")]
+    return "\n".join(lines).rstrip() + "\n"
