@@ -72,7 +72,14 @@ def number_list(value, length, what):
     if len(value) != length:
         fail("%s returned a list of %d values, but the tests expected %d."
              % (what, len(value), length))
-    return np.array([real_number(item, "%s[%d]" % (what, i)) for i, item in enumerate(value)])
+    for i, item in enumerate(value):
+        if type(item) not in (int, float):
+            real_number(item, "%s[%d]" % (what, i))  # fails, naming the item
+    numbers = np.array(value, dtype=float)
+    if not np.all(np.isfinite(numbers)):
+        i = int(np.flatnonzero(~np.isfinite(numbers))[0])
+        real_number(value[i], "%s[%d]" % (what, i))
+    return numbers
 
 
 def mapping(value, keys, what):
@@ -109,7 +116,7 @@ def between(value, low, high, what):
     """Fails unless low <= value <= high (either bound may be None)."""
     if (low is not None and value < low) or (high is not None and value > high):
         band = "[%s, %s]" % ("-inf" if low is None else low, "inf" if high is None else high)
-        fail("%s is %r, but the tests expected a value in %s." % (what, value, band))
+        fail("%s is %r, but the tests expected a value in %s." % (what, float(value), band))
 
 
 def numerical_gradient(loss, x, h=1e-5):

@@ -58,20 +58,31 @@ def pytest_generate_tests(metafunc):
     metafunc.parametrize("case", cases, ids=[case.name for case in cases])
 
 
-@pytest.fixture(scope="session")
-def student(pytestconfig):
-    """The implementation under test, run in a sandboxed worker process.
+def pytest_sessionstart(session):
+    """Starts the student's worker now, so that its start-up overlaps test collection.
 
     solutions/ is the kit's own trusted code: it runs in-process, where pytest-cov sees it.
     """
-    if pytestconfig.getoption("impl") == "solutions":
-        yield Reference(pytestconfig.nnkit_impl, list(pytestconfig.nnkit_specs))
+    config = session.config
+    if config.getoption("impl") == "solutions":
+        config.nnkit_student = Reference(config.nnkit_impl, list(config.nnkit_specs))
         return
-    limits = sandbox.Limits(call_seconds=pytestconfig.getoption("call_timeout"),
-                            submission_seconds=pytestconfig.getoption("time_budget"))
-    submission = Submission(pytestconfig.nnkit_impl, list(pytestconfig.nnkit_specs), limits)
-    yield submission
-    submission.close()
+    limits = sandbox.Limits(call_seconds=config.getoption("call_timeout"),
+                            submission_seconds=config.getoption("time_budget"))
+    config.nnkit_student = Submission(config.nnkit_impl, list(config.nnkit_specs), limits,
+                                      start=True)
+
+
+def pytest_sessionfinish(session):
+    student = getattr(session.config, "nnkit_student", None)
+    if isinstance(student, Submission):
+        student.close()
+
+
+@pytest.fixture(scope="session")
+def student(pytestconfig):
+    """The implementation under test: a sandboxed Submission (or solutions/, in-process)."""
+    return pytestconfig.nnkit_student
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ malformed file fails with a SpecError naming the file, the case and the key.
 """
 
 import ast
+import functools
 import json
 import os
 import re
@@ -92,13 +93,14 @@ def modules():
     return sorted(name[:-5] for name in os.listdir(SPEC_DIR) if name.endswith(".yaml"))
 
 
+@functools.lru_cache(maxsize=None)
 def load(module, spec_dir=SPEC_DIR):
-    """Reads and checks spec/<module>.yaml."""
+    """Reads and checks spec/<module>.yaml (once per process: a batch's graders share it)."""
     path = os.path.join(spec_dir, module + ".yaml")
     where = os.path.relpath(path, KIT) if path.startswith(KIT + os.sep) else path
     try:
         with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as error:
         raise SpecError("%s: cannot be read: %s" % (where, error)) from None
     if not isinstance(data, dict):

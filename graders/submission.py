@@ -107,8 +107,12 @@ class Memo:
         self.shared = {}
 
     def once(self, key, compute):
-        """compute() the first time `key` is asked for; later, the same result or error."""
-        if key not in self.shared:
+        """compute() the first time `key` is asked for; later, the same result or error.
+
+        A result holding an object from a worker that has since been restarted is computed
+        again, so one crashing case does not fail the others that shared its object.
+        """
+        if key not in self.shared or self.stale(self.shared[key][1]):
             try:
                 self.shared[key] = (True, compute())
             except StudentError as error:
@@ -118,6 +122,11 @@ class Memo:
             raise StudentError(value)
         return value
 
+    def stale(self, value):
+        """Whether `value` is, or is a tuple starting with, an object of an earlier worker."""
+        first = value[0] if isinstance(value, tuple) and value else value
+        return isinstance(first, Remote) and first.generation != getattr(self, "generation", 0)
+
 
 class Submission(Memo):
     """A student's modules, reached only through `call`, `new` and `seed`.
@@ -125,7 +134,7 @@ class Submission(Memo):
     folder: the directory holding the modules (trask.py, ...); modules: the names to copy.
     """
 
-    def __init__(self, folder, modules, limits=None):
+    def __init__(self, folder, modules, limits=None, start=False):
         super().__init__()
         self.limits = limits or sandbox.Limits()
         self.home = tempfile.mkdtemp(prefix="nnkit-")
@@ -143,6 +152,8 @@ class Submission(Memo):
         self.generation = 0  # counts worker starts; a Remote from an earlier one is stale
         self.import_errors = {}
         self.started = time.monotonic()
+        if start:
+            self._start_worker()
 
     # -- what graders use -------------------------------------------------------------
 
@@ -203,14 +214,18 @@ class Submission(Memo):
             raise StudentError("%s was not run: the submission used up its %g s time budget"
                                % (what, self.limits.submission_seconds))
         if self.worker is None:
-            self.worker = WorkerProcess(self.home, self.limits)
-            self.generation += 1
-            self.import_errors = {}
+            self._start_worker()
         try:
             return self.worker.exchange(message, min(self.limits.call_seconds, left))
         except WorkerGone as gone:
             self.worker = None
             raise StudentError("%s failed: %s" % (what, gone)) from None
+
+
+    def _start_worker(self):
+        self.worker = WorkerProcess(self.home, self.limits)
+        self.generation += 1
+        self.import_errors = {}
 
 
 class Remote:

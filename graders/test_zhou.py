@@ -90,8 +90,8 @@ def test_training(case, student, reference):
     data, y_trues = case.array("data"), case.array("all_y_trues")
     settings = {key: case.input[key] for key in ("learn_rate", "epochs") if key in case.input}
     epochs = settings.get("epochs", 1000)
-    what = "zhou.OurNeuralNetwork: train(data %s, all_y_trues, %s)" % (
-        data.shape, ", ".join("%s=%s" % item for item in settings.items()))
+    what = "zhou.OurNeuralNetwork: train(data %s, all_y_trues%s)" % (
+        data.shape, "".join(", %s=%s" % item for item in settings.items()))
 
     def run(impl):
         def train():

@@ -117,7 +117,7 @@ class Worker:
         sys.stdout = captured
         try:
             result = self.perform(request)
-            reply = {"ok": {"handle": result.number} if isinstance(result, wire.Handle)
+            reply = {"ok": {"handle": result.number} if type(result) is wire.Handle
                      else wire.encode(result)}
         except MissingName as error:
             reply = {"error": {"type": "missing", "message": str(error), "where": ""}}

@@ -1,0 +1,93 @@
+"""Grading cost on the example class: per submission next to bare compute, and throughput.
+
+    python benchmarks/bench.py [--copies N]      (nox -s bench)
+
+1. Grades examples/submissions with --jobs 1 and prints, per submission, the grading wall time
+   (from its grading.json) next to the bare compute of its own training loops, run alone in
+   a fresh process (benchmarks/bare_compute.py).
+2. Grades N copies of the class with --jobs 1 and --jobs 2 and prints the throughput of each.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLES = os.path.join(KIT, "examples", "submissions")
+ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+
+
+def batch(submissions, out, jobs):
+    """Runs the batch grader; returns its wall time in seconds."""
+    begin = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "graders.batch", submissions, "--out", out,
+                    "--jobs", str(jobs), "--regrade"], cwd=KIT, env=ENV, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - begin
+
+
+def bare_compute(folder):
+    run = subprocess.run([sys.executable, os.path.join(KIT, "benchmarks", "bare_compute.py"),
+                          folder], env=ENV, capture_output=True, text=True, check=True)
+    result = json.loads(run.stdout)
+    return sum(result["loops"].values()) + result["numpy_import"]
+
+
+def modules_folder(path, scratch):
+    """The folder holding a submission's modules (unpacking a zip into `scratch`)."""
+    if path.endswith(".zip"):
+        shutil.unpack_archive(path, scratch)
+        path = scratch
+    for root, _, files in os.walk(path):
+        if "trask.py" in files or "zhou.py" in files:
+            return root
+    return path
+
+
+def per_submission(scratch):
+    out = os.path.join(scratch, "grades-1")
+    batch(EXAMPLES, out, 1)
+    print("%-10s %12s %12s %8s" % ("submission", "grading s", "bare s", "ratio"))
+    for item in sorted(os.listdir(EXAMPLES)):
+        name = item[:-4] if item.endswith(".zip") else item
+        with open(os.path.join(out, name, "grading.json"), encoding="utf-8") as handle:
+            seconds = json.load(handle)["seconds"]
+        bare = bare_compute(modules_folder(os.path.join(EXAMPLES, item),
+                                           os.path.join(scratch, "unzipped-" + name)))
+        print("%-10s %12.2f %12.2f %7.2fx" % (name, seconds, bare, seconds / bare))
+
+
+def throughput(scratch, copies):
+    many = os.path.join(scratch, "class")
+    os.makedirs(many)
+    for n in range(copies):
+        for item in os.listdir(EXAMPLES):
+            source, target = os.path.join(EXAMPLES, item), os.path.join(many, "%d-%s" % (n, item))
+            (shutil.copytree if os.path.isdir(source) else shutil.copyfile)(source, target)
+    count = len(os.listdir(many))
+    walls = {jobs: batch(many, os.path.join(scratch, "grades-jobs-%d" % jobs), jobs)
+             for jobs in (1, 2)}
+    for jobs, wall in walls.items():
+        print("--jobs %d: %d submissions in %.1f s, %.2f submissions/s" % (
+            jobs, count, wall, count / wall))
+    print("speed-up with --jobs 2: %.2fx on %d CPUs" % (walls[1] / walls[2], os.cpu_count()))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--copies", type=int, default=4,
+                        help="copies of the example class for the throughput run (default 4)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="nnkit-bench-") as scratch:
+        per_submission(scratch)
+        print()
+        throughput(scratch, args.copies)
+
+
+if __name__ == "__main__":
+    main()

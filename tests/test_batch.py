@@ -1,0 +1,148 @@
+"""Grading a class: outputs, resuming, determinism, and what survives a kill -9."""
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+import zipfile
+
+import pytest
+
+from graders import collect, spec
+from tests.helpers import KIT
+
+EXAMPLES = os.path.join(KIT, "examples", "submissions")
+GOLDEN = os.path.join(KIT, "tests", "golden", "example-gradebook.csv")
+
+
+def batch(*args, **popen):
+    command = [sys.executable, "-m", "graders.batch", *map(str, args)]
+    if popen:
+        return subprocess.Popen(command, cwd=KIT, **popen)
+    return subprocess.run(command, cwd=KIT, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def example_grades(tmp_path_factory):
+    out = tmp_path_factory.mktemp("example") / "grades"
+    run = batch(EXAMPLES, "--out", out, "--jobs", "2")
+    assert run.returncode == 0, run.stderr
+    return out, run
+
+
+def test_example_class_gradebook_matches_the_golden_file(example_grades):
+    out, run = example_grades
+    with open(GOLDEN, encoding="utf-8") as golden:
+        assert (out / "gradebook.csv").read_text() == golden.read()
+    assert "alice" in run.stdout and "(possible)" in run.stdout  # the summary table
+    assert "5/5 graded" in run.stderr  # the progress bar
+
+
+def test_each_submission_gets_results_junit_and_feedback(example_grades):
+    out, _ = example_grades
+    for name in ("alice", "bob", "carol", "dave", "erin"):
+        results = json.loads((out / name / "results.json").read_text())
+        assert results["tests"] and all(t["name"].split(": ")[0] in spec.modules()
+                                        for t in results["tests"])
+        cases = ElementTree.parse(out / name / "junit.xml").getroot().iter("testcase")
+        assert len(list(cases)) == len(results["tests"])
+        feedback = (out / name / "feedback.md").read_text()
+        assert feedback.startswith("# Feedback for %s" % name)
+        assert "Score: **%g / 113**" % results["score"] in feedback
+    dave = (out / "dave" / "feedback.md").read_text()
+    assert "britz.py is missing" in dave and "aidan.py could not be imported: SyntaxError" in dave
+
+
+def test_rerun_skips_graded_submissions_and_regrades_changed_ones(example_grades, tmp_path):
+    out, _ = example_grades
+    copy = tmp_path / "grades"
+    shutil.copytree(out, copy)
+    submissions = tmp_path / "class"
+    shutil.copytree(EXAMPLES, submissions)
+    stamps = {name: (copy / name / "results.json").stat().st_mtime_ns
+              for name in ("alice", "bob", "carol", "dave", "erin")}
+    (submissions / "bob" / "zhou.py").write_text(
+        (submissions / "carol" / "zhou.py").read_text())
+    run = batch(submissions, "--out", copy, "--jobs", "2")
+    assert run.returncode == 0, run.stderr
+    assert "4 submission(s) already graded" in run.stderr
+    changed = {name for name, stamp in stamps.items()
+               if (copy / name / "results.json").stat().st_mtime_ns != stamp}
+    assert changed == {"bob"}
+    rows = {row["submission"]: row for row in csv.DictReader((copy / "gradebook.csv").open())}
+    assert rows["bob"]["zhou"] == rows["carol"]["zhou"]
+
+
+def test_serial_and_parallel_grading_give_the_same_gradebook(example_grades, tmp_path):
+    run = batch(EXAMPLES, "--out", tmp_path / "serial", "--jobs", "1")
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "serial" / "gradebook.csv").read_text() == \
+        (example_grades[0] / "gradebook.csv").read_text()
+
+
+def test_kill_9_then_rerun_completes_the_same_gradebook(example_grades, tmp_path):
+    submissions = tmp_path / "class"
+    shutil.copytree(EXAMPLES, submissions)
+    for name in ("alice", "carol"):
+        shutil.copytree(submissions / name, submissions / (name + "-again"))
+    out = tmp_path / "grades"
+    process = batch(submissions, "--out", out, "--jobs", "2",
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (out / "alice" / "results.json").exists():
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    finished = [p.name for p in out.iterdir() if (p / "grading.json").exists()]
+    assert 0 < len(finished) < 7, "the kill should land in the middle of the batch"
+    run = batch(submissions, "--out", out, "--jobs", "2")
+    assert run.returncode == 0, run.stderr
+    assert "%d submission(s) already graded" % len(finished) in run.stderr
+    rows = (out / "gradebook.csv").read_text().splitlines()
+    golden = open(GOLDEN, encoding="utf-8").read().splitlines()
+    again = [r.replace("alice,", "alice-again,", 1) for r in golden if r.startswith("alice,")] + \
+        [r.replace("carol,", "carol-again,", 1) for r in golden if r.startswith("carol,")]
+    assert sorted(rows[1:]) == sorted(golden[1:] + again) and rows[0] == golden[0]
+    assert not (out / ".in-progress").exists()
+
+
+MODULES = ["trask", "aidan", "zhou", "britz"]
+
+
+def make_zip(path, members):
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+
+
+def test_zips_are_read_at_top_level_in_one_folder_or_under_exercises(tmp_path):
+    make_zip(tmp_path / "flat.zip", {m + ".py": m for m in MODULES})
+    make_zip(tmp_path / "wrapped.zip", {"me/exercises/%s.py" % m: m for m in MODULES})
+    make_zip(tmp_path / "sneaky.zip", {"../../trask.py": "x", "a/b/c/zhou.py": "x",
+                                      "conftest.py": "x", "aidan.py": "aidan"})
+    entries = {e.name: e for e in collect.discover(str(tmp_path), MODULES)}
+    assert entries["flat"].modules == {m: m.encode() for m in MODULES}
+    assert entries["wrapped"].modules == {m: m.encode() for m in MODULES}
+    assert entries["sneaky"].modules == {"aidan": b"aidan"}
+    assert entries["sneaky"].problems == ["trask.py is missing", "zhou.py is missing",
+                                         "britz.py is missing"]
+
+
+def test_oversized_and_unreadable_zips_are_reported_not_fatal(tmp_path):
+    make_zip(tmp_path / "big.zip", {"trask.py": "#" * (collect.MODULE_LIMIT + 1)})
+    (tmp_path / "broken.zip").write_bytes(b"not a zip")
+    entries = {e.name: e for e in collect.discover(str(tmp_path), ["trask"])}
+    assert entries["big"].problems == ["trask.py is larger than %d bytes" % collect.MODULE_LIMIT]
+    assert entries["broken"].problems[0].startswith("the zip file cannot be read")
+
+
+def test_two_submissions_with_one_name_are_refused(tmp_path):
+    (tmp_path / "sam").mkdir()
+    make_zip(tmp_path / "sam.zip", {"trask.py": ""})
+    with pytest.raises(ValueError, match="two submissions are both named 'sam'"):
+        collect.discover(str(tmp_path), MODULES)
