@@ -1,10 +1,11 @@
-"""The kit's sessions: `nox -s check` for students, `nox -s solutions` and `nox -s tests` for
-the kit itself. Arguments after `--` go to pytest, e.g. `nox -s check -- -k zhou`."""
+"""The kit's sessions. Students: `nox -s check`. Instructors: `nox -s grade`. The kit itself:
+`nox -s solutions`, `nox -s tests`, `nox -s bench`. Arguments after `--` go to the command,
+e.g. `nox -s check -- -k zhou` or `nox -s grade -- submissions/ --jobs 4`."""
 
 import nox
 
 nox.options.default_venv_backend = "venv"
-nox.options.sessions = ["check"]
+nox.options.sessions = ["grade"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
 
@@ -22,6 +23,13 @@ def check(session):
 
 
 @nox.session(reuse_venv=True)
+def grade(session):
+    """Grade a class: nox -s grade -- [SUBMISSIONS] [--out DIR] [--jobs N] [--regrade]."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
+    session.run("python", "-m", "graders.batch", *session.posargs)
+
+
+@nox.session(reuse_venv=True)
 def solutions(session):
     """Grade the reference solutions/ on every check, hidden ones included: must be 100%."""
     grade(session, "--impl", "solutions", "--hidden")
@@ -34,3 +42,10 @@ def tests(session):
     session.run("python", "-m", "pytest", "tests", *session.posargs)
     session.run("python", "-m", "pytest", "graders", "--impl", "solutions", "--hidden", "-q",
                 "--cov=solutions", "--cov-report=term-missing", "--cov-fail-under=100")
+
+
+@nox.session(reuse_venv=True, default=False)
+def bench(session):
+    """Time grading against bare compute, and throughput with --jobs 1 and 2."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
+    session.run("python", "benchmarks/bench.py", *session.posargs)

@@ -81,11 +81,11 @@ class Scoreboard:
                                                   100.0 * earned / possible if possible else 0))
         hidden = sum(case.hidden for case, _, _ in self.rows())
         if hidden:
-            write("%d of these checks are hidden cases (random inputs, compared with the "
-                  "reference solution)." % hidden)
+            write("%d of %d checks passed, %d of them hidden cases (random inputs, compared "
+                  "with the reference solution)." % (ok, count, hidden))
         else:
-            write("Public checks only: hidden checks (random inputs) run when your "
-                  "instructor grades.")
+            write("%d of %d public checks passed. Hidden checks (random inputs) run when your "
+                  "instructor grades." % (ok, count))
 
     def results_json(self):
         tests = [{"name": "%s: %s (%s)" % (case.module, case.id, case.function),

@@ -16,8 +16,11 @@ from tests.helpers import KIT
 MODULES = spec.modules()
 
 
-def test_the_four_tutorials_are_specified():
-    assert MODULES == ["aidan", "britz", "trask", "zhou"]
+def test_every_tutorial_has_its_stub_solution_and_grader():
+    assert {"aidan", "britz", "trask", "zhou"} <= set(MODULES)
+    for module in MODULES:
+        for path in ("exercises/%s.py", "solutions/%s.py", "graders/test_%s.py"):
+            assert os.path.isfile(os.path.join(KIT, path % module)), path % module
 
 
 @pytest.mark.parametrize("module", MODULES)
