@@ -1,5 +1,5 @@
-"""The kit's sessions. Students: `nox -s check`. Instructors: `nox -s grade`. The kit itself:
-`nox -s solutions`, `nox -s tests`, `nox -s bench`. Arguments after `--` go to the command,
+"""The kit's sessions. Students: `nox -s check`. Instructors: `nox -s grade`, `nox -s merge`,
+`nox -s handout`. The kit itself: `nox -s solutions`, `nox -s tests`, `nox -s bench`. Arguments after `--` go to the command,
 e.g. `nox -s check -- -k zhou` or `nox -s grade -- submissions/ --jobs 4`."""
 
 import nox
@@ -27,6 +27,20 @@ def grade(session):
     """Grade a class: nox -s grade -- [SUBMISSIONS] [--out DIR] [--jobs N] [--regrade]."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
     session.run("python", "-m", "graders.batch", *session.posargs)
+
+
+@nox.session(reuse_venv=True, default=False)
+def merge(session):
+    """Merge sharded grading: nox -s merge -- SHARD_OUT [SHARD_OUT ...] --out DIR."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
+    session.run("python", "-m", "graders.merge", *session.posargs)
+
+
+@nox.session(reuse_venv=True, default=False)
+def handout(session):
+    """Write the repository students receive: nox -s handout -- OUT."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
+    session.run("python", "-m", "graders.handout", *session.posargs)
 
 
 @nox.session(reuse_venv=True)

@@ -25,8 +25,8 @@ import signal  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
-from graders import collect, gradebook, sandbox, spec
-from graders.report import write_atomically
+from graders import collect, gradebook, sandbox, spec  # noqa: E402
+from graders.report import write_atomically  # noqa: E402
 
 KIT = spec.KIT
 EXAMPLES = os.path.join(KIT, "examples", "submissions")
@@ -47,9 +47,17 @@ def parse_args(argv):
                         help="seconds one call into student code may take (default 20)")
     parser.add_argument("--time-budget", type=float, default=120.0,
                         help="seconds all calls of one submission may take (default 120)")
+    parser.add_argument("--shard", default="1/1", metavar="I/N",
+                        help="grade only shard I of N (submissions sorted by name, every Nth "
+                             "from the Ith); merge shards with python -m graders.merge")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
+    try:
+        args.shard_index, args.shard_count = (int(n) for n in args.shard.split("/"))
+        assert 1 <= args.shard_index <= args.shard_count
+    except (ValueError, AssertionError):
+        parser.error("--shard takes I/N with 1 <= I <= N, such as 2/3")
     if not os.path.isdir(args.submissions):
         parser.error("no such folder: %s" % args.submissions)
     return args
@@ -91,16 +99,11 @@ class Batch:
     def __init__(self, args):
         self.args = args
         self.modules = spec.modules()
-        self.entries = collect.discover(args.submissions, self.modules)
+        self.entries = collect.discover(args.submissions, self.modules)[
+            args.shard_index - 1::args.shard_count]
         self.out = os.path.abspath(args.out)
         self.staging = os.path.join(self.out, ".in-progress")
-        self.possible = self.points_possible()
-
-    def points_possible(self):
-        possible = dict.fromkeys(self.modules, 0.0)
-        for module in self.modules:
-            possible[module] = sum(case.points for case in spec.load(module).cases)
-        return possible
+        self.possible = gradebook.points_possible(self.modules)
 
     def run(self):
         os.makedirs(self.out, exist_ok=True)
@@ -182,17 +185,7 @@ class Batch:
         self.write_gradebook()
 
     def write_gradebook(self):
-        rows = []
-        for entry in self.entries:
-            try:
-                with open(os.path.join(self.out, entry.name, "results.json"), encoding="utf-8") as f:
-                    results = json.load(f)
-            except (OSError, ValueError):
-                continue
-            rows.append(gradebook.row(entry.name, results, entry.problems, self.modules))
-        write_atomically(os.path.join(self.out, "gradebook.csv"),
-                         gradebook.csv_text(rows, self.modules))
-        return rows
+        return gradebook.write(self.out, [entry.name for entry in self.entries], self.modules)
 
     def progress(self, done, total, name, started):
         width = 30

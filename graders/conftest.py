@@ -87,8 +87,5 @@ def student(pytestconfig):
 
 @pytest.fixture(scope="session")
 def reference(pytestconfig):
-    """solutions/, for the expected values of hidden cases."""
-    folder = os.path.join(spec.KIT, "solutions")
-    if not os.path.isdir(folder):
-        pytest.fail("hidden cases need the reference solutions in %s" % folder, pytrace=False)
-    return Reference(folder, list(pytestconfig.nnkit_specs))
+    """solutions/, for the expected values of hidden cases (loaded only when one runs)."""
+    return Reference(os.path.join(spec.KIT, "solutions"), list(pytestconfig.nnkit_specs))

@@ -2,6 +2,11 @@
 
 import csv
 import io
+import json
+import os
+
+from graders import spec
+from graders.report import write_atomically
 
 STATUS_GRADED = "graded"
 
@@ -30,12 +35,32 @@ def row(name, results, problems, modules):
         "%g" % sum(points.values()), status(results, problems)]
 
 
+def write(out, names, modules):
+    """Rewrites out/gradebook.csv from the finished submission folders among `names`."""
+    rows = []
+    for name in names:
+        try:
+            with open(os.path.join(out, name, "results.json"), encoding="utf-8") as handle:
+                results = json.load(handle)
+            with open(os.path.join(out, name, "grading.json"), encoding="utf-8") as handle:
+                problems = json.load(handle)["problems"]
+        except (OSError, ValueError, KeyError):
+            continue  # not graded yet, or interrupted before its folder was complete
+        rows.append(row(name, results, problems, modules))
+    write_atomically(os.path.join(out, "gradebook.csv"), csv_text(rows, modules))
+    return rows
+
+
 def csv_text(rows, modules):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["submission"] + list(modules) + ["total", "status"])
     writer.writerows(rows)
     return out.getvalue()
+
+
+def points_possible(modules):
+    return {module: sum(case.points for case in spec.load(module).cases) for module in modules}
 
 
 def summary(rows, modules, possible):

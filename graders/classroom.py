@@ -1,0 +1,66 @@
+"""Publish a results.json on GitHub: a score table in the job summary, and the points for
+GitHub Classroom's autograding reporter.
+
+    python -m graders.classroom results.json
+
+Appends a Markdown table to $GITHUB_STEP_SUMMARY and sets the step output `result` to the
+base64 JSON that the reporter (classroom-resources/autograding-grading-reporter) reads.
+Without those variables it prints the table. Standard library only: it runs on the CI
+runner's own Python.
+"""
+
+import base64
+import json
+import os
+import sys
+
+
+def markdown(results):
+    points, possible = {}, {}
+    for test in results["tests"]:
+        module = test["name"].split(": ", 1)[0]
+        points[module] = points.get(module, 0.0) + test["score"]
+        possible[module] = possible.get(module, 0.0) + test["max_score"]
+    passed = sum(test["status"] == "passed" for test in results["tests"])
+    lines = ["## Public checks: %g / %g points" % (results["score"], sum(possible.values())), "",
+             "| tutorial | points | of |", "|---|---:|---:|"]
+    lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in sorted(points)]
+    lines += ["", "%d of %d public checks passed. Hidden checks (random inputs) run when your "
+                  "instructor grades; this score is advisory." % (passed, len(results["tests"]))]
+    failures = [t for t in results["tests"] if t["status"] != "passed"]
+    if failures:
+        lines += ["", "<details><summary>What to fix</summary>", ""]
+        for test in failures:
+            lines += ["**%s**" % test["name"], "", "```", test["output"], "```", ""]
+        lines.append("</details>")
+    return "\n".join(lines) + "\n"
+
+
+def classroom(results):
+    """The reporter's format: version, status, max_score and one entry per test."""
+    tests = [{"name": t["name"], "status": "pass" if t["status"] == "passed" else "fail",
+              "score": t["score"], "message": "" if t["status"] == "passed" else t["output"]}
+             for t in results["tests"]]
+    return {"version": 1, "max_score": sum(t["max_score"] for t in results["tests"]),
+            "status": "pass" if all(t["status"] == "pass" for t in tests) else "fail",
+            "tests": tests}
+
+
+def main(path):
+    with open(path, encoding="utf-8") as handle:
+        results = json.load(handle)
+    table = markdown(results)
+    summary, output = os.environ.get("GITHUB_STEP_SUMMARY"), os.environ.get("GITHUB_OUTPUT")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(table)
+    else:
+        print(table)
+    if output:
+        encoded = base64.b64encode(json.dumps(classroom(results)).encode()).decode()
+        with open(output, "a", encoding="utf-8") as handle:
+            handle.write("result=%s\n" % encoded)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

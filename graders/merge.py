@@ -1,0 +1,66 @@
+"""Merge the outputs of sharded batches into one gradebook, as if graded in one run.
+
+    python -m graders.merge SHARD_OUT [SHARD_OUT ...] --out DIR
+    nox -s merge -- SHARD_OUT [SHARD_OUT ...] --out DIR
+
+Each SHARD_OUT is the --out folder of `python -m graders.batch --shard I/N`. Every finished
+submission folder is copied into DIR (atomically, one by one) and DIR/gradebook.csv is
+written for all of them, sorted by name like a single run's.
+"""
+
+import argparse
+import os
+import shutil
+import sys
+
+from graders import gradebook, spec
+
+
+def finished(folder):
+    """The names of the submission folders in a batch output that are complete."""
+    return sorted(name for name in os.listdir(folder)
+                  if os.path.isfile(os.path.join(folder, name, "grading.json")))
+
+
+def merge(shards, out):
+    """Copies every finished submission of `shards` into `out`; returns the gradebook rows."""
+    sources = {}
+    for shard in shards:
+        for name in finished(shard):
+            if name in sources:
+                raise ValueError("%s was graded in both %s and %s" % (name, sources[name], shard))
+            sources[name] = shard
+    os.makedirs(out, exist_ok=True)
+    for name, shard in sorted(sources.items()):
+        staging = os.path.join(out, ".merging-" + name)
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(os.path.join(shard, name), staging)
+        target = os.path.join(out, name)
+        if os.path.exists(target):
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    return gradebook.write(out, sorted(set(sources) | set(finished(out))), spec.modules())
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m graders.merge",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("shards", nargs="+", help="output folders of sharded batches")
+    parser.add_argument("--out", required=True, help="folder for the merged gradebook")
+    args = parser.parse_args(argv)
+    for shard in args.shards:
+        if not os.path.isdir(shard):
+            parser.error("no such folder: %s" % shard)
+    try:
+        rows = merge(args.shards, args.out)
+    except ValueError as error:
+        print("error: %s" % error, file=sys.stderr)
+        return 2
+    modules = spec.modules()
+    print(gradebook.summary(rows, modules, gradebook.points_possible(modules)))
+    print("\nWrote %s" % os.path.join(args.out, "gradebook.csv"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

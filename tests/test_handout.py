@@ -1,0 +1,216 @@
+"""The handout: nothing secret in it, its checks run without solutions, its workflow works."""
+
+import ast
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from graders import spec
+from graders.reference import Reference
+from tests import workflow
+from tests.helpers import KIT, SOLUTIONS
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory):
+    out = tmp_path_factory.mktemp("handout") / "repo"
+    run = subprocess.run([sys.executable, "-m", "graders.handout", str(out)], cwd=KIT,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def handout_text(folder):
+    texts = {}
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                texts[os.path.relpath(path, folder)] = handle.read()
+    return texts
+
+
+def test_handout_holds_no_solutions_and_no_instructor_tools(handout):
+    files = set(handout_text(handout))
+    assert not any(f.startswith(("solutions/", "tests/", "examples/", "benchmarks/"))
+                   for f in files)
+    for tool in ("batch.py", "collect.py", "merge.py", "gradebook.py", "handout.py"):
+        assert "graders/" + tool not in files
+    assert {"exercises/%s.py" % m for m in spec.modules()} <= files
+    assert ".github/workflows/check.yml" in files and "grader-files.sha256" in files
+
+
+def test_handout_has_only_public_cases(handout):
+    for module in spec.modules():
+        public = [c.id for c in spec.load(module).cases if not c.hidden]
+        assert [c.id for c in spec.load(module, str(handout / "spec")).cases] == public
+    text = "\n".join(handout_text(handout).values())
+    assert "hidden-" not in text
+
+
+def numbers(value):
+    """Every float in a nested value."""
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in numbers(v)]
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [n for v in np.asarray(value, dtype=object).ravel().tolist() for n in numbers(v)]
+    return [float(value)] if isinstance(value, float) else []
+
+
+def hidden_expected_values():
+    """What solutions/ computes for the hidden cases that compare with it."""
+    reference = Reference(SOLUTIONS, spec.modules())
+    values = []
+    for module in spec.modules():
+        for case in spec.load(module).cases:
+            if not case.from_solutions:
+                continue
+            args = {k: np.array(v) if isinstance(v, list) else v for k, v in case.input.items()}
+            if module == "trask" and case.function == "nonlin":
+                values += numbers(reference.call("trask.nonlin", args["x"], deriv=args["deriv"]))
+            elif module == "trask":
+                X, y = args.pop("X"), args.pop("y")
+                values += numbers(reference.call("trask." + case.function, X, y, **args))
+            elif module == "britz":
+                model = {k: args.pop(k) for k in ("W1", "b1", "W2", "b2") if k in args}
+                if case.function == "build_model":
+                    values += numbers(reference.call("britz.build_model", args.pop("X"),
+                                                     args.pop("y"), **args))
+                elif case.function == "predict":
+                    values += numbers(reference.call("britz.predict", model, args["X"]))
+                else:
+                    values += numbers(reference.call("britz.calculate_loss", model, args["X"],
+                                                     args["y"], reg_lambda=args["reg_lambda"]))
+            elif module == "aidan":
+                network = reference.new("aidan.NeuralNetwork", args["inputs"], args["outputs"])
+                network.call("train", epochs=args["epochs"])
+                values += numbers(network.get("error_history"))
+                values += numbers(network.call("predict", args.get("new_inputs", args["inputs"])))
+            elif module == "zhou" and case.function == "deriv_sigmoid":
+                values += numbers(reference.call("zhou.deriv_sigmoid", args["x"]))
+            elif module == "zhou":
+                network = reference.new("zhou.OurNeuralNetwork")
+                for name, value in case.input["params"].items():
+                    network.set(name, value)
+                if case.function == "OurNeuralNetwork.train":
+                    values += numbers(network.call("train", args["data"], args["all_y_trues"],
+                                                   learn_rate=args["learn_rate"],
+                                                   epochs=args["epochs"]))
+                else:
+                    values += numbers(network.call("feedforward", args["x"]))
+    return values
+
+
+def test_no_hidden_input_or_expected_value_is_in_the_handout(handout):
+    text = "\n".join(handout_text(handout).values())
+    hidden_inputs = [n for m in spec.modules() for c in spec.load(m).cases if c.hidden
+                     for n in numbers(c.input)]
+    # Settings such as a learning rate of 0.05 may well be public: look for the numbers
+    # with five or more significant digits, which random inputs and results have.
+    secrets = {"%.8g" % n for n in hidden_expected_values() + hidden_inputs}
+    secrets = {s for s in secrets if len(re.sub(r"\D", "", s).lstrip("0")) >= 5}
+    assert len(secrets) > 100
+    found = sorted(s for s in secrets if re.search(r"(?<![\d.])%s" % re.escape(s), text))
+    assert found == []
+
+
+def code_lines(path):
+    """The lines of a module that are code: no blank, comment or docstring lines."""
+    source = open(path, encoding="utf-8").read()
+    docstring_lines = set()
+    for node in ast.walk(ast.parse(source)):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and \
+                isinstance(getattr(body[0], "value", None), ast.Constant):
+            docstring_lines.update(range(body[0].lineno, body[0].end_lineno + 1))
+    return {line.strip() for number, line in enumerate(source.splitlines(), 1)
+            if number not in docstring_lines and line.strip()
+            and not line.strip().startswith("#")}
+
+
+def test_no_line_of_the_solutions_is_in_the_handout(handout):
+    handout_lines = {line.strip() for text in handout_text(handout).values()
+                     for line in text.splitlines()}
+    for module in spec.modules():
+        public = code_lines(os.path.join(KIT, "exercises", module + ".py"))
+        secret = code_lines(os.path.join(SOLUTIONS, module + ".py")) - public
+        # Short generic lines such as `return losses` are not a leak.
+        leaked = sorted(line for line in secret & handout_lines if len(line) > 20)
+        assert leaked == [], module
+
+
+def test_handout_refuses_to_write_over_a_folder_with_work_in_it(tmp_path):
+    (tmp_path / "mine.py").write_text("my work")
+    run = subprocess.run([sys.executable, "-m", "graders.handout", str(tmp_path)], cwd=KIT,
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "is not empty" in run.stderr
+    assert (tmp_path / "mine.py").read_text() == "my work"
+
+
+@pytest.fixture(scope="module")
+def check_workflow(handout):
+    return workflow.load(handout / ".github" / "workflows" / "check.yml")["jobs"]["check"]
+
+
+def test_workflow_scores_the_stubs_zero_with_honest_wording(handout, check_workflow, tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(handout, repo)
+    context = {"steps.score.outputs.result": ""}
+    ran = []
+    for step in check_workflow["steps"]:
+        if "run" in step:
+            run = workflow.run_step(check_workflow, step, repo, context, tmp_path)
+            assert run.returncode == 0, run.stdout
+            ran.append(run.stdout)
+    assert len(ran) == 3
+    assert "Grader files verified." in ran[0]
+    assert "0 of 30 public checks passed. Hidden checks (random inputs) run when your " \
+           "instructor grades." in ran[1]
+    assert (repo / "results.json").exists() and (repo / "junit.xml").exists()
+    summary = (tmp_path / "summary.md").read_text()
+    assert summary.startswith("## Public checks: 0 / 73 points")
+    assert "| zhou | 0 | 20 |" in summary and "this score is advisory" in summary
+    name, value = (tmp_path / "output").read_text().strip().split("=", 1)
+    result = json.loads(base64.b64decode(value))
+    assert name == "result" and result["version"] == 1 and result["max_score"] == 73
+    assert len(result["tests"]) == 30 and {t["status"] for t in result["tests"]} == {"fail"}
+
+
+def test_workflow_uploads_results_and_feeds_the_classroom_reporter(check_workflow):
+    uses = {step["uses"].split("@")[0]: step for step in check_workflow["steps"] if "uses" in step}
+    assert uses["actions/upload-artifact"]["with"]["path"].split() == ["results.json", "junit.xml"]
+    reporter = uses["classroom-resources/autograding-grading-reporter"]
+    assert reporter["with"]["runners"] == "score"
+    assert reporter["env"]["SCORE_RESULTS"] == "${{ steps.score.outputs.result }}"
+    assert check_workflow["name"] == "Autograding Tests"  # the check run the reporter updates
+
+
+@pytest.mark.parametrize("edit", ["grader", "spec", "manifest-too"])
+def test_workflow_reports_modified_grader_files_instead_of_a_score(
+        edit, handout, check_workflow, tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(handout, repo)
+    target = repo / ("graders/checks.py" if edit == "grader" else "spec/zhou.yaml")
+    target.write_text(target.read_text().replace("rtol", "rtol ", 1))
+    if edit == "manifest-too":  # rewriting the manifest does not help: its hash is pinned
+        manifest = (repo / "grader-files.sha256").read_text()
+        fixed = subprocess.run(["sha256sum", "spec/zhou.yaml"], cwd=repo, capture_output=True,
+                               text=True).stdout
+        lines = [fixed if line.endswith(" spec/zhou.yaml\n") else line
+                 for line in manifest.splitlines(keepends=True)]
+        (repo / "grader-files.sha256").write_text("".join(lines))
+    step = workflow.step_named(check_workflow, "Verify the grader files")
+    run = workflow.run_step(check_workflow, step, repo, {}, tmp_path)
+    assert run.returncode == 1
+    assert "grader files modified" in run.stdout
+    summary = (tmp_path / "summary.md").read_text()
+    assert summary.startswith("## grader files modified") and "Public checks" not in summary
+    if edit == "grader":
+        assert "graders/checks.py: FAILED" in summary
