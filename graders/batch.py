@@ -71,6 +71,19 @@ def already_graded(out, entry):
         return False
 
 
+def check_output_folder(submissions, out, names):
+    """Refuses an output folder where writing results could replace a student's files."""
+    inside = os.path.commonpath([os.path.realpath(submissions), os.path.realpath(out)])
+    if inside in (os.path.realpath(submissions), os.path.realpath(out)):
+        raise ValueError("the output folder %s and the submissions folder %s must not hold "
+                         "one another" % (out, submissions))
+    for name in names:
+        folder = os.path.join(out, name)
+        if os.path.exists(folder) and not os.path.isfile(os.path.join(folder, "grading.json")):
+            raise ValueError("%s exists and was not written by the kit: refusing to replace it"
+                             % folder)
+
+
 def grade_in_child(entry, work, args):
     """Runs in a forked child: grades one submission with pytest into `work`; never returns."""
     code = 3
@@ -103,6 +116,7 @@ class Batch:
             args.shard_index - 1::args.shard_count]
         self.out = os.path.abspath(args.out)
         self.staging = os.path.join(self.out, ".in-progress")
+        check_output_folder(args.submissions, self.out, [e.name for e in self.entries])
         self.possible = gradebook.points_possible(self.modules)
 
     def run(self):

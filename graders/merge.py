@@ -37,6 +37,9 @@ def merge(shards, out):
         shutil.copytree(os.path.join(shard, name), staging)
         target = os.path.join(out, name)
         if os.path.exists(target):
+            if not os.path.isfile(os.path.join(target, "grading.json")):
+                raise ValueError("%s exists and was not written by the kit: refusing to "
+                                 "replace it" % target)
             shutil.rmtree(target)
         os.replace(staging, target)
     return gradebook.write(out, sorted(set(sources) | set(finished(out))), spec.modules())

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIBC = ctypes.CDLL(None, use_errno=True)
+LINUX = sys.platform.startswith("linux")  # elsewhere (macOS) only the portable protections
 
 PR_SET_PDEATHSIG = 1
 PR_SET_NO_NEW_PRIVS = 38
@@ -63,8 +64,14 @@ class LandlockPathBeneath(ctypes.Structure):
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
+def prctl(option, value):
+    return LIBC.prctl(option, value, 0, 0, 0) if LINUX else -1
+
+
 def landlock_abi():
     """The kernel's Landlock ABI version, or 0 where Landlock is unavailable."""
+    if not LINUX:
+        return 0
     version = LIBC.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
     return max(version, 0)
 
@@ -81,7 +88,8 @@ def readable_roots():
 def protections():
     """The confinements that this machine supports, as short phrases for the results."""
     active = ["isolated interpreter (python -I)", "scrubbed environment", "private working folder",
-              "resource limits", "process group and subreaper cleanup"]
+              "resource limits", "process group and subreaper cleanup" if LINUX
+              else "process group cleanup"]
     abi = landlock_abi()
     if abi:
         active.append("Landlock filesystem confinement (ABI %d)" % abi)
@@ -95,14 +103,12 @@ def protections():
 def network_namespace_flags():
     """The unshare() flags that give a child a private network here, or None (probed once)."""
     if not hasattr(network_namespace_flags, "cached"):
-        network_namespace_flags.cached = None
-        for flags in ((CLONE_NEWNET,) if os.geteuid() == 0 else (CLONE_NEWUSER | CLONE_NEWNET,)):
-            probe = subprocess.run(
-                [sys.executable, "-I", "-c",
-                 "import ctypes,sys; sys.exit(ctypes.CDLL(None).unshare(%d) != 0)" % flags],
-                capture_output=True)
-            if probe.returncode == 0:
-                network_namespace_flags.cached = flags
+        flags = CLONE_NEWNET if os.geteuid() == 0 else CLONE_NEWUSER | CLONE_NEWNET
+        probe = LINUX and subprocess.run(
+            [sys.executable, "-I", "-c",
+             "import ctypes,sys; sys.exit(ctypes.CDLL(None).unshare(%d) != 0)" % flags],
+            capture_output=True).returncode == 0
+        network_namespace_flags.cached = flags if probe else None
     return network_namespace_flags.cached
 
 
@@ -124,7 +130,10 @@ def _confine(home, limits, net_flags, abi):
                          (resource.RLIMIT_FSIZE, limits.file_bytes),
                          (resource.RLIMIT_NOFILE, limits.open_files),
                          (resource.RLIMIT_CORE, 0)):
-        resource.setrlimit(limit, (value, value))
+        try:
+            resource.setrlimit(limit, (value, value))
+        except (ValueError, OSError):  # macOS refuses some limits; Linux takes them all
+            pass
     if net_flags is not None and LIBC.unshare(net_flags) != 0:
         os._exit(121)
     if abi:
@@ -148,7 +157,7 @@ def _landlock(home, abi):
                         ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
             os._exit(123)
         os.close(target)
-    if LIBC.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or \
+    if prctl(PR_SET_NO_NEW_PRIVS, 1) != 0 or \
             LIBC.syscall(SYS_LANDLOCK_RESTRICT_SELF, fd, ctypes.c_uint32(0)) != 0:
         os._exit(124)
     os.close(fd)
@@ -156,12 +165,12 @@ def _landlock(home, abi):
 
 def become_subreaper():
     """Orphaned descendants of this process's children get this process as their parent."""
-    LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
 def die_with_parent():
     """Has the kernel kill this process when the process that started it ends."""
-    LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def start_worker(home, limits):
@@ -231,7 +240,8 @@ def kill_orphans(keep=()):
 
 def _children(pid):
     found = []
-    for task in os.listdir("/proc/%d/task" % pid):
+    tasks = "/proc/%d/task" % pid
+    for task in os.listdir(tasks) if os.path.isdir(tasks) else ():
         try:
             with open("/proc/%d/task/%s/children" % (pid, task)) as listing:
                 found += [int(n) for n in listing.read().split()]

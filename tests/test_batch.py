@@ -146,3 +146,20 @@ def test_two_submissions_with_one_name_are_refused(tmp_path):
     make_zip(tmp_path / "sam.zip", {"trask.py": ""})
     with pytest.raises(ValueError, match="two submissions are both named 'sam'"):
         collect.discover(str(tmp_path), MODULES)
+
+
+def test_output_inside_the_submissions_is_refused(tmp_path):
+    submissions = tmp_path / "class"
+    shutil.copytree(EXAMPLES, submissions)
+    run = batch(submissions, "--out", submissions / "grades")
+    assert run.returncode == 2 and "must not hold one another" in run.stderr
+    assert not (submissions / "grades").exists()
+
+
+def test_a_folder_the_kit_did_not_write_is_never_replaced(tmp_path):
+    out = tmp_path / "grades"
+    (out / "alice").mkdir(parents=True)
+    (out / "alice" / "notes.txt").write_text("the instructor's notes")
+    run = batch(EXAMPLES, "--out", out)
+    assert run.returncode == 2 and "was not written by the kit" in run.stderr
+    assert (out / "alice" / "notes.txt").read_text() == "the instructor's notes"

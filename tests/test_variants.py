@@ -49,6 +49,8 @@ VARIANTS = {
         "return 1.0 / num_examples * data_loss", "return data_loss")], {
         "britz::loss-uniform", "britz::loss-iteration-0", "britz::loss-iteration-1000",
         "britz::loss-iteration-2000", "britz::loss-later", "britz::hidden-loss-random"}),
+    "britz-predict-missing": ("britz", [("def predict(model, x):", "def predict_(model, x):")], {
+        "britz::predict-argmax", "britz::hidden-predict-random"}),
 }
 
 
