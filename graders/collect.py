@@ -21,7 +21,7 @@ class Entry:
     name: str
     path: str
     modules: dict  # module name -> source bytes; absent when missing
-    problems: list  # one sentence per module that could not be used
+    problems: list  # sentences on the modules that could not be used
 
     @property
     def fingerprint(self):
@@ -31,11 +31,15 @@ class Entry:
         return digest.hexdigest()
 
     def write(self, folder):
-        """Writes the modules (and nothing else) into `folder`."""
-        os.makedirs(folder, exist_ok=True)
-        for module, source in self.modules.items():
-            with open(os.path.join(folder, module + ".py"), "wb") as handle:
-                handle.write(source)
+        write_modules(folder, self.modules)
+
+
+def write_modules(folder, modules):
+    """Writes {module: source bytes} as module files (and nothing else) into `folder`."""
+    os.makedirs(folder, exist_ok=True)
+    for module, source in modules.items():
+        with open(os.path.join(folder, module + ".py"), "wb") as handle:
+            handle.write(source)
 
 
 def discover(folder, modules):
@@ -46,7 +50,7 @@ def discover(folder, modules):
         if item.startswith("."):
             continue
         if os.path.isdir(path) and not os.path.islink(path):
-            name, read = item, _from_folder
+            name, read = item, read_folder
         elif item.endswith(".zip") and os.path.isfile(path):
             name, read = item[:-4], _from_zip
         else:
@@ -56,20 +60,21 @@ def discover(folder, modules):
             raise ValueError("two submissions are both named %r: %s and %s" % (name, seen[name], item))
         seen[name] = item
         found, problems = read(path, modules)
-        entries.append(Entry(name, path, found, problems))
+        entries.append(Entry(name, path, found, list(dict.fromkeys(problems.values()))))
     return entries
 
 
-def _from_folder(path, modules):
+def read_folder(path, modules):
+    """({module: source bytes}, {module: why it cannot be used}) for a folder of modules."""
     base = os.path.join(path, "exercises") if not any(
         os.path.isfile(os.path.join(path, m + ".py")) for m in modules) else path
-    found, problems = {}, []
+    found, problems = {}, {}
     for module in modules:
         source = os.path.join(base, module + ".py")
         if os.path.islink(source) or not os.path.isfile(source):
-            problems.append("%s.py is missing" % module)
+            problems[module] = "%s.py is missing" % module
         elif os.path.getsize(source) > MODULE_LIMIT:
-            problems.append("%s.py is larger than %d bytes" % (module, MODULE_LIMIT))
+            problems[module] = "%s.py is larger than %d bytes" % (module, MODULE_LIMIT)
         else:
             with open(source, "rb") as handle:
                 found[module] = handle.read()
@@ -77,11 +82,11 @@ def _from_folder(path, modules):
 
 
 def _from_zip(path, modules):
-    found, problems = {}, []
+    found, problems = {}, {}
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        return {}, ["the zip file cannot be read (%s)" % error]
+        return {}, dict.fromkeys(modules, "the zip file cannot be read (%s)" % error)
     with archive:
         members = {info.filename: info for info in archive.infolist() if not info.is_dir()}
         for module in modules:
@@ -89,16 +94,15 @@ def _from_zip(path, modules):
             choices = sorted(name for name in members
                              if re.fullmatch(r"([^/]+/)?(exercises/)?" + re.escape(wanted), name))
             if not choices:
-                problems.append("%s is missing" % wanted)
+                problems[module] = "%s is missing" % wanted
                 continue
             info = members[min(choices, key=len)]
-            if info.file_size > MODULE_LIMIT:
-                problems.append("%s is larger than %d bytes" % (wanted, MODULE_LIMIT))
-                continue
-            with archive.open(info) as handle:
-                data = handle.read(MODULE_LIMIT + 1)
-            if len(data) > MODULE_LIMIT:
-                problems.append("%s is larger than %d bytes" % (wanted, MODULE_LIMIT))
+            data = b""
+            if info.file_size <= MODULE_LIMIT:
+                with archive.open(info) as handle:
+                    data = handle.read(MODULE_LIMIT + 1)
+            if info.file_size > MODULE_LIMIT or len(data) > MODULE_LIMIT:
+                problems[module] = "%s is larger than %d bytes" % (wanted, MODULE_LIMIT)
             else:
                 found[module] = data
     return found, problems

@@ -20,11 +20,11 @@ from graders import spec
 
 KIT = spec.KIT
 TEMPLATES = os.path.join(KIT, "handout")
-# What `nox -s check` needs, and the workflow's score step; not batch, collect, merge or
-# gradebook, which are the instructor's.
-GRADER_FILES = ["__init__.py", "conftest.py", "checks.py", "spec.py", "submission.py",
-                "sandbox.py", "worker.py", "wire.py", "report.py", "reference.py",
-                "classroom.py"]
+# What `nox -s check` needs, and the workflow's score step; not batch, merge, gradebook or
+# handout, which are the instructor's.
+GRADER_FILES = ["__init__.py", "conftest.py", "checks.py", "collect.py", "spec.py",
+                "submission.py", "sandbox.py", "worker.py", "wire.py", "report.py",
+                "reference.py", "classroom.py"]
 MANIFEST = "grader-files.sha256"
 
 

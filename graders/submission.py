@@ -17,10 +17,9 @@ import time
 import numpy as np
 import pytest
 
-from graders import sandbox, wire
+from graders import collect, sandbox, wire
 
 REPLY_LIMIT = 16 << 20  # bytes in one reply from the worker
-MODULE_SIZE_LIMIT = 1 << 20  # bytes in one student module
 
 
 class StudentError(pytest.fail.Exception):
@@ -131,23 +130,16 @@ class Memo:
 class Submission(Memo):
     """A student's modules, reached only through `call`, `new` and `seed`.
 
-    folder: the directory holding the modules (trask.py, ...); modules: the names to copy.
+    folder: the directory holding the modules (trask.py, ...), at its top level or under
+    exercises/; modules: the names to copy. Nothing else in the folder is used.
     """
 
     def __init__(self, folder, modules, limits=None, start=False):
         super().__init__()
         self.limits = limits or sandbox.Limits()
         self.home = tempfile.mkdtemp(prefix="nnkit-")
-        self.missing = {}
-        work = sandbox.prepare(self.home)
-        for module in modules:
-            source = os.path.join(folder, module + ".py")
-            if os.path.islink(source) or not os.path.isfile(source):
-                self.missing[module] = "%s.py is missing from the submission" % module
-            elif os.path.getsize(source) > MODULE_SIZE_LIMIT:
-                self.missing[module] = "%s.py is over %d bytes" % (module, MODULE_SIZE_LIMIT)
-            else:
-                shutil.copyfile(source, os.path.join(work, module + ".py"))
+        found, self.missing = collect.read_folder(folder, modules)
+        collect.write_modules(sandbox.prepare(self.home), found)
         self.worker = None
         self.generation = 0  # counts worker starts; a Remote from an earlier one is stale
         self.import_errors = {}

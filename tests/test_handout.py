@@ -41,7 +41,7 @@ def test_handout_holds_no_solutions_and_no_instructor_tools(handout):
     files = set(handout_text(handout))
     assert not any(f.startswith(("solutions/", "tests/", "examples/", "benchmarks/"))
                    for f in files)
-    for tool in ("batch.py", "collect.py", "merge.py", "gradebook.py", "handout.py"):
+    for tool in ("batch.py", "merge.py", "gradebook.py", "handout.py"):
         assert "graders/" + tool not in files
     assert {"exercises/%s.py" % m for m in spec.modules()} <= files
     assert ".github/workflows/check.yml" in files and "grader-files.sha256" in files
