@@ -1,6 +1,6 @@
 """The kit's sessions. Students: `nox -s check`. Instructors: `nox -s grade`, `nox -s merge`,
-`nox -s handout`. The kit itself: `nox -s solutions`, `nox -s tests`, `nox -s bench`. Arguments after `--` go to the command,
-e.g. `nox -s check -- -k zhou` or `nox -s grade -- submissions/ --jobs 4`."""
+`nox -s handout`. The kit itself: `nox -s solutions`, `nox -s tests`, `nox -s bench`.
+Arguments after `--` go to the command, e.g. `nox -s check -- -k zhou`."""
 
 import nox
 
@@ -9,7 +9,7 @@ nox.options.sessions = ["grade"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
 
-def grade(session, *options, success_codes=(0,)):
+def run_graders(session, *options, success_codes=(0,)):
     session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
     session.run("python", "-m", "pytest", "graders", *options, *session.posargs,
                 success_codes=list(success_codes))
@@ -19,7 +19,7 @@ def grade(session, *options, success_codes=(0,)):
 def check(session):
     """Grade your work in exercises/ on the public checks (hidden ones run when graded)."""
     # Exit status 1 only means some checks failed: the score table is the result.
-    grade(session, "--impl", "exercises", success_codes=(0, 1))
+    run_graders(session, "--impl", "exercises", success_codes=(0, 1))
 
 
 @nox.session(reuse_venv=True)
@@ -46,7 +46,7 @@ def handout(session):
 @nox.session(reuse_venv=True)
 def solutions(session):
     """Grade the reference solutions/ on every check, hidden ones included: must be 100%."""
-    grade(session, "--impl", "solutions", "--hidden")
+    run_graders(session, "--impl", "solutions", "--hidden")
 
 
 @nox.session(reuse_venv=True)

@@ -21,7 +21,7 @@ class NeuralNetwork:
         raise NotImplementedError("aidan.NeuralNetwork.__init__: not written yet")
 
     def sigmoid(self, x, deriv=False):
-        """The sigmoid of `x`; with `deriv=True`, `x` is a sigmoid output and x*(1-x) is returned."""
+        """The sigmoid of `x`; with `deriv=True`, `x` is a sigmoid output and x*(1-x) is given."""
         raise NotImplementedError("aidan.NeuralNetwork.sigmoid: not written yet")
 
     def feed_forward(self):

@@ -1,8 +1,9 @@
-"""Your rebuild of Victor Zhou, "Machine Learning for Beginners: An Introduction to Neural Networks".
+"""Your rebuild of Victor Zhou, "Machine Learning for Beginners: An Introduction to Neural
+Networks".
 
 A neuron, a 2-2-1 sigmoid network and its training by stochastic gradient descent on the
-post's four people. The partial derivatives of "Training
-a Neural Network, Part 2" are gathered in `backprop`, which `train` uses.
+post's four people. The partial derivatives of "Training a Neural Network, Part 2" are
+gathered in `backprop`, which `train` uses.
 
 Replace each `raise NotImplementedError` with your code; `nox -s check` grades it.
 """

@@ -25,6 +25,8 @@ import signal  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
+import pytest  # noqa: E402
+
 from graders import collect, gradebook, sandbox, spec  # noqa: E402
 from graders.report import write_atomically  # noqa: E402
 
@@ -43,10 +45,13 @@ def parse_args(argv):
                         help="submissions graded at once (default: the number of CPUs)")
     parser.add_argument("--regrade", action="store_true",
                         help="grade again submissions that already have results")
-    parser.add_argument("--call-timeout", type=float, default=20.0,
-                        help="seconds one call into student code may take (default 20)")
-    parser.add_argument("--time-budget", type=float, default=120.0,
-                        help="seconds all calls of one submission may take (default 120)")
+    defaults = sandbox.Limits()
+    parser.add_argument("--call-timeout", type=float, default=defaults.call_seconds,
+                        help="seconds one call into student code may take (default %g)"
+                             % defaults.call_seconds)
+    parser.add_argument("--time-budget", type=float, default=defaults.submission_seconds,
+                        help="seconds all calls of one submission may take (default %g)"
+                             % defaults.submission_seconds)
     parser.add_argument("--shard", default="1/1", metavar="I/N",
                         help="grade only shard I of N (submissions sorted by name, every Nth "
                              "from the Ith); merge shards with python -m graders.merge")
@@ -90,11 +95,10 @@ def grade_in_child(entry, work, args):
     try:
         sandbox.die_with_parent()
         os.setpgid(0, 0)
-        log = os.open(os.path.join(work, "grader.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        log = os.open(os.path.join(work, "grader.log"), os.O_WRONLY | os.O_CREAT, 0o644)
         os.dup2(log, 1)
         os.dup2(log, 2)
         entry.write(os.path.join(work, "modules"))
-        import pytest
         code = pytest.main([
             os.path.join(KIT, "graders"), "--rootdir", KIT, "-q", "-p", "no:cacheprovider",
             "--impl", os.path.join(work, "modules"), "--hidden",
@@ -118,6 +122,7 @@ class Batch:
         self.staging = os.path.join(self.out, ".in-progress")
         check_output_folder(args.submissions, self.out, [e.name for e in self.entries])
         self.possible = gradebook.points_possible(self.modules)
+        self.protections = sandbox.protections()  # probed once, before the children fork
 
     def run(self):
         os.makedirs(self.out, exist_ok=True)
@@ -185,7 +190,7 @@ class Batch:
             handle.write(gradebook.feedback(entry.name, results, entry.problems, self.modules))
         meta = {"submission": entry.name, "fingerprint": entry.fingerprint,
                 "problems": entry.problems, "seconds": round(seconds, 3),
-                "protections": sandbox.protections()}
+                "protections": self.protections}
         with open(os.path.join(work, "grading.json"), "w", encoding="utf-8") as handle:
             json.dump(meta, handle, indent=2)
         target = os.path.join(self.out, entry.name)

@@ -57,7 +57,8 @@ def discover(folder, modules):
             continue
         name = SAFE_NAME.sub("_", name)
         if name in seen:
-            raise ValueError("two submissions are both named %r: %s and %s" % (name, seen[name], item))
+            raise ValueError("two submissions are both named %r: %s and %s"
+                             % (name, seen[name], item))
         seen[name] = item
         found, problems = read(path, modules)
         entries.append(Entry(name, path, found, list(dict.fromkeys(problems.values()))))

@@ -26,10 +26,13 @@ def pytest_addoption(parser):
                     help="also run the hidden cases (compared with solutions/)")
     group.addoption("--results-json", metavar="FILE",
                     help="write the results in Gradescope's results.json format")
-    group.addoption("--call-timeout", type=float, default=60.0, metavar="SECONDS",
-                    help="wall-clock limit for one call into student code (default 60)")
-    group.addoption("--time-budget", type=float, default=600.0, metavar="SECONDS",
-                    help="wall-clock limit for all calls of one submission (default 600)")
+    defaults = sandbox.Limits()
+    group.addoption("--call-timeout", type=float, default=defaults.call_seconds,
+                    metavar="SECONDS", help="wall-clock limit for one call into student code "
+                                            "(default %g)" % defaults.call_seconds)
+    group.addoption("--time-budget", type=float, default=defaults.submission_seconds,
+                    metavar="SECONDS", help="wall-clock limit for all calls of one submission "
+                                            "(default %g)" % defaults.submission_seconds)
 
 
 def pytest_configure(config):
@@ -39,7 +42,8 @@ def pytest_configure(config):
         raise pytest.UsageError(str(error)) from None
     config.nnkit_specs = specs
     impl = config.getoption("impl")
-    folder = os.path.join(spec.KIT, impl) if impl in NAMED_IMPLEMENTATIONS else os.path.abspath(impl)
+    named = impl in NAMED_IMPLEMENTATIONS
+    folder = os.path.join(spec.KIT, impl) if named else os.path.abspath(impl)
     if not os.path.isdir(folder):
         raise pytest.UsageError("--impl %s: no such folder (%s)" % (impl, folder))
     config.nnkit_impl = folder

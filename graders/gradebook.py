@@ -101,7 +101,7 @@ def feedback(name, results, problems, modules):
             lines.append("- %s %s (%g/%g)" % (mark, case, test["score"], test["max_score"]))
             if test["status"] != "passed":
                 if test["visibility"] == "visible":
-                    lines += ["", "  ```", *("  " + l for l in test["output"].splitlines()),
+                    lines += ["", "  ```", *("  " + line for line in test["output"].splitlines()),
                               "  ```", ""]
                 else:
                     lines.append("  A hidden case (random inputs): the public checks of the "

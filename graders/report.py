@@ -81,8 +81,8 @@ class Scoreboard:
                                                   100.0 * earned / possible if possible else 0))
         hidden = sum(case.hidden for case, _, _ in self.rows())
         if hidden:
-            write("%d of %d checks passed, %d of them hidden cases (random inputs, compared "
-                  "with the reference solution)." % (ok, count, hidden))
+            write("%d of %d checks passed; %d of the checks are hidden cases (random inputs, "
+                  "compared with the reference solution)." % (ok, count, hidden))
         else:
             write("%d of %d public checks passed. Hidden checks (random inputs) run when your "
                   "instructor grades." % (ok, count))

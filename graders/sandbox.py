@@ -47,8 +47,8 @@ LIVE_WORKERS = set()  # pids of workers started here and not yet stopped
 @dataclass
 class Limits:
     """Limits for one submission's worker. Times in seconds, sizes in bytes."""
-    call_seconds: float = 60.0
-    submission_seconds: float = 600.0
+    call_seconds: float = 20.0
+    submission_seconds: float = 120.0
     cpu_seconds: int = 600
     memory_bytes: int = 2 << 30
     file_bytes: int = 16 << 20
@@ -72,7 +72,8 @@ def landlock_abi():
     """The kernel's Landlock ABI version, or 0 where Landlock is unavailable."""
     if not LINUX:
         return 0
-    version = LIBC.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+    version = LIBC.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
+                           ctypes.c_uint32(1))  # flag 1: ask for the ABI version
     return max(version, 0)
 
 

@@ -66,7 +66,8 @@ class WorkerProcess:
         (length,) = wire.HEADER.unpack(header)
         if length > REPLY_LIMIT:
             self.stop()
-            raise WorkerGone("it sent a reply of %d bytes (the limit is %d)" % (length, REPLY_LIMIT))
+            raise WorkerGone("it sent a reply of %d bytes (the limit is %d)"
+                             % (length, REPLY_LIMIT))
         try:
             reply = wire.parse(self._read(length, deadline, timeout), REPLY_LIMIT)
             reply["value"] = wire.decode(reply["ok"]) if "ok" in reply else None
@@ -196,7 +197,7 @@ class Submission(Memo):
         if module not in self.import_errors:
             reply = self._exchange({"op": "import", "module": module}, "import %s" % module)
             error = reply.get("error")
-            self.import_errors[module] = explain_error("import %s" % module, error) if error else None
+            self.import_errors[module] = error and explain_error("import %s" % module, error)
         if self.import_errors[module]:
             raise StudentError(self.import_errors[module])
 

@@ -86,7 +86,7 @@ def test_backprop(case, student):
     shapes = model_shapes(X.shape[1], model["W1"].shape[1], model["W2"].shape[1])
     grads = strict_model(student.call("britz.backprop", model, X, y, reg_lambda=reg), shapes, what)
     for name in ("W2", "b2", "W1", "b1"):
-        def loss(value):
+        def loss(value, name=name):
             return total_loss(dict(model, **{name: value}), X, y, reg)
         numeric = checks.numerical_gradient(loss, model[name])
         checks.gradient(grads[name].reshape(model[name].shape), numeric, case.tolerance, what,
@@ -122,7 +122,8 @@ def test_build_model(case, student, reference):
         losses = printed_losses(printed, what)
         for iteration in range(band["from"], band["to"] + 1, 1000):
             if iteration not in losses:
-                checks.fail("%s printed no 'Loss after iteration %d: ...' line." % (what, iteration))
+                checks.fail("%s printed no 'Loss after iteration %d: ...' line."
+                            % (what, iteration))
             label = "%s: printed loss at iteration %d" % (what, iteration)
             if "value" in band:
                 checks.close(losses[iteration], band["value"], case.tolerance, label)
@@ -140,5 +141,6 @@ def printed_losses(printed, what):
                 value = float(match.group(2))
             except ValueError:
                 checks.fail("%s printed %r, which is not a loss value." % (what, line))
-            losses[int(match.group(1))] = checks.real_number(value, "%s (printed %r)" % (what, line))
+            losses[int(match.group(1))] = checks.real_number(
+                value, "%s (printed %r)" % (what, line))
     return losses

@@ -67,7 +67,8 @@ def test_backprop(case, student):
     params, x, y_true = case.input["params"], case.array("x"), float(case.input["y_true"])
     what = "zhou.OurNeuralNetwork with %s: backprop(%s, %r)" % (params, x.tolist(), y_true)
     grads = checks.mapping(_network(student, params).call("backprop", x, y_true), PARAMETERS, what)
-    analytic = {name: checks.real_number(grads[name], "%s[%r]" % (what, name)) for name in PARAMETERS}
+    analytic = {name: checks.real_number(grads[name], "%s[%r]" % (what, name))
+                for name in PARAMETERS}
     if case.expected == "numerical gradient":
         vector = np.array([params[name] for name in PARAMETERS], dtype=float)
 

@@ -23,7 +23,7 @@ class NeuralNetwork:
         self.epoch_list = []
 
     def sigmoid(self, x, deriv=False):
-        """The sigmoid of `x`; with `deriv=True`, `x` is a sigmoid output and x*(1-x) is returned."""
+        """The sigmoid of `x`; with `deriv=True`, `x` is a sigmoid output and x*(1-x) is given."""
         if deriv:
             return x * (1 - x)
         return 1 / (1 + np.exp(-x))

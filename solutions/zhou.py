@@ -1,4 +1,5 @@
-"""Reference solution: Victor Zhou, "Machine Learning for Beginners: An Introduction to Neural Networks".
+"""Reference solution: Victor Zhou, "Machine Learning for Beginners: An Introduction to
+Neural Networks".
 
 A neuron, a 2-2-1 sigmoid network and its training by stochastic gradient descent on the
 post's four people, written as the post writes them. The partial derivatives of "Training

@@ -70,7 +70,7 @@ HOSTILE = {
                       "def predict(model, x):\n    return Same()\n"),
         "aidan": ("", "class Array(np.ndarray):\n    def __eq__(self, other):\n"
                       "        return np.ones(np.shape(other), bool)\n"
-                      "NeuralNetwork.predict = lambda self, new_input: np.zeros((1, 1)).view(Array)\n"),
+                      "NeuralNetwork.predict = lambda self, x: np.zeros((1, 1)).view(Array)\n"),
         "trask": ("", "class Number(float):\n    def __eq__(self, other):\n        return True\n"
                       "def two_layer_update(X, y, syn0):\n    return Number(0.0)\n")},
         {}, (), BRITZ_PREDICT | AIDAN_PREDICT | UPDATE_CASES),

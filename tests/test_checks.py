@@ -24,7 +24,8 @@ def test_numerical_gradient_matches_the_analytic_one():
     checks.gradient(true_gradient(w), numeric, GRADIENT, "demo", "w")
 
 
-@pytest.mark.parametrize("factor, ratio", [(2.0, "ratio 2"), (-1.0, "ratio -1"), (0.5, "ratio 0.5")])
+@pytest.mark.parametrize("factor, ratio",
+                         [(2.0, "ratio 2"), (-1.0, "ratio -1"), (0.5, "ratio 0.5")])
 def test_gradient_mistakes_are_named_with_their_ratio(factor, ratio):
     w = np.random.default_rng(1).normal(size=(3, 2))
     with pytest.raises(Failed, match=ratio) as failure:

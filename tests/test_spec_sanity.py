@@ -30,7 +30,8 @@ def test_spec_loads_and_names_real_procedures_and_functions(module):
     contract = spec.contract_names(os.path.join(KIT, "exercises", module + ".py"))
     for case in loaded.cases:
         assert case.check in checks, "%s: no procedure test_%s" % (case.name, case.check)
-        assert case.function in contract, "%s: %s is not in the contract" % (case.name, case.function)
+        assert case.function in contract, "%s: %s is not a contract name" % (
+            case.name, case.function)
     public_checks = {case.check for case in loaded.cases if not case.hidden}
     assert checks <= public_checks, "every procedure needs a public case"
 

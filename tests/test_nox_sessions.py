@@ -1,0 +1,52 @@
+"""The nox sessions people run, run as they run them (grade and merge: tests/test_shards.py)."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.helpers import KIT
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory):
+    """A copy of the kit, so that sessions write their venvs and outputs there."""
+    copy = tmp_path_factory.mktemp("nox") / "kit"
+    shutil.copytree(KIT, copy, ignore=shutil.ignore_patterns(".git", ".nox", "__pycache__",
+                                                             "grades"))
+    return copy
+
+
+def nox(kit, *args):
+    return subprocess.run([sys.executable, "-m", "nox", *args], cwd=kit, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_check_grades_the_stubs_and_says_what_ran(kit):
+    run = nox(kit, "-s", "check")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 of 30 public checks passed. Hidden checks (random inputs) run when your " \
+           "instructor grades." in run.stdout
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_solutions_score_every_check(kit):
+    run = nox(kit, "-s", "solutions")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "48 of 48 checks passed" in run.stdout and "(100.0%)" in run.stdout
+
+
+def test_handout_session_writes_the_handout(kit, tmp_path):
+    run = nox(kit, "-s", "handout", "--", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (tmp_path / "out" / "exercises" / "zhou.py").exists()
+    assert not (tmp_path / "out" / "solutions").exists()
+
+
+def test_every_session_has_a_one_line_docstring(kit):
+    run = nox(kit, "--list")
+    sessions = [line for line in run.stdout.splitlines() if line[:2] in ("* ", "- ")]
+    assert {line[2:].split(" -> ")[0] for line in sessions} == {
+        "check", "grade", "merge", "handout", "solutions", "tests", "bench"}
+    assert all(" -> " in line for line in sessions)
