@@ -31,6 +31,12 @@ from graders import collect, gradebook, sandbox, spec  # noqa: E402
 from graders.report import write_atomically  # noqa: E402
 
 KIT = spec.KIT
+# What a grading run does not use from pytest: these plugins (the last two run gc.collect at
+# the end) and assertion rewriting (the graders fail cases through graders.checks). Leaving
+# them out saves about 0.2 s a submission.
+UNUSED_PLUGINS = ("cacheprovider", "doctest", "pastebin", "legacypath", "debugging",
+                  "setuponly", "setupplan", "stepwise", "warnings", "logging",
+                  "unraisableexception", "threadexception")
 EXAMPLES = os.path.join(KIT, "examples", "submissions")
 
 
@@ -100,8 +106,8 @@ def grade_in_child(entry, work, args):
         os.dup2(log, 2)
         entry.write(os.path.join(work, "modules"))
         code = pytest.main([
-            os.path.join(KIT, "graders"), "--rootdir", KIT, "-q", "-p", "no:cacheprovider",
-            "--impl", os.path.join(work, "modules"), "--hidden",
+            os.path.join(KIT, "graders"), "--rootdir", KIT, "-q", "--assert=plain",
+            *("-pno:" + name for name in UNUSED_PLUGINS), "--impl", os.path.join(work, "modules"), "--hidden",
             "--results-json", os.path.join(work, "results.json"),
             "--junitxml", os.path.join(work, "junit.xml"),
             "--call-timeout", str(args.call_timeout), "--time-budget", str(args.time_budget)])
