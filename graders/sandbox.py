@@ -36,9 +36,10 @@ CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
 LANDLOCK_RULE_PATH_BENEATH = 1
-# Filesystem rights by Landlock ABI version: v1 has bits 0-12, v2 adds REFER, v3 TRUNCATE,
-# v5 IOCTL_DEV. READ_ONLY is execute + read file + read dir.
-FS_RIGHTS_BY_ABI = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1, 4: (1 << 15) - 1}
+# Filesystem rights by Landlock ABI version: v1 has bits 0-12, v2 adds REFER, v3 TRUNCATE.
+# Later versions add no right the worker could use here. READ_ONLY is execute + read file +
+# read dir.
+FS_RIGHTS_BY_ABI = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1}
 FS_READ_ONLY = 0b1101
 NET_RIGHTS = 0b11  # BIND_TCP | CONNECT_TCP, ABI 4 and later
 LIVE_WORKERS = set()  # pids of workers started here and not yet stopped
@@ -93,7 +94,11 @@ def protections():
               else "process group cleanup"]
     abi = landlock_abi()
     if abi:
-        active.append("Landlock filesystem confinement (ABI %d)" % abi)
+        kit = os.path.dirname(HERE)
+        exposed = [root for root in readable_roots() if kit.startswith(root + os.sep)]
+        active.append("Landlock filesystem confinement (ABI %d)" % abi + (
+            "; WARNING: the kit lies under %s, which workers may read" % exposed[0]
+            if exposed else ""))
     if network_namespace_flags() is not None:
         active.append("no network (network namespace)")
     elif abi >= 4:
@@ -142,7 +147,7 @@ def _confine(home, limits, net_flags, abi):
 
 
 def _landlock(home, abi):
-    fs_rights = FS_RIGHTS_BY_ABI.get(abi, FS_RIGHTS_BY_ABI[4])
+    fs_rights = FS_RIGHTS_BY_ABI[min(abi, 3)]
     ruleset = LandlockRuleset(fs_rights, NET_RIGHTS if abi >= 4 else 0)
     size = ctypes.sizeof(LandlockRuleset) if abi >= 4 else 8
     fd = LIBC.syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(ruleset), ctypes.c_size_t(size),
@@ -259,8 +264,15 @@ def _descendants(pid):
     return [d for child in children for d in _descendants(child) + [child]]
 
 
+SETUP_FAILURES = {121: "unshare", 122: "landlock_create_ruleset", 123: "landlock_add_rule",
+                  124: "landlock_restrict_self"}
+
+
 def explain_exit(code):
     """Why a worker ended in the middle of a call, from its exit code."""
+    if code in SETUP_FAILURES:
+        return ("the sandbox could not be set up (%s failed): a problem of the grading "
+                "machine, not of this submission" % SETUP_FAILURES[code])
     if code is None or code >= 0:
         return ("the worker process exited with code %s in the middle of the call "
                 "(sys.exit or os._exit ends grading of this call, not with a pass)" % code)
