@@ -11,7 +11,6 @@ case that made it and nothing else.
 import os
 import select
 import shutil
-import tempfile
 import time
 
 import numpy as np
@@ -138,7 +137,7 @@ class Submission(Memo):
     def __init__(self, folder, modules, limits=None, start=False):
         super().__init__()
         self.limits = limits or sandbox.Limits()
-        self.home = tempfile.mkdtemp(prefix="nnkit-")
+        self.home = sandbox.new_home()
         found, self.missing = collect.read_folder(folder, modules)
         collect.write_modules(sandbox.prepare(self.home), found)
         self.worker = None

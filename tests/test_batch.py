@@ -3,10 +3,12 @@
 import csv
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ElementTree
 import zipfile
@@ -109,6 +111,17 @@ def test_kill_9_then_rerun_completes_the_same_gradebook(example_grades, tmp_path
         [r.replace("carol,", "carol-again,", 1) for r in golden if r.startswith("carol,")]
     assert sorted(rows[1:]) == sorted(golden[1:] + again) and rows[0] == golden[0]
     assert not (out / ".in-progress").exists()
+    assert stale_sandboxes() == []  # the killed graders' folders were swept by the rerun
+
+
+def stale_sandboxes():
+    """Sandbox folders left in the temporary folder by processes that no longer exist."""
+    stale = []
+    for name in os.listdir(tempfile.gettempdir()):
+        match = re.fullmatch(r"nnkit-(\d+)-\w+", name)
+        if match and not os.path.exists("/proc/%s" % match.group(1)):
+            stale.append(name)
+    return stale
 
 
 MODULES = ["trask", "aidan", "zhou", "britz"]
