@@ -12,13 +12,14 @@ STATUS_GRADED = "graded"
 
 
 def module_points(results, modules):
-    """{module: points earned} from a results.json."""
-    points = dict.fromkeys(modules, 0.0)
+    """({module: points earned}, {module: points possible}) from a results.json."""
+    points, possible = dict.fromkeys(modules, 0.0), dict.fromkeys(modules, 0.0)
     for test in results.get("tests", []):
         module = test["name"].split(": ", 1)[0]
         if module in points:
             points[module] += test["score"]
-    return points
+            possible[module] += test["max_score"]
+    return points, possible
 
 
 def status(results, problems):
@@ -30,7 +31,7 @@ def status(results, problems):
 
 
 def row(name, results, problems, modules):
-    points = module_points(results, modules)
+    points, _ = module_points(results, modules)
     return [name] + ["%g" % points[m] for m in modules] + [
         "%g" % sum(points.values()), status(results, problems)]
 
@@ -78,10 +79,7 @@ def summary(rows, modules, possible):
 
 def feedback(name, results, problems, modules):
     """feedback.md: the student's score per tutorial and what to fix, case by case."""
-    points = module_points(results, modules)
-    possible = dict.fromkeys(modules, 0.0)
-    for test in results.get("tests", []):
-        possible[test["name"].split(": ", 1)[0]] += test["max_score"]
+    points, possible = module_points(results, modules)
     total, most = sum(points.values()), sum(possible.values())
     lines = ["# Feedback for %s" % name, "",
              "Score: **%g / %g**" % (total, most), ""]

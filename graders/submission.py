@@ -213,7 +213,6 @@ class Submission(Memo):
             self.worker = None
             raise StudentError("%s failed: %s" % (what, gone)) from None
 
-
     def _start_worker(self):
         self.worker = WorkerProcess(self.home, self.limits)
         self.generation += 1
