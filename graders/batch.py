@@ -19,6 +19,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
+import errno  # noqa: E402
 import json  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
@@ -28,7 +29,7 @@ import time  # noqa: E402
 import pytest  # noqa: E402
 
 from graders import collect, gradebook, sandbox, spec  # noqa: E402
-from graders.report import write_atomically  # noqa: E402
+from graders.report import test_name, write_atomically  # noqa: E402
 
 KIT = spec.KIT
 # What a grading run does not use from pytest: these plugins (the last two run gc.collect at
@@ -55,9 +56,9 @@ def parse_args(argv):
     parser.add_argument("--call-timeout", type=float, default=defaults.call_seconds,
                         help="seconds one call into student code may take (default %g)"
                              % defaults.call_seconds)
-    parser.add_argument("--time-budget", type=float, default=defaults.submission_seconds,
-                        help="seconds all calls of one submission may take (default %g)"
-                             % defaults.submission_seconds)
+    parser.add_argument("--time-budget", type=float, default=defaults.tutorial_seconds,
+                        help="seconds all calls into one tutorial's module may take "
+                             "(default %g)" % defaults.tutorial_seconds)
     parser.add_argument("--shard", default="1/1", metavar="I/N",
                         help="grade only shard I of N (submissions sorted by name, every Nth "
                              "from the Ith); merge shards with python -m graders.merge")
@@ -75,11 +76,14 @@ def parse_args(argv):
 
 
 def already_graded(out, entry):
+    """Whether `out` holds results for these very files; a grading error is tried again."""
     try:
         with open(os.path.join(out, entry.name, "grading.json"), encoding="utf-8") as handle:
-            return json.load(handle).get("fingerprint") == entry.fingerprint
+            meta = json.load(handle)
     except (OSError, ValueError):
         return False
+    return meta.get("fingerprint") == entry.fingerprint and \
+        meta.get("status") != gradebook.STATUS_ERROR
 
 
 def check_output_folder(submissions, out, names):
@@ -116,6 +120,14 @@ def grade_in_child(entry, work, args):
         os._exit(int(code))
 
 
+# Write errors that stop the batch: nothing more can be recorded until space is freed.
+WRITE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EIO)
+
+
+class WriteError(Exception):
+    """The batch could not write its own files (disk full, file too large, ...)."""
+
+
 class Batch:
     """Schedules the children, finishes each submission's folder and keeps the gradebook."""
 
@@ -128,47 +140,91 @@ class Batch:
         self.staging = os.path.join(self.out, ".in-progress")
         check_output_folder(args.submissions, self.out, [e.name for e in self.entries])
         self.possible = gradebook.points_possible(self.modules)
+        self.expected_tests = {test_name(case) for module in self.modules
+                               for case in spec.load(module).cases}
         self.protections = sandbox.protections()  # probed once, before the children fork
+        # A grader that outlives every tutorial's time budget is stuck: it is killed.
+        self.watchdog = args.time_budget * len(self.modules) + 60
 
     def run(self):
-        os.makedirs(self.out, exist_ok=True)
-        shutil.rmtree(self.staging, ignore_errors=True)  # leftovers of an interrupted run
+        """Grades what is not graded yet; returns the exit status (1 after a write error)."""
+        try:
+            self.grade_all()
+        except WriteError as error:
+            print("\nerror: %s. The batch stopped; the submissions finished so far are kept "
+                  "in %s, and running it again grades the rest." % (error, self.out),
+                  file=sys.stderr)
+            return 1
+        return 0
+
+    def grade_all(self):
+        try:
+            os.makedirs(self.out, exist_ok=True)
+            sandbox.remove_tree(self.staging)  # leftovers of an interrupted run
+        except OSError as error:
+            raise WriteError("cannot write in %s: %s" % (self.out, error.strerror)) from None
         todo = [e for e in self.entries if self.args.regrade or not already_graded(self.out, e)]
         skipped = len(self.entries) - len(todo)
         if skipped:
             print("%d submission(s) already graded (use --regrade to grade them again)" % skipped,
                   file=sys.stderr)
+        for entry in self.entries:
+            if entry.note:
+                print("note: %s" % entry.note, file=sys.stderr)
         sandbox.become_subreaper()
-        running = {}  # pid -> (entry, work folder, start time)
+        running = {}  # pid -> (entry, work folder, start time, attempt)
         done, started = 0, time.monotonic()
         self.write_gradebook()
-        queue = list(todo)
-        while queue or running:
-            while queue and len(running) < self.args.jobs:
-                entry = queue.pop(0)
-                work = os.path.join(self.staging, entry.name)
-                os.makedirs(work)
-                pid = os.fork()
-                if pid == 0:
-                    grade_in_child(entry, work, self.args)
-                running[pid] = (entry, work, time.monotonic())
-            pid, status = self.wait(running)
-            if pid is None:
-                continue
-            entry, work, began = running.pop(pid)
-            sandbox.kill_orphans(keep=set(running))  # whatever a killed grader left behind
-            self.finish(entry, work, status, time.monotonic() - began)
-            done += 1
-            self.progress(done, len(todo), entry.name, started)
-        shutil.rmtree(self.staging, ignore_errors=True)
+        queue = [(entry, 1) for entry in todo]
+        try:
+            while queue or running:
+                while queue and len(running) < self.args.jobs:
+                    entry, attempt = queue.pop(0)
+                    running[self.start(entry)] = (entry, self.work(entry), time.monotonic(),
+                                                  attempt)
+                pid, status = self.wait(running)
+                entry, work, began, attempt = running.pop(pid)
+                sandbox.kill_orphans(keep=set(running))  # whatever a killed grader left
+                results, reason = self.collect(work, status)
+                if reason and attempt == 1:
+                    print("\n%s: %s; grading it once more" % (entry.name, reason),
+                          file=sys.stderr)
+                    queue.insert(0, (entry, 2))
+                    continue
+                self.finish(entry, work, results, reason, time.monotonic() - began)
+                done += 1
+                self.progress(done, len(todo), entry.name, started)
+        except OSError as error:
+            if error.errno not in WRITE_ERRORS:
+                raise
+            raise WriteError("cannot write %s: %s" % (error.filename or self.out,
+                                                     error.strerror)) from None
+        finally:
+            for pid in running:  # only after an error: the graders still at work
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        sandbox.remove_tree(self.staging)
         rows = self.write_gradebook()
         print("\n" + gradebook.summary(rows, self.modules, self.possible))
-        print("\nWrote %s and a folder per submission in %s" % (
+        print("\nProtections active: %s." % "; ".join(self.protections))
+        print("Wrote %s and a folder per submission in %s" % (
             os.path.join(self.out, "gradebook.csv"), self.out))
 
+    def work(self, entry):
+        return os.path.join(self.staging, entry.name)
+
+    def start(self, entry):
+        """Forks the grading process of one submission into a fresh staging folder."""
+        work = self.work(entry)
+        sandbox.remove_tree(work)
+        os.makedirs(work)
+        pid = os.fork()
+        if pid == 0:
+            grade_in_child(entry, work, self.args)
+        return pid
+
     def wait(self, running):
-        """Waits for a child to end; kills one that ran past the time budget with a margin."""
-        limit = self.args.time_budget + 60
+        """Waits for a child to end; kills one that outlived every time budget."""
         while True:
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid in running:
@@ -176,35 +232,53 @@ class Batch:
             if pid:
                 continue  # an orphan inherited as subreaper
             now = time.monotonic()
-            for child, (_, _, began) in running.items():
-                if now - began > limit:
+            for child, (_, _, began, _) in running.items():
+                if now - began > self.watchdog:
                     os.killpg(child, signal.SIGKILL)
             time.sleep(0.02)
 
-    def finish(self, entry, work, status, seconds):
-        """Writes feedback.md and grading.json, then moves the folder into place atomically."""
-        results_path = os.path.join(work, "results.json")
+    def collect(self, work, status):
+        """(results, None) for a complete grading run, or (None, why it is not complete).
+
+        Only a pytest that ended with pass or fail (exit status 0 or 1) and results for
+        every case of the specs count: anything else was stopped or cut short.
+        """
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            return None, ("the grading process was ended by signal %d" % -code if code < 0
+                          else "the grading process exited with status %d" % code)
         try:
-            with open(results_path, encoding="utf-8") as handle:
+            with open(os.path.join(work, "results.json"), encoding="utf-8") as handle:
                 results = json.load(handle)
-        except (OSError, ValueError):
-            results = {"score": 0.0, "tests": [], "error": "the grader stopped (exit status %d)"
-                       % os.waitstatus_to_exitcode(status)}
-            write_atomically(results_path, json.dumps(results, indent=2) + "\n")
-        shutil.rmtree(os.path.join(work, "modules"), ignore_errors=True)
-        with open(os.path.join(work, "feedback.md"), "w", encoding="utf-8") as handle:
-            handle.write(gradebook.feedback(entry.name, results, entry.problems, self.modules))
-        meta = {"submission": entry.name, "fingerprint": entry.fingerprint,
-                "problems": entry.problems, "seconds": round(seconds, 3),
+            graded = {test["name"] for test in results["tests"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None, "the grading process wrote no readable results.json"
+        if graded != self.expected_tests:
+            return None, "the results cover %d of the %d cases" % (
+                len(graded & self.expected_tests), len(self.expected_tests))
+        return results, None
+
+    def finish(self, entry, work, results, reason, seconds):
+        """Writes feedback.md and grading.json, then moves the folder into place atomically."""
+        if reason:
+            results = {"score": 0.0, "tests": [], "error": reason + " (twice)"}
+            write_atomically(os.path.join(work, "results.json"),
+                             json.dumps(results, indent=2) + "\n")
+        sandbox.remove_tree(os.path.join(work, "modules"))
+        write_atomically(os.path.join(work, "feedback.md"), gradebook.feedback(
+            entry.name, results, entry.problems, self.modules))
+        status = gradebook.status(results, gradebook.problems(results, entry.problems))
+        meta = {"submission": entry.name, "source": os.path.basename(entry.path),
+                "fingerprint": entry.fingerprint, "status": status, "problems": entry.problems,
+                "note": entry.note, "seconds": round(seconds, 3),
                 "protections": self.protections}
-        with open(os.path.join(work, "grading.json"), "w", encoding="utf-8") as handle:
-            json.dump(meta, handle, indent=2)
+        write_atomically(os.path.join(work, "grading.json"), json.dumps(meta, indent=2) + "\n")
         target = os.path.join(self.out, entry.name)
         if os.path.exists(target):
             retired = os.path.join(self.staging, entry.name + ".old")
             os.replace(target, retired)
             os.replace(work, target)
-            shutil.rmtree(retired, ignore_errors=True)
+            sandbox.remove_tree(retired)
         else:
             os.replace(work, target)
         self.write_gradebook()
@@ -230,8 +304,7 @@ def main(argv=None):
     except (ValueError, spec.SpecError) as error:
         print("error: %s" % error, file=sys.stderr)
         return 2
-    batch.run()
-    return 0
+    return batch.run()
 
 
 if __name__ == "__main__":

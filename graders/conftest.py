@@ -28,11 +28,13 @@ def pytest_addoption(parser):
                     help="write the results in Gradescope's results.json format")
     defaults = sandbox.Limits()
     group.addoption("--call-timeout", type=float, default=defaults.call_seconds,
-                    metavar="SECONDS", help="wall-clock limit for one call into student code "
+                    metavar="SECONDS", help="time limit for one call into student code: CPU "
+                                            "time where a control group measures it "
                                             "(default %g)" % defaults.call_seconds)
-    group.addoption("--time-budget", type=float, default=defaults.submission_seconds,
-                    metavar="SECONDS", help="wall-clock limit for all calls of one submission "
-                                            "(default %g)" % defaults.submission_seconds)
+    group.addoption("--time-budget", type=float, default=defaults.tutorial_seconds,
+                    metavar="SECONDS", help="wall-clock limit for all calls into one "
+                                            "tutorial's module (default %g)"
+                                            % defaults.tutorial_seconds)
 
 
 def pytest_configure(config):
@@ -72,7 +74,7 @@ def pytest_sessionstart(session):
         config.nnkit_student = Reference(config.nnkit_impl, list(config.nnkit_specs))
         return
     limits = sandbox.Limits(call_seconds=config.getoption("call_timeout"),
-                            submission_seconds=config.getoption("time_budget"))
+                            tutorial_seconds=config.getoption("time_budget"))
     config.nnkit_student = Submission(config.nnkit_impl, list(config.nnkit_specs), limits,
                                       start=True)
 

@@ -8,7 +8,7 @@ import os
 from graders import spec
 from graders.report import write_atomically
 
-STATUS_GRADED = "graded"
+STATUS_GRADED, STATUS_WITH_PROBLEMS, STATUS_ERROR = "graded", "graded with problems", "error"
 
 
 def module_points(results, modules):
@@ -22,18 +22,29 @@ def module_points(results, modules):
     return points, possible
 
 
-def status(results, problems):
+def problems(results, intake):
+    """What went wrong beyond wrong answers: the intake's sentences on the files handed in,
+    then each module's timeouts, crashes, import errors and limits, then a grading error."""
+    found = list(intake)
+    for module, kinds in sorted(results.get("extra_data", {}).get("problems", {}).items()):
+        found.append("%s: %s" % (module, ", ".join(kinds)))
     if results.get("error"):
-        return "error: " + results["error"]
-    if problems:
-        return "incomplete: " + "; ".join(problems)
-    return STATUS_GRADED
+        found.append("error: " + results["error"])
+    return found
 
 
-def row(name, results, problems, modules):
+def status(results, found):
+    """`graded`, `graded with problems` or `error` (the submission could not be graded)."""
+    if results.get("error"):
+        return STATUS_ERROR
+    return STATUS_WITH_PROBLEMS if found else STATUS_GRADED
+
+
+def row(name, results, intake, modules):
     points, _ = module_points(results, modules)
+    found = problems(results, intake)
     return [name] + ["%g" % points[m] for m in modules] + [
-        "%g" % sum(points.values()), status(results, problems)]
+        "%g" % sum(points.values()), status(results, found), "; ".join(found)]
 
 
 def write(out, names, modules):
@@ -44,10 +55,10 @@ def write(out, names, modules):
             with open(os.path.join(out, name, "results.json"), encoding="utf-8") as handle:
                 results = json.load(handle)
             with open(os.path.join(out, name, "grading.json"), encoding="utf-8") as handle:
-                problems = json.load(handle)["problems"]
+                intake = json.load(handle)["problems"]
         except (OSError, ValueError, KeyError):
             continue  # not graded yet, or interrupted before its folder was complete
-        rows.append(row(name, results, problems, modules))
+        rows.append(row(name, results, intake, modules))
     write_atomically(os.path.join(out, "gradebook.csv"), csv_text(rows, modules))
     return rows
 
@@ -55,7 +66,7 @@ def write(out, names, modules):
 def csv_text(rows, modules):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["submission"] + list(modules) + ["total", "status"])
+    writer.writerow(["submission"] + list(modules) + ["total", "status", "problems"])
     writer.writerows(rows)
     return out.getvalue()
 
@@ -70,14 +81,14 @@ def summary(rows, modules, possible):
     lines = ["%-*s %s %8s  %s" % (width, "submission", " ".join("%7s" % m for m in modules),
                                   "total", "status")]
     for r in rows:
-        lines.append("%-*s %s %8s  %s" % (width, r[0], " ".join("%7s" % p for p in r[1:-2]),
-                                          r[-2], r[-1]))
+        lines.append("%-*s %s %8s  %s" % (width, r[0], " ".join("%7s" % p for p in r[1:-3]),
+                                          r[-3], r[-2] + (" (%s)" % r[-1] if r[-1] else "")))
     lines.append("%-*s %s %8g" % (width, "(possible)", " ".join(
         "%7g" % possible[m] for m in modules), sum(possible.values())))
     return "\n".join(lines)
 
 
-def feedback(name, results, problems, modules):
+def feedback(name, results, intake, modules):
     """feedback.md: the student's score per tutorial and what to fix, case by case."""
     points, possible = module_points(results, modules)
     total, most = sum(points.values()), sum(possible.values())
@@ -85,7 +96,7 @@ def feedback(name, results, problems, modules):
              "Score: **%g / %g**" % (total, most), ""]
     if results.get("error"):
         lines += ["Grading could not finish: %s" % results["error"], ""]
-    lines += ["Problems with the files handed in: " + "; ".join(problems), ""] if problems else []
+    lines += ["Problems with the files handed in: " + "; ".join(intake), ""] if intake else []
     lines += ["| tutorial | points | of |", "|---|---:|---:|"]
     lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in modules]
     for module in modules:

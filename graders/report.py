@@ -88,20 +88,28 @@ class Scoreboard:
                   "instructor grades." % (ok, count))
 
     def results_json(self):
-        tests = [{"name": "%s: %s (%s)" % (case.module, case.id, case.function),
+        tests = [{"name": test_name(case),
                   "score": case.points if passed else 0.0, "max_score": case.points,
                   "status": "passed" if passed else "failed",
                   "output": case.description if passed else message,
                   "visibility": VISIBILITY[case.hidden]}
                  for case, passed, message in self.rows()]
+        student = getattr(self.config, "nnkit_student", None)
         return {"score": sum(test["score"] for test in tests), "tests": tests,
                 "output": "Protections active while grading: %s." % "; ".join(self.protections),
-                "visibility": "visible"}
+                "visibility": "visible",
+                "extra_data": {"problems": getattr(student, "problems", {}),
+                               "protections": self.protections}}
 
     def pytest_sessionfinish(self):
         path = self.config.getoption("results_json")
         if path:
             write_atomically(path, json.dumps(self.results_json(), indent=2) + "\n")
+
+
+def test_name(case):
+    """The name of a case's test in results.json: 'module: case-id (function)'."""
+    return "%s: %s (%s)" % (case.module, case.id, case.function)
 
 
 def write_atomically(path, text):

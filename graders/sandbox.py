@@ -1,25 +1,26 @@
-"""How a worker process for student code is started, confined and stopped (Linux).
+"""How a worker process for student code is started, confined and stopped.
 
-Confinement, each applied where the OS allows it and listed by `protections()`:
-- isolated interpreter (`python -I`): no PYTHON* variables, no user site, the student's
-  folder last on sys.path, so a shadow numpy.py or sitecustomize.py is never imported;
-- scrubbed environment and a fresh working folder holding only the student's modules;
-- resource limits: CPU seconds, address space, file size, open files, no core dumps;
-- a new session (process group), killed with everything in it when the worker stops, and
-  the grader as "child subreaper", so even a double-forked daemon is found and killed; the
-  worker also dies with the grader that started it;
-- Landlock (Linux 5.13+): the worker may read only the Python installation and system
-  libraries, and write only inside its own sandbox folder, so it can neither read the kit,
-  solutions or hidden cases nor change the kit, other submissions or the results;
-- no network: a new network namespace (as root, or via a user namespace), and Landlock's
-  TCP rules where the kernel has them.
+Every worker gets an isolated interpreter (`python -I`: no PYTHON* variables, no user site,
+the student's folder last on sys.path, so a shadow numpy.py or sitecustomize.py is never
+imported), a scrubbed environment, per-process resource limits, and a folder holding only
+its modules. Around that, one of two confinements, chosen once per grading process:
+
+- bubblewrap (graders/bubblewrap.py, with graders/seccomp.py), where `bwrap` is installed
+  and may create namespaces: its own PID, user, IPC, hostname and network namespaces, no
+  capabilities, a private read-only mount view with size-limited writable folders, and a
+  seccomp filter. This is what the kit's own tests require.
+- otherwise the weaker fallback of graders/landlock.py (Landlock and a network namespace).
+
+Where control groups are available (root, or a delegated cgroup v2 subtree), a worker's
+memory, processes and CPU are limited for all its processes together (graders/cgroups.py),
+and the per-call time limit counts the CPU time they used. `protections()` lists what is
+active on this machine; every results.json and the batch summary carry that list.
 """
 
-import ctypes
+import fcntl
 import os
 import re
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -27,135 +28,186 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-LIBC = ctypes.CDLL(None, use_errno=True)
-LINUX = sys.platform.startswith("linux")  # elsewhere (macOS) only the portable protections
+from graders import bubblewrap, cgroups, landlock, seccomp
 
-PR_SET_PDEATHSIG = 1
-PR_SET_NO_NEW_PRIVS = 38
-PR_SET_CHILD_SUBREAPER = 36
-CLONE_NEWUSER = 0x10000000
-CLONE_NEWNET = 0x40000000
-SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
-LANDLOCK_RULE_PATH_BENEATH = 1
-# Filesystem rights by Landlock ABI version: v1 has bits 0-12, v2 adds REFER, v3 TRUNCATE.
-# Later versions add no right the worker could use here. READ_ONLY is execute + read file +
-# read dir.
-FS_RIGHTS_BY_ABI = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1}
-FS_READ_ONLY = 0b1101
-NET_RIGHTS = 0b11  # BIND_TCP | CONNECT_TCP, ABI 4 and later
+HERE = os.path.dirname(os.path.abspath(__file__))
+LINUX = sys.platform.startswith("linux")  # elsewhere (macOS) only the portable protections
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 LIVE_WORKERS = set()  # pids of workers started here and not yet stopped
+HOME_PATTERN = re.compile(r"nnkit-[\w-]+")
+LOCK = ".lock"  # in a sandbox folder: locked for as long as the grader using it lives
+STALE_UNLOCKED_SECONDS = 600  # a sandbox folder still without its lock after this is a leftover
+_HOME_LOCKS = {}  # sandbox folder -> its lock's file descriptor
 
 
 @dataclass
 class Limits:
-    """Limits for one submission's worker. Times in seconds, sizes in bytes."""
+    """Limits for one submission's worker. Times in seconds, sizes in bytes.
+
+    call_seconds: one call; counted in CPU time of all the worker's processes where a control
+        group measures it (so a busy machine does not make an honest call miss it), with a
+        wall-clock backstop of WALL_FACTOR times as much; wall-clock time otherwise.
+    tutorial_seconds: all calls into one tutorial's module, wall-clock.
+    memory_bytes: all the worker's processes together (control group), and each process
+        (address space). processes: processes and threads together.
+    folder_bytes: each writable folder of the sandbox (/work, /tmp, /dev/shm).
+    """
     call_seconds: float = 20.0
-    submission_seconds: float = 120.0
+    tutorial_seconds: float = 120.0
     cpu_seconds: int = 600
     memory_bytes: int = 2 << 30
+    processes: int = 64
+    folder_bytes: int = 64 << 20
     file_bytes: int = 16 << 20
     open_files: int = 64
+    cpus: float = 1.0
 
 
-class LandlockRuleset(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64)]
-
-
-class LandlockPathBeneath(ctypes.Structure):
-    _pack_ = 1
-    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+WALL_FACTOR = 3
 
 
 def prctl(option, value):
-    return LIBC.prctl(option, value, 0, 0, 0) if LINUX else -1
+    return landlock.LIBC.prctl(option, value, 0, 0, 0) if LINUX else -1
 
 
-def landlock_abi():
-    """The kernel's Landlock ABI version, or 0 where Landlock is unavailable."""
-    if not LINUX:
-        return 0
-    version = LIBC.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
-                           ctypes.c_uint32(1))  # flag 1: ask for the ABI version
-    return max(version, 0)
+def use_bubblewrap():
+    """Whether workers run in bubblewrap here: installed, and able to make its namespaces."""
+    if not hasattr(use_bubblewrap, "cached"):
+        use_bubblewrap.cached = LINUX and bubblewrap.probe()
+    return use_bubblewrap.cached
 
 
-def readable_roots():
-    """Folders the worker may read and execute from: Python, its packages, system libraries."""
-    roots = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}
-    roots.update(p for p in sys.path if p.endswith("-packages"))
-    roots.update(("/usr", "/lib", "/lib64", "/etc/ld.so.cache", "/dev/null", "/dev/urandom",
-                  "/sys/devices/system/cpu", "/proc/cpuinfo"))
-    return sorted(os.path.realpath(p) for p in roots if os.path.exists(p))
+def seccomp_filter():
+    """The compiled seccomp filter (bytes), or None without libseccomp; built once."""
+    if not hasattr(seccomp_filter, "cached"):
+        seccomp_filter.cached = seccomp.compile_filter() if LINUX else None
+    return seccomp_filter.cached
+
+
+def control_groups():
+    """Whether per-worker control groups can be made here (probed once)."""
+    if not hasattr(control_groups, "cached"):
+        group = cgroups.Group.create(Limits.memory_bytes, Limits.processes, Limits.cpus)
+        control_groups.cached = group is not None
+        if group:
+            group.remove()
+    return control_groups.cached
 
 
 def protections():
-    """The confinements that this machine supports, as short phrases for the results."""
-    active = ["isolated interpreter (python -I)", "scrubbed environment", "private working folder",
-              "resource limits", "process group and subreaper cleanup" if LINUX
-              else "process group cleanup"]
-    abi = landlock_abi()
-    if abi:
-        kit = os.path.dirname(HERE)
-        exposed = [root for root in readable_roots() if kit.startswith(root + os.sep)]
-        active.append("Landlock filesystem confinement (ABI %d)" % abi + (
-            "; WARNING: the kit lies under %s, which workers may read" % exposed[0]
-            if exposed else ""))
-    if network_namespace_flags() is not None:
-        active.append("no network (network namespace)")
-    elif abi >= 4:
-        active.append("no TCP (Landlock)")
+    """The confinements active on this machine, as short phrases for the results."""
+    active = ["isolated interpreter (python -I)", "scrubbed environment",
+              "per-process resource limits"]
+    if use_bubblewrap():
+        active += ["bubblewrap: own PID, user, IPC, hostname and network namespaces",
+                   "no capabilities", "private read-only mount view (the kit, home and temp "
+                   "folders are not visible)", "size-limited writable folders"]
+        if seccomp_filter():
+            active.append("seccomp filter")
+    else:
+        active += ["process group and subreaper cleanup" if LINUX else "process group cleanup"]
+        active += landlock.protections(os.path.dirname(HERE))
+    if control_groups():
+        active.append("control group: memory, processes and CPU limited per submission, "
+                      "CPU time per call")
     return active
 
 
-def network_namespace_flags():
-    """The unshare() flags that give a child a private network here, or None (probed once)."""
-    if not hasattr(network_namespace_flags, "cached"):
-        flags = CLONE_NEWNET if os.geteuid() == 0 else CLONE_NEWUSER | CLONE_NEWNET
-        probe = LINUX and subprocess.run(
-            [sys.executable, "-I", "-c",
-             "import ctypes,sys; sys.exit(ctypes.CDLL(None).unshare(%d) != 0)" % flags],
-            capture_output=True).returncode == 0
-        network_namespace_flags.cached = flags if probe else None
-    return network_namespace_flags.cached
-
+# -- sandbox folders ---------------------------------------------------------------------
 
 def new_home():
-    """A fresh sandbox folder named after this process; sweeps those of dead processes first.
+    """A fresh sandbox folder, locked for as long as this process lives.
 
-    A grader killed with SIGKILL (say, with its batch) cannot remove its sandbox; the next
-    grader on the machine does.
+    Sweeps first the folders of graders that died without removing theirs: a folder whose
+    lock can be taken belongs to no live process, whatever PID namespace or container the
+    grader ran in. Folders of other users, or that cannot be deleted, are left and reported.
     """
     parent = tempfile.gettempdir()
-    for name in os.listdir(parent):
-        match = re.fullmatch(r"nnkit-(\d+)-\w+", name)
-        if match and not _alive(int(match.group(1))):
-            shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
-    return tempfile.mkdtemp(prefix="nnkit-%d-" % os.getpid())
+    sweep(parent)
+    home = tempfile.mkdtemp(prefix="nnkit-", dir=parent)
+    lock = os.open(os.path.join(home, LOCK), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    _HOME_LOCKS[home] = lock
+    return home
 
 
-def _alive(pid):
+def sweep(parent):
+    """Deletes sandbox folders in `parent` that no live grader holds; never raises."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # someone else's process
-    return True
+        names = [name for name in os.listdir(parent) if HOME_PATTERN.fullmatch(name)]
+    except OSError:
+        return
+    for name in names:
+        path = os.path.join(parent, name)
+        try:
+            info = os.lstat(path)
+            if not os.path.isdir(path) or os.path.islink(path) or info.st_uid != os.geteuid():
+                continue
+            lock = os.open(os.path.join(path, LOCK), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except FileNotFoundError:
+            if time.time() - info.st_mtime > STALE_UNLOCKED_SECONDS:
+                remove_tree(path)
+            continue
+        except OSError:
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            remove_tree(path)
+        except OSError:
+            pass  # locked: a live grader's
+        finally:
+            os.close(lock)
+
+
+def remove_tree(path):
+    """Deletes a folder however deep or odd its contents; reports a failure, never raises.
+
+    coreutils' chmod and rm walk a tree iteratively and never follow symbolic links.
+    """
+    if not os.path.lexists(path):
+        return
+    for command in (["chmod", "-R", "u+rwX", "--", path], ["rm", "-rf", "--", path]):
+        subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+    if os.path.lexists(path):
+        print("warning: could not delete the old sandbox folder %s; grading goes on" % path,
+              file=sys.stderr)
 
 
 def prepare(home):
     """Lays out a sandbox folder: kit/ (worker and wire format) and work/ (student modules)."""
     kit, work = os.path.join(home, "kit"), os.path.join(home, "work")
-    os.makedirs(kit, mode=0o700)
-    os.makedirs(work, mode=0o700)
+    os.makedirs(kit, mode=0o755)
+    os.makedirs(work, mode=0o755)
     for name in ("worker.py", "wire.py"):
-        shutil.copyfile(os.path.join(HERE, name), os.path.join(kit, name))
+        with open(os.path.join(HERE, name), "rb") as source, \
+                open(os.path.join(kit, name), "wb") as target:
+            target.write(source.read())
     return work
 
 
-def _confine(home, limits, net_flags, abi):
-    """Runs in the child between fork and exec: limits, network, then Landlock."""
+def remove_home(home):
+    remove_tree(home)
+    lock = _HOME_LOCKS.pop(home, None)
+    if lock is not None:
+        os.close(lock)
+
+
+# -- workers -----------------------------------------------------------------------------
+
+def _environment(home, limits):
+    env = {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "TMPDIR": home,
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    if use_bubblewrap():  # the worker caps its processes inside its own user namespace
+        env.update(HOME=bubblewrap.WORK, TMPDIR="/tmp", NNKIT_PROCESSES=str(limits.processes))
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # needed by some CPUs' OpenBLAS
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+def _limit(limits, group):
+    """Runs in the child between fork and exec: dies with the grader, limits, control group."""
     die_with_parent()
     for limit, value in ((resource.RLIMIT_CPU, limits.cpu_seconds),
                          (resource.RLIMIT_AS, limits.memory_bytes),
@@ -166,33 +218,112 @@ def _confine(home, limits, net_flags, abi):
             resource.setrlimit(limit, (value, value))
         except (ValueError, OSError):  # macOS refuses some limits; Linux takes them all
             pass
-    if net_flags is not None and LIBC.unshare(net_flags) != 0:
-        os._exit(121)
-    if abi:
-        _landlock(home, abi)
+    if group is not None:
+        group.join()
 
 
-def _landlock(home, abi):
-    fs_rights = FS_RIGHTS_BY_ABI[min(abi, 3)]
-    ruleset = LandlockRuleset(fs_rights, NET_RIGHTS if abi >= 4 else 0)
-    size = ctypes.sizeof(LandlockRuleset) if abi >= 4 else 8
-    fd = LIBC.syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(ruleset), ctypes.c_size_t(size),
-                      ctypes.c_uint32(0))
-    if fd < 0:
-        os._exit(122)
-    for path, rights in [(p, FS_READ_ONLY) for p in readable_roots()] + [(home, fs_rights)]:
-        if not os.path.isdir(path):
-            rights &= 0b110  # files take only read/write rights
-        target = os.open(path, os.O_PATH | os.O_CLOEXEC)
-        rule = LandlockPathBeneath(rights, target)
-        if LIBC.syscall(SYS_LANDLOCK_ADD_RULE, fd, LANDLOCK_RULE_PATH_BENEATH,
-                        ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
-            os._exit(123)
-        os.close(target)
-    if prctl(PR_SET_NO_NEW_PRIVS, 1) != 0 or \
-            LIBC.syscall(SYS_LANDLOCK_RESTRICT_SELF, fd, ctypes.c_uint32(0)) != 0:
-        os._exit(124)
-    os.close(fd)
+class Worker:
+    """One running worker: its process, the pipes to it, and its control group (or None)."""
+
+    def __init__(self, home, modules, limits):
+        become_subreaper()
+        self.limits = limits
+        self.hit = set()  # the control group's limits that stopped something, once stopped
+        self.group = cgroups.Group.create(limits.memory_bytes, limits.processes, limits.cpus) \
+            if control_groups() else None
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        keep = [to_worker_r, from_worker_w]
+        if use_bubblewrap():
+            rules = seccomp_filter()
+            rules_fd = _memory_file(rules) if rules else None
+            keep += [rules_fd] if rules_fd is not None else []
+            argv = bubblewrap.command(home, modules, limits, rules_fd,
+                                      (to_worker_r, from_worker_w))
+            preexec = lambda: _limit(limits, self.group)  # noqa: E731
+        else:
+            rules_fd = None
+            argv = [sys.executable, "-I", "-B", os.path.join(home, "kit", "worker.py"),
+                    str(to_worker_r), str(from_worker_w)]
+            net_flags, version = landlock.network_namespace_flags(), landlock.abi()
+
+            def preexec():
+                _limit(limits, self.group)
+                landlock.confine(home, net_flags, version)
+        try:
+            self.process = subprocess.Popen(
+                argv, cwd=os.path.join(home, "work"), env=_environment(home, limits), pass_fds=keep,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=preexec)
+        finally:
+            for fd in keep:
+                os.close(fd)
+        LIVE_WORKERS.add(self.process.pid)
+        self.requests = os.fdopen(to_worker_w, "wb")
+        self.replies = from_worker_r
+
+    def cpu_seconds(self):
+        """CPU time used by all the worker's processes, or None where it is not measured."""
+        return self.group.cpu_seconds() if self.group else None
+
+    def stop(self):
+        """Kills the worker and everything it started; returns its exit code.
+
+        In bubblewrap, killing it ends its PID namespace, so the kernel ends every process
+        in it; waiting for the namespace's first process (an orphan this grader inherits as
+        subreaper) waits for all of them.
+        """
+        for close in (self.requests.close, lambda: os.close(self.replies)):
+            try:
+                close()
+            except OSError:
+                pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        code = self.process.wait()
+        LIVE_WORKERS.discard(self.process.pid)
+        kill_orphans()
+        if self.group is not None:
+            self.hit = self.group.limits_hit()
+            self.group.remove()
+            self.group = None
+        return code
+
+    def explain_exit(self, code):
+        """Why the worker ended in the middle of a call, from its exit code and limits hit."""
+        if "memory" in self.hit:
+            return ("it went over the memory limit of %s for all its processes together "
+                    "and was stopped" % _size(self.limits.memory_bytes))
+        if code in landlock.SETUP_FAILURES and not use_bubblewrap():
+            return ("the sandbox could not be set up (%s failed): a problem of the grading "
+                    "machine, not of this submission" % landlock.SETUP_FAILURES[code])
+        if code is None or code >= 0:
+            return ("the worker process exited with code %s in the middle of the call "
+                    "(sys.exit or os._exit ends grading of this call, not with a pass)" % code)
+        names = {signal.SIGKILL: "it was killed (SIGKILL): out of time or memory",
+                 signal.SIGXCPU: "it went over the CPU time limit",
+                 signal.SIGXFSZ: "it went over the file size limit (too much output written)",
+                 signal.SIGSEGV: "it crashed (segmentation fault)"}
+        return names.get(-code, "it was ended by signal %d" % -code)
+
+
+def _size(number):
+    return "%g GiB" % (number / (1 << 30)) if number >= 1 << 30 else "%g MiB" % (number >> 20)
+
+
+def _memory_file(data):
+    """A file descriptor of an in-memory file holding `data`, read from its start."""
+    fd = os.memfd_create("nnkit-seccomp", 0)
+    os.write(fd, data)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+def start_worker(home, modules, limits):
+    """Starts graders/worker.py on `modules` (in home/work), confined; returns a Worker."""
+    return Worker(home, modules, limits)
 
 
 def become_subreaper():
@@ -203,46 +334,6 @@ def become_subreaper():
 def die_with_parent():
     """Has the kernel kill this process when the process that started it ends."""
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-def start_worker(home, limits):
-    """Starts worker.py confined to `home`; returns (process, request stream, reply fd)."""
-    become_subreaper()
-    to_worker_r, to_worker_w = os.pipe()
-    from_worker_r, from_worker_w = os.pipe()
-    env = {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "TMPDIR": home,
-           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # needed by some CPUs' OpenBLAS
-        if name in os.environ:
-            env[name] = os.environ[name]
-    net_flags, abi = network_namespace_flags(), landlock_abi()
-    process = subprocess.Popen(
-        [sys.executable, "-I", "-B", os.path.join(home, "kit", "worker.py"),
-         str(to_worker_r), str(from_worker_w)],
-        cwd=os.path.join(home, "work"), env=env, pass_fds=(to_worker_r, from_worker_w),
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, preexec_fn=lambda: _confine(home, limits, net_flags, abi))
-    os.close(to_worker_r)
-    os.close(from_worker_w)
-    LIVE_WORKERS.add(process.pid)
-    return process, os.fdopen(to_worker_w, "wb"), from_worker_r
-
-
-def stop_worker(process, requests, replies):
-    """Kills the worker's process group and any orphan it left; returns its exit code."""
-    for close in (requests.close, lambda: os.close(replies)):
-        try:
-            close()
-        except OSError:
-            pass
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    code = process.wait()
-    LIVE_WORKERS.discard(process.pid)
-    kill_orphans()
-    return code
 
 
 def kill_orphans(keep=()):
@@ -288,22 +379,3 @@ def _descendants(pid):
     except OSError:
         return []
     return [d for child in children for d in _descendants(child) + [child]]
-
-
-SETUP_FAILURES = {121: "unshare", 122: "landlock_create_ruleset", 123: "landlock_add_rule",
-                  124: "landlock_restrict_self"}
-
-
-def explain_exit(code):
-    """Why a worker ended in the middle of a call, from its exit code."""
-    if code in SETUP_FAILURES:
-        return ("the sandbox could not be set up (%s failed): a problem of the grading "
-                "machine, not of this submission" % SETUP_FAILURES[code])
-    if code is None or code >= 0:
-        return ("the worker process exited with code %s in the middle of the call "
-                "(sys.exit or os._exit ends grading of this call, not with a pass)" % code)
-    names = {signal.SIGKILL: "it was killed (SIGKILL): out of time or memory",
-             signal.SIGXCPU: "it went over the CPU time limit",
-             signal.SIGXFSZ: "it went over the file size limit (too much output written)",
-             signal.SIGSEGV: "it crashed (segmentation fault)"}
-    return names.get(-code, "it was ended by signal %d" % -code)

@@ -10,7 +10,6 @@ case that made it and nothing else.
 
 import os
 import select
-import shutil
 import time
 
 import numpy as np
@@ -45,58 +44,93 @@ def describe_call(function, args, kwargs):
 
 
 class WorkerGone(Exception):
-    """The worker process ended, timed out or sent something unreadable; says which."""
+    """The worker process ended, timed out or sent something unreadable; says which.
+
+    `problem` is the short name the gradebook shows for it (timeout, crash, a limit)."""
+
+    def __init__(self, message, problem):
+        super().__init__(message)
+        self.problem = problem
 
 
 class WorkerProcess:
-    """One running worker: its process, its pipes and a request/reply exchange with a timeout."""
+    """One running worker and a request/reply exchange with a time limit."""
 
-    def __init__(self, sandbox_dir, limits):
-        self.process, self.requests, self.replies = sandbox.start_worker(sandbox_dir, limits)
+    def __init__(self, sandbox_dir, modules, limits):
+        self.worker = sandbox.start_worker(sandbox_dir, modules, limits)
 
     def exchange(self, message, timeout):
         """Sends one request and returns the decoded reply dict, or raises WorkerGone."""
-        deadline = time.monotonic() + timeout
         try:
-            wire.send(self.requests, message)
+            wire.send(self.worker.requests, message)
         except (BrokenPipeError, OSError):
-            raise WorkerGone(self.exit_reason()) from None
-        header = self._read(wire.HEADER.size, deadline, timeout)
+            raise self.gone() from None
+        clock = CallClock(self.worker, timeout)
+        header = self._read(wire.HEADER.size, clock)
         (length,) = wire.HEADER.unpack(header)
         if length > REPLY_LIMIT:
             self.stop()
             raise WorkerGone("it sent a reply of %d bytes (the limit is %d)"
-                             % (length, REPLY_LIMIT))
+                             % (length, REPLY_LIMIT), "reply size limit")
         try:
-            reply = wire.parse(self._read(length, deadline, timeout), REPLY_LIMIT)
+            reply = wire.parse(self._read(length, clock), REPLY_LIMIT)
             reply["value"] = wire.decode(reply["ok"]) if "ok" in reply else None
             return reply
         except (wire.WireError, RecursionError, KeyError, TypeError, ValueError) as error:
             self.stop()
-            raise WorkerGone("it sent a reply the grader cannot read (%s)" % error) from None
+            raise WorkerGone("it sent a reply the grader cannot read (%s)" % error,
+                             "crash") from None
 
-    def _read(self, size, deadline, timeout):
+    def _read(self, size, clock):
         chunks, got = [], 0
         while got < size:
-            left = deadline - time.monotonic()
-            ready = select.select([self.replies], [], [], max(left, 0))[0] if left > 0 else []
+            ready = select.select([self.worker.replies], [], [], clock.wait())[0]
             if not ready:
-                self.stop()
-                raise WorkerGone("it ran past the %g s time limit per call" % timeout)
-            chunk = os.read(self.replies, size - got)
+                if clock.expired():
+                    self.stop()
+                    raise WorkerGone("it ran past the %g s time limit per call%s"
+                                     % (clock.limit, clock.unit), "timeout")
+                continue
+            chunk = os.read(self.worker.replies, size - got)
             if not chunk:
-                raise WorkerGone(self.exit_reason())
+                raise self.gone()
             chunks.append(chunk)
             got += len(chunk)
         return b"".join(chunks)
 
-    def exit_reason(self):
+    def gone(self):
         code = self.stop()
-        return sandbox.explain_exit(code)
+        problem = "memory limit" if "memory" in self.worker.hit else "crash"
+        return WorkerGone(self.worker.explain_exit(code), problem)
 
     def stop(self):
         """Kills the worker and everything it started; returns its exit code."""
-        return sandbox.stop_worker(self.process, self.requests, self.replies)
+        return self.worker.stop()
+
+
+class CallClock:
+    """The time limit of one call: CPU time of all the worker's processes where a control
+    group measures it, with a wall-clock backstop for calls that wait rather than compute;
+    wall-clock time otherwise."""
+
+    TICK = 0.1  # seconds between looks at the CPU time
+
+    def __init__(self, worker, limit):
+        self.worker, self.limit = worker, limit
+        self.cpu_start = worker.cpu_seconds()
+        self.by_cpu = self.cpu_start is not None
+        self.unit = " (CPU time)" if self.by_cpu else ""
+        self.deadline = time.monotonic() + limit * (sandbox.WALL_FACTOR if self.by_cpu else 1)
+
+    def wait(self):
+        """Seconds to wait for the reply before looking again."""
+        left = max(self.deadline - time.monotonic(), 0)
+        return min(left, self.TICK) if self.by_cpu else left
+
+    def expired(self):
+        if time.monotonic() >= self.deadline:
+            return True
+        return self.by_cpu and self.worker.cpu_seconds() - self.cpu_start > self.limit
 
 
 class Memo:
@@ -140,10 +174,13 @@ class Submission(Memo):
         self.home = sandbox.new_home()
         found, self.missing = collect.read_folder(folder, modules)
         collect.write_modules(sandbox.prepare(self.home), found)
+        self.present = sorted(found)
         self.worker = None
         self.generation = 0  # counts worker starts; a Remote from an earlier one is stale
         self.import_errors = {}
-        self.started = time.monotonic()
+        self.spent = dict.fromkeys(modules, 0.0)  # seconds of calls per tutorial module
+        self.timed_out = {}  # (module, function) -> the message of its timeout
+        self.problems = {}  # module -> what went wrong beyond wrong answers, for the gradebook
         if start:
             self._start_worker()
 
@@ -157,7 +194,7 @@ class Submission(Memo):
         """Like `call`, but returns (result, what the call printed)."""
         module, name = function.split(".", 1)
         what = describe_call(function, args, kwargs)
-        return self._request(module, what, {"op": "call", "module": module, "name": name,
+        return self._request(module, name, what, {"op": "call", "module": module, "name": name,
                                             "args": wire.encode(list(args)),
                                             "kwargs": wire.encode(kwargs)})
 
@@ -165,7 +202,7 @@ class Submission(Memo):
         """Creates `module.Class(*args)` in the worker and returns a Remote for it."""
         module, name = cls.split(".", 1)
         what = describe_call(cls, args, kwargs)
-        handle, _ = self._request(module, what, {"op": "new", "module": module, "name": name,
+        handle, _ = self._request(module, name, what, {"op": "new", "module": module, "name": name,
                                               "args": wire.encode(list(args)),
                                               "kwargs": wire.encode(kwargs)})
         if not isinstance(handle, wire.Handle):
@@ -174,47 +211,76 @@ class Submission(Memo):
 
     def seed(self, module, seed):
         """np.random.seed(seed) in the worker, before a call that draws random numbers."""
-        self._request(module, "np.random.seed(%d)" % seed, {"op": "seed", "seed": seed})
+        self._request(module, "np.random.seed", "np.random.seed(%d)" % seed,
+                      {"op": "seed", "seed": seed})
 
     def close(self):
         if self.worker:
             self.worker.stop()
-        shutil.rmtree(self.home, ignore_errors=True)
+        sandbox.remove_home(self.home)
 
     # -- plumbing -----------------------------------------------------------------------
 
-    def _request(self, module, what, message):
+    def _request(self, module, function, what, message):
+        """Sends `message` for `module.function` (called as `what`); returns (value, printed).
+
+        A function that ran past the time limit fails its later calls at once, and each
+        tutorial has its own time budget: a loop in one tutorial costs only that tutorial.
+        """
         if module in self.missing:
             raise StudentError("%s could not run: %s" % (what, self.missing[module]))
+        if (module, function) in self.timed_out:
+            raise StudentError(self.timed_out[module, function])
         self._import(module)
-        reply = self._exchange(message, what)
+        reply = self._exchange(message, what, module, function)
         if "error" in reply:
+            for text, problem, _ in LIMIT_ERRORS:
+                if text in reply["error"].get("message", ""):
+                    self._problem(module, problem)
             raise StudentError(explain_error(what, reply["error"]))
         return reply["value"], reply.get("stdout", "")
 
     def _import(self, module):
         if module not in self.import_errors:
-            reply = self._exchange({"op": "import", "module": module}, "import %s" % module)
-            error = reply.get("error")
-            self.import_errors[module] = error and explain_error("import %s" % module, error)
+            what = "import %s" % module
+            try:
+                error = self._exchange({"op": "import", "module": module}, what, module,
+                                       "").get("error")
+                self.import_errors[module] = error and explain_error(what, error)
+            except StudentError as failure:  # a timeout or crash while importing
+                self.import_errors[module] = failure.msg
+            if self.import_errors[module]:
+                self._problem(module, "import error")
         if self.import_errors[module]:
             raise StudentError(self.import_errors[module])
 
-    def _exchange(self, message, what):
-        left = self.limits.submission_seconds - (time.monotonic() - self.started)
+    def _exchange(self, message, what, module, function):
+        left = self.limits.tutorial_seconds - self.spent[module]
         if left <= 0:
-            raise StudentError("%s was not run: the submission used up its %g s time budget"
-                               % (what, self.limits.submission_seconds))
+            raise StudentError("%s was not run: %s.py used up its %g s time budget"
+                               % (what, module, self.limits.tutorial_seconds))
         if self.worker is None:
             self._start_worker()
+        began = time.monotonic()
         try:
             return self.worker.exchange(message, min(self.limits.call_seconds, left))
         except WorkerGone as gone:
             self.worker = None
-            raise StudentError("%s failed: %s" % (what, gone)) from None
+            text = "%s failed: %s" % (what, gone)
+            self._problem(module, gone.problem)
+            if gone.problem == "timeout":
+                self.timed_out[module, function] = text
+            raise StudentError(text) from None
+        finally:
+            self.spent[module] += time.monotonic() - began
+
+    def _problem(self, module, problem):
+        found = self.problems.setdefault(module, [])
+        if problem not in found:
+            found.append(problem)
 
     def _start_worker(self):
-        self.worker = WorkerProcess(self.home, self.limits)
+        self.worker = WorkerProcess(self.home, self.present, self.limits)
         self.generation += 1
         self.import_errors = {}
 
@@ -243,13 +309,27 @@ class Remote:
             raise StudentError("%s: the %s object was lost when the worker stopped earlier"
                                % (what, self.cls))
         message["handle"] = self.number
-        return self.submission._request(self.module, "%s.%s" % (self.module, what), message)[0]
+        function = "%s.%s" % (self.cls, message["name"])
+        return self.submission._request(self.module, function, "%s.%s" % (self.module, what),
+                                        message)[0]
+
+
+# Errors that mean a sandbox limit was reached: (text in the message, problem, explanation).
+LIMIT_ERRORS = (
+    ("No space left on device", "folder size limit",
+     "the sandbox's writable folders (/work, /tmp) hold a limited number of bytes"),
+    ("Resource temporarily unavailable", "process limit",
+     "a submission may run only a limited number of processes and threads"),
+)
 
 
 def explain_error(what, error):
     """A student-facing sentence for an error reply from the worker."""
     kind, message, where = error.get("type"), error.get("message", ""), error.get("where", "")
     at = " (at %s)" % where if where else ""
+    for text, _, explanation in LIMIT_ERRORS:
+        if text in message:
+            at += "; %s" % explanation
     if kind == "NotImplementedError":
         return "%s is not implemented yet: it raises NotImplementedError%s" % (what, at)
     if kind == "missing":

@@ -1,18 +1,23 @@
 """The worker: runs one student's modules in their own process and answers the grader's calls.
 
-It is started by graders/submission.py, copied with wire.py into a fresh sandbox folder,
+It is started by graders/sandbox.py, copied with wire.py into a fresh sandbox folder,
 and reads requests from one pipe and writes replies to another (the file descriptors in
-argv). It only calls student code and sends back what comes out, as plain data: it never
+argv; any further arguments are folders of installed packages, such as a venv's, that the
+sandbox shows at their own paths). It only calls student code and sends back what comes out, as plain data: it never
 sees expected values, compares results or computes scores, so nothing a student's code does
 in here can change a verdict, only the values it returns.
 """
 
 import importlib
 import os
+import resource
+import site
 import sys
 import traceback
 
-import numpy as np  # imported before the student's folder joins sys.path: no shadowing
+for folder in sys.argv[3:]:
+    site.addsitedir(folder)
+import numpy as np  # noqa: E402  (before the student's folder joins sys.path: no shadowing)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # python -I leaves it out
 import wire  # noqa: E402  (the copy beside this file, in the sandbox)
@@ -129,7 +134,19 @@ class Worker:
         return reply
 
 
+def limit_processes():
+    """Caps processes and threads. Set here, inside the sandbox's own user namespace, the
+    kernel counts only this worker's processes (where no control group does it already)."""
+    count = int(os.environ.pop("NNKIT_PROCESSES", "0"))
+    if count:
+        try:
+            resource.setrlimit(resource.RLIMIT_NPROC, (count, count))
+        except (ValueError, OSError):
+            pass
+
+
 def main():
+    limit_processes()
     requests = os.fdopen(int(sys.argv[1]), "rb")
     replies = os.fdopen(int(sys.argv[2]), "wb")
     sys.path.append(os.getcwd())  # the student's modules come last on the path

@@ -1,0 +1,108 @@
+"""The system calls a worker may not make, compiled by libseccomp into a filter for bubblewrap.
+
+A worker already has no capabilities and sees nothing outside its sandbox; this filter
+closes what is left: kernel interfaces that reach beyond namespaces (the kernel log,
+keyrings, BPF, perf, io_uring, which bypasses seccomp), new namespaces (a way to regain
+capabilities inside them), and tracing or reading other processes' memory. The list follows
+Docker's default profile. libseccomp knows each architecture's syscall numbers, and kills a
+process that calls in through another ABI (32-bit calls on x86_64).
+"""
+
+import ctypes
+import ctypes.util
+import errno
+import os
+
+DENIED = (
+    # the kernel log, keyrings, kernel extensions and machine-wide settings
+    "syslog", "add_key", "keyctl", "request_key", "bpf", "perf_event_open", "userfaultfd",
+    "io_uring_setup", "io_uring_enter", "io_uring_register", "kexec_load", "kexec_file_load",
+    "init_module", "finit_module", "delete_module", "reboot", "swapon", "swapoff", "acct",
+    "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "sethostname",
+    "setdomainname", "quotactl", "lookup_dcookie", "nfsservctl", "uselib", "ustat", "sysfs",
+    "_sysctl", "vhangup", "personality", "modify_ldt",
+    # namespaces, mounts and other processes
+    "unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "open_tree", "move_mount",
+    "fsopen", "fsmount", "fsconfig", "fspick", "mount_setattr", "name_to_handle_at",
+    "open_by_handle_at", "ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
+    "pidfd_getfd", "process_madvise",
+)
+# clone() flags that would create namespaces; clone3 hides its flags in memory where a filter
+# cannot read them, so it answers ENOSYS and the C library falls back to clone().
+NAMESPACE_FLAGS = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000,
+                   0x40000000, 0x00000080)  # NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER,
+#                                              NEWPID, NEWNET, NEWTIME
+ACT_ALLOW = 0x7FFF0000
+CMP_MASKED_EQ = 7
+
+
+def act_errno(number):
+    return 0x00050000 | (number & 0xFFFF)
+
+
+class ArgCompare(ctypes.Structure):
+    _fields_ = [("arg", ctypes.c_uint), ("op", ctypes.c_int), ("datum_a", ctypes.c_uint64),
+                ("datum_b", ctypes.c_uint64)]
+
+
+def _library():
+    name = ctypes.util.find_library("seccomp") or "libseccomp.so.2"
+    try:
+        lib = ctypes.CDLL(name, use_errno=True)
+    except OSError:
+        return None
+    lib.seccomp_init.restype = ctypes.c_void_p
+    lib.seccomp_init.argtypes = [ctypes.c_uint32]
+    lib.seccomp_rule_add_array.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int,
+                                           ctypes.c_uint, ctypes.POINTER(ArgCompare)]
+    lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
+    lib.seccomp_export_bpf.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    lib.seccomp_release.argtypes = [ctypes.c_void_p]
+    return lib
+
+
+def compile_filter():
+    """The filter as BPF bytes for this machine's architecture, or None without libseccomp."""
+    lib = _library()
+    if lib is None:
+        return None
+    context = lib.seccomp_init(ACT_ALLOW)
+    if not context:
+        return None
+    try:
+        deny = act_errno(errno.EPERM)
+        for name in DENIED:
+            number = lib.seccomp_syscall_resolve_name(name.encode())
+            if number >= 0 and lib.seccomp_rule_add_array(context, deny, number, 0, None):
+                return None
+        clone3 = lib.seccomp_syscall_resolve_name(b"clone3")
+        if clone3 >= 0 and lib.seccomp_rule_add_array(context, act_errno(errno.ENOSYS),
+                                                      clone3, 0, None):
+            return None
+        clone = lib.seccomp_syscall_resolve_name(b"clone")
+        for flag in NAMESPACE_FLAGS:
+            test = ArgCompare(0, CMP_MASKED_EQ, flag, flag)
+            if lib.seccomp_rule_add_array(context, deny, clone, 1, ctypes.byref(test)):
+                return None
+        reader, writer = os.pipe()
+        try:
+            if lib.seccomp_export_bpf(context, writer):
+                return None
+            os.close(writer)
+            writer = None
+            return _read_all(reader)
+        finally:
+            os.close(reader)
+            if writer is not None:
+                os.close(writer)
+    finally:
+        lib.seccomp_release(context)
+
+
+def _read_all(fd):
+    chunks = []
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
