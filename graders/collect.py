@@ -3,16 +3,32 @@
 A submission is a folder or a .zip per student holding the modules (trask.py, ...) at its top
 level or under exercises/ (a zip may wrap either in one folder). Nothing else is read: a
 student's conftest.py, pytest.ini or numpy.py never reaches the grader or the worker.
+
+Only what lies inside a submission is read: files are opened relative to their folder without
+following symbolic links, so a link (to the kit's solutions, say) is refused even if it appears
+between a check and the open. Nothing in a zip is extracted; a defect in one costs only that
+submission, never the class.
 """
 
+import errno
 import hashlib
 import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass
 
-MODULE_LIMIT = 1 << 20  # bytes per module file
+MODULE_LIMIT = 1 << 20  # bytes per module file, also the most unpacked of one in a zip
+NAME_LIMIT = 100  # characters of a submission's own name kept in its graded name
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+# What the batch writes at the top of its output folder, compared without case (a folder of that
+# name would replace it). Names starting with "." are the batch's too (.in-progress, temporary
+# files): an item so named (.git, .DS_Store) is never taken for a submission.
+RESERVED_NAMES = {"gradebook.csv", "class.html"}
+LINK = "%s is a symbolic link: links are refused, hand in the %s itself"
+NOT_PLAIN = "%s is not a plain file: hand in the file itself"
+DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK  # a FIFO named trask.py must not block
 
 
 @dataclass
@@ -22,6 +38,7 @@ class Entry:
     path: str
     modules: dict  # module name -> source bytes; absent when missing
     problems: list  # sentences on the modules that could not be used
+    note: str = ""  # a sentence for the batch summary when `name` is not the submission's own
 
     @property
     def fingerprint(self):
@@ -43,67 +60,243 @@ def write_modules(folder, modules):
 
 
 def discover(folder, modules):
-    """Every submission in `folder`, sorted by name; refuses two with the same name."""
-    entries, seen = [], {}
-    for item in sorted(os.listdir(folder)):
-        path = os.path.join(folder, item)
-        if item.startswith("."):
-            continue
-        if os.path.isdir(path) and not os.path.islink(path):
-            name, read = item, read_folder
-        elif item.endswith(".zip") and os.path.isfile(path):
-            name, read = item[:-4], _from_zip
-        else:
-            continue
-        name = SAFE_NAME.sub("_", name)
-        if name in seen:
-            raise ValueError("two submissions are both named %r: %s and %s"
-                             % (name, seen[name], item))
-        seen[name] = item
-        found, problems = read(path, modules)
-        entries.append(Entry(name, path, found, list(dict.fromkeys(problems.values()))))
-    return entries
+    """Every submission in `folder`, sorted by name, each under a distinct, stable name."""
+    top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        items = {item: kind for item in sorted(os.listdir(top))
+                 for kind in [_kind(top, item)] if kind}
+        names, entries = _names(items), []
+        for item, kind in items.items():
+            name, note = names[item]
+            found, problems = _read_item(top, item, kind, modules)
+            entries.append(Entry(name, os.path.join(folder, item), found,
+                                 list(dict.fromkeys(problems.values())), note))
+    finally:
+        os.close(top)
+    return sorted(entries, key=lambda entry: entry.name)
+
+
+def _kind(top, item):
+    """"folder", "zip" or None (not a submission) for `item` in the class folder `top`."""
+    if item.startswith("."):  # hidden, and a name the batch keeps for itself
+        return None
+    try:
+        mode = os.stat(item, dir_fd=top, follow_symlinks=False).st_mode
+        if stat.S_ISLNK(mode) and not item.endswith(".zip"):
+            mode = os.stat(item, dir_fd=top).st_mode  # a link to a folder: a submission, refused
+    except OSError:
+        return None
+    return "folder" if stat.S_ISDIR(mode) else "zip" if item.endswith(".zip") else None
+
+
+def _names(items):
+    """{item: (name, note)}: a distinct name for each submission, the same on every run.
+
+    A submission keeps its own name (less .zip) when that is a safe file name, not too long and
+    not one the batch writes; otherwise it gets a suffix from a hash of its own name, after a "~"
+    that a safe name never holds. Only where two would still share a name (also by case) do they
+    get suffixes, longer ones if the short ones clash too.
+    """
+    base, reason, digits = {}, {}, {}
+    for item, kind in items.items():
+        own = item[:-4] if kind == "zip" else item
+        base[item] = SAFE_NAME.sub("_", own)[:NAME_LIMIT]
+        if len(own) > NAME_LIMIT:
+            reason[item] = "%r is longer than %d characters" % (item, NAME_LIMIT)
+        elif base[item] != own:
+            reason[item] = "%r has characters other than letters, digits, '.', '_' and '-'" % item
+        elif own.lower() in RESERVED_NAMES:
+            reason[item] = "%r is named like a file the batch writes" % item
+        digits[item] = 6 if item in reason else 0
+
+    def name(item):
+        digest = hashlib.sha256(item.encode("utf-8", "surrogateescape")).hexdigest()
+        return base[item] + ("~" + digest[:digits[item]] if digits[item] else "")
+
+    while True:
+        claims = {}
+        for item in items:
+            claims.setdefault(name(item).lower(), []).append(item)
+        clashes = [item for group in claims.values() if len(group) > 1 for item in group]
+        if not clashes:
+            break
+        for item in clashes:  # suffixes of 64 digits never clash: sha256 tells items apart
+            digits[item] = 64 if digits[item] else 6
+            reason.setdefault(item, "%r and another submission would both be named %r"
+                              % (item, base[item]))
+    return {item: (name(item), "graded as %r: %s" % (name(item), reason[item])
+                   if item in reason else "") for item in items}
+
+
+def _read_item(top, item, kind, modules):
+    """(found, problems) for one submission in the class folder open as `top`."""
+    what = "folder" if kind == "folder" else "zip"
+    try:
+        handle = os.open(item, DIRECTORY if kind == "folder" else FILE, dir_fd=top)
+    except OSError as error:
+        why = LINK % ("the submission", what) if _is_link(top, item) else (
+            "the submission %s cannot be read (%s)" % (what, _plain(error)))
+        return {}, dict.fromkeys(modules, why)
+    try:
+        return (_read_dir if kind == "folder" else _read_zip)(handle, modules)
+    finally:
+        os.close(handle)
 
 
 def read_folder(path, modules):
-    """({module: source bytes}, {module: why it cannot be used}) for a folder of modules."""
-    base = os.path.join(path, "exercises") if not any(
-        os.path.isfile(os.path.join(path, m + ".py")) for m in modules) else path
+    """({module: source bytes}, {module: why it cannot be used}) for a folder of modules.
+
+    `path` itself may be a link (whoever names it chose it); nothing inside it may be.
+    """
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        return {}, {module: "%s.py is missing" % module if error.errno == errno.ENOENT else
+                    "%s.py cannot be read (%s)" % (module, _plain(error)) for module in modules}
+    try:
+        return _read_dir(handle, modules)
+    finally:
+        os.close(handle)
+
+
+def _read_dir(folder, modules):
+    """read_folder for a folder open as the descriptor `folder`."""
+    try:
+        names = set(os.listdir(folder))
+    except OSError as error:
+        return {}, {m: "%s.py cannot be read (%s)" % (m, _plain(error)) for m in modules}
+    if any(module + ".py" in names for module in modules):
+        return _read_modules(folder, modules)
+    try:
+        exercises = os.open("exercises", DIRECTORY, dir_fd=folder)
+    except OSError as error:
+        if _is_link(folder, "exercises"):
+            why = "is missing because " + LINK % ("exercises/", "folder")
+        elif error.errno in (errno.ENOENT, errno.ENOTDIR):
+            why = "is missing"
+        else:
+            why = "cannot be read: exercises/ cannot be opened (%s)" % _plain(error)
+        return {}, {module: "%s.py %s" % (module, why) for module in modules}
+    try:
+        return _read_modules(exercises, modules)
+    finally:
+        os.close(exercises)
+
+
+def _read_modules(folder, modules):
     found, problems = {}, {}
     for module in modules:
-        source = os.path.join(base, module + ".py")
-        if os.path.islink(source) or not os.path.isfile(source):
-            problems[module] = "%s.py is missing" % module
-        elif os.path.getsize(source) > MODULE_LIMIT:
-            problems[module] = "%s.py is larger than %d bytes" % (module, MODULE_LIMIT)
-        else:
-            with open(source, "rb") as handle:
-                found[module] = handle.read()
+        source, problems[module] = _read_file(folder, module + ".py")
+        if source is not None:
+            found[module] = source
+            del problems[module]
     return found, problems
 
 
-def _from_zip(path, modules):
-    found, problems = {}, {}
+def _read_file(folder, filename):
+    """(bytes, None) or (None, why not) for a regular file directly in `folder`."""
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
+        handle = os.open(filename, FILE, dir_fd=folder)
+    except OSError as error:
+        mode = _mode(folder, filename)
+        if stat.S_ISLNK(mode) or error.errno == errno.ELOOP:
+            return None, LINK % (filename, "file")
+        if error.errno == errno.ENOENT:
+            return None, "%s is missing" % filename
+        if mode and not stat.S_ISREG(mode):  # a socket, a device
+            return None, NOT_PLAIN % filename
+        return None, "%s cannot be read (%s)" % (filename, _plain(error))
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None, NOT_PLAIN % filename
+        chunks, size = [], 0
+        while size <= MODULE_LIMIT:
+            chunk = os.read(handle, MODULE_LIMIT + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        return None, "%s cannot be read (%s)" % (filename, _plain(error))
+    finally:
+        os.close(handle)
+    if size > MODULE_LIMIT:
+        return None, "%s is larger than %d bytes" % (filename, MODULE_LIMIT)
+    return b"".join(chunks), None
+
+
+def _is_link(folder, name):
+    return stat.S_ISLNK(_mode(folder, name))
+
+
+def _mode(folder, name):
+    """The st_mode of `name` in `folder` itself (a link is not followed), 0 if none."""
+    try:
+        return os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode
+    except OSError:
+        return 0
+
+
+def _plain(error):
+    """An OSError's cause in plain words: "permission denied"."""
+    return (error.strerror or str(error)).lower()
+
+
+def _read_zip(handle, modules):
+    """read_folder for a zip open as the descriptor `handle`; reads at most MODULE_LIMIT bytes
+    of each module, so at most len(modules) * MODULE_LIMIT of the zip."""
+    if not stat.S_ISREG(os.fstat(handle).st_mode):
+        return {}, dict.fromkeys(modules, NOT_PLAIN % "the zip file")
+    try:
+        with open(handle, "rb", closefd=False) as file, zipfile.ZipFile(file) as archive:
+            members = [info for info in archive.infolist() if not info.is_dir()]
+            found, problems = {}, {}
+            for module in modules:
+                source, why = _read_member(archive, members, module + ".py")
+                if why:
+                    problems[module] = why
+                else:
+                    found[module] = source
+            return found, problems
+    except Exception as error:  # any defect of the zip as a whole costs this submission only
         return {}, dict.fromkeys(modules, "the zip file cannot be read (%s)" % error)
-    with archive:
-        members = {info.filename: info for info in archive.infolist() if not info.is_dir()}
-        for module in modules:
-            wanted = module + ".py"
-            choices = sorted(name for name in members
-                             if re.fullmatch(r"([^/]+/)?(exercises/)?" + re.escape(wanted), name))
-            if not choices:
-                problems[module] = "%s is missing" % wanted
-                continue
-            info = members[min(choices, key=len)]
-            data = b""
-            if info.file_size <= MODULE_LIMIT:
-                with archive.open(info) as handle:
-                    data = handle.read(MODULE_LIMIT + 1)
-            if info.file_size > MODULE_LIMIT or len(data) > MODULE_LIMIT:
-                problems[module] = "%s is larger than %d bytes" % (wanted, MODULE_LIMIT)
-            else:
-                found[module] = data
-    return found, problems
+
+
+def _read_member(archive, members, filename):
+    """(bytes, None) or (None, why not) for `filename` in the zip, at its top, under
+    exercises/, or either in one folder."""
+    layout = re.compile(r"([^/]+/)?(exercises/)?" + re.escape(filename))
+    choices = sorted((info for info in members if layout.fullmatch(_within(info.filename))),
+                     key=lambda info: (len(_within(info.filename)), info.filename))
+    if not choices:
+        return None, "%s is missing" % filename
+    escaping = [info.filename for info in choices if info.filename != _within(info.filename)]
+    if escaping:
+        return None, ("%s in the zip has the path %r, which leads outside the zip: such paths "
+                      "are refused" % (filename, escaping[0]))
+    info = choices[0]
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return None, LINK % (filename + " in the zip", "file")
+    if info.flag_bits & 0x1:
+        return None, "the zip is encrypted: hand in a zip without a password"
+    if info.file_size > MODULE_LIMIT:
+        return None, "%s is larger than %d bytes" % (filename, MODULE_LIMIT)
+    corrupt = "%s in the zip is corrupt (%%s)" % filename
+    try:
+        with archive.open(info) as member:
+            source = member.read(MODULE_LIMIT + 1)  # never more than the zip declares
+    except (NotImplementedError, RuntimeError):
+        return None, ("%s in the zip is packed with a method the grader cannot unpack (method "
+                      "%d): zip it again with the usual settings" % (filename, info.compress_type))
+    except zipfile.BadZipFile as error:
+        return None, corrupt % ("CRC check failed" if "CRC" in str(error) else error)
+    except Exception:  # zlib.error, EOFError, lzma.LZMAError, ...: the packed data is damaged
+        return None, corrupt % "its packed data cannot be unpacked"
+    if len(source) != info.file_size:
+        return None, corrupt % "it is not as long as the zip says"
+    return source, None
+
+
+def _within(name):
+    """A member's name without a leading "/" or ".." parts: the same name when it is safe."""
+    return "/".join(part for part in name.split("/") if part not in ("", ".."))

@@ -266,6 +266,13 @@ class Worker:
         """CPU time used by all the worker's processes, or None where it is not measured."""
         return self.group.cpu_seconds() if self.group else None
 
+    def wait_exit(self, seconds):
+        """Gives a worker that is ending by itself (its pipe closed) time to exit."""
+        try:
+            self.process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            pass
+
     def stop(self):
         """Kills the worker and everything it started; returns its exit code.
 
@@ -283,6 +290,8 @@ class Worker:
         except ProcessLookupError:
             pass
         code = self.process.wait()
+        if use_bubblewrap() and code > 128:
+            code = 128 - code  # bwrap reports its child's death by signal N as 128 + N
         LIVE_WORKERS.discard(self.process.pid)
         kill_orphans()
         if self.group is not None:

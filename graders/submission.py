@@ -99,6 +99,7 @@ class WorkerProcess:
         return b"".join(chunks)
 
     def gone(self):
+        self.worker.wait_exit(2.0)
         code = self.stop()
         problem = "memory limit" if "memory" in self.worker.hit else "crash"
         return WorkerGone(self.worker.explain_exit(code), problem)

@@ -27,6 +27,11 @@ def case_id(test):
     return "%s::%s" % (module, rest.split(" ")[0])
 
 
+def module_of(case):
+    """The module of a 'module::case' id."""
+    return case.split("::", 1)[0]
+
+
 def case_ids(results, status=None):
     """The ids of the cases in a results.json, or of those with `status` only."""
     return {case_id(t) for t in results["tests"] if status in (None, t["status"])}

@@ -1,24 +1,35 @@
-"""Hostile submissions, graded in one batch: each gets its honest score and changes nothing else.
+"""Hostile submissions, graded in one class beside honest ones: each gets its honest score
+and changes nothing else.
 
 Every submission starts as a copy of solutions/ (full marks) and is then edited: code added
-before or after a module, a module replaced by its stub, or extra files beside the modules.
-`fails` lists exactly the cases the edit should cost; every other case must still pass. A
-missing protection makes these tests fail, never skip.
+before or after a module, a module replaced by its stub, extra files beside the modules, or
+links and broken zips in place of files. `HOSTILE` lists exactly the cases each edit should
+cost; `LIMIT_ATTACKS` push on the limits that hold for a whole submission and may cost their
+own tutorial, never another; the probe submission checks from inside that the sandbox holds.
+
+The batch runs as the first process of a PID namespace of its own (tests/contained.py), with
+lures set around it, so an attack that escapes can harm nothing outside. A missing
+protection makes these tests fail, never skip.
 """
 
+import csv
 import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
 from graders import spec
-from tests.helpers import KIT, SOLUTIONS, failed
+from tests.contained import lure_addresses
+from tests.helpers import KIT, SOLUTIONS, failed, module_of
 
 MARKER = "98765"  # the sleep a detached child runs; no process with it may survive grading
+HONEST = ("honest", "gradebook.csv", "a b", "a_b")  # a name like an output file, names alike
 
 
 def all_cases(module):
@@ -129,31 +140,241 @@ HOSTILE = {
         "    os.write(int(sys.argv[2]), struct.pack('>Q', len(payload)) + payload)\n"
         "    os._exit(0)\n"))}, {}, (), BRITZ_PREDICT),
     "syntax-error": ({"aidan": ("", "def broken(:\n")}, {}, (), all_cases("aidan")),
+    # Processes: signals and resource calls at everything in reach, then honest work.
+    "signal-and-prlimit-everyone": ({"trask": ((
+        "import os, resource, signal\n"
+        "for pid in range(1, 1 << 15):\n"
+        "    if pid != os.getpid():\n"
+        "        for call in (lambda: resource.prlimit(pid, resource.RLIMIT_FSIZE, (1, 1)),\n"
+        "                     lambda: os.setpgid(pid, os.getpid())):\n"
+        "            try:\n"
+        "                call()\n"
+        "            except (OSError, ValueError):\n"
+        "                pass\n"
+        "for sig in (signal.SIGSTOP, signal.SIGINT, signal.SIGTERM, signal.SIGKILL):\n"
+        "    for target in (-1, os.getppid(), 1):\n"
+        "        try:\n"
+        "            os.kill(target, sig)\n"
+        "        except OSError:\n"
+        "            pass\n"), "")}, {}, (), set()),
+    # A native chain that forks and exits forever: its processes are never the same twice.
+    "fork-chain": ({"aidan": ((
+        "import ctypes, os\n"
+        "if os.fork() == 0:\n"
+        "    libc = ctypes.CDLL(None)\n"
+        "    while True:\n"
+        "        if libc.fork() != 0:\n"
+        "            libc._exit(0)\n"), "")}, {}, (), set()),
+    # A loop at import: one timeout costs this tutorial, the others are graded in full.
+    "loop-at-import": ({"aidan": ("while True:\n    pass\n", "")}, {}, (), all_cases("aidan")),
+    "sleep-forever": ({"britz": ("", "def predict(model, x):\n    import time\n"
+                                     "    time.sleep(10 ** 6)\n")}, {}, (), BRITZ_PREDICT),
+}
+
+# Each of these attacks the limits that hold for a whole submission and raises "LEAK: ..."
+# if one gives way; its own tutorial may then be slow or fail, but no other may.
+LIMIT_ATTACKS = {
+    "memory-across-children": ("britz", (
+        "import os, select, time\n"
+        "import numpy as np\n"
+        "_read, _write = os.pipe()\n"
+        "_children = []\n"
+        "for _ in range(4):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        try:\n"
+        "            _hold = np.ones(3 << 25)  # 0.75 GiB, touched\n"
+        "            os.write(_write, b'1')\n"
+        "            time.sleep(60)\n"
+        "        finally:\n"
+        "            os._exit(0)\n"
+        "    _children.append(pid)\n"
+        "_held, _until = 0, time.monotonic() + 20\n"
+        "while time.monotonic() < _until and _held < 4:\n"
+        "    if select.select([_read], [], [], 0.5)[0]:\n"
+        "        _held += len(os.read(_read, 4))\n"
+        "    if all(os.waitpid(c, os.WNOHANG)[0] for c in _children):\n"
+        "        break\n"
+        "for c in _children:\n"
+        "    try:\n"
+        "        os.kill(c, 9)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "if _held >= 3:\n"
+        "    raise ImportError('LEAK: %d children held 0.75 GiB each' % _held)\n")),
+    "process-and-thread-bomb": ("zhou", (
+        "import os, threading, time\n"
+        "_pids = []\n"
+        "while len(_pids) < 500:\n"
+        "    try:\n"
+        "        pid = os.fork()\n"
+        "    except OSError:\n"
+        "        break\n"
+        "    if pid == 0:\n"
+        "        time.sleep(60)\n"
+        "        os._exit(0)\n"
+        "    _pids.append(pid)\n"
+        "_threads = 0\n"
+        "while _threads < 500:\n"
+        "    try:\n"
+        "        threading.Thread(target=time.sleep, args=(5,), daemon=True).start()\n"
+        "    except RuntimeError:\n"
+        "        break\n"
+        "    _threads += 1\n"
+        "for pid in _pids:\n"
+        "    os.kill(pid, 9)\n"
+        "    os.waitpid(pid, 0)\n"
+        "if len(_pids) + _threads >= 500:\n"
+        "    raise ImportError('LEAK: %d processes and %d threads' % (len(_pids), _threads))\n")),
+    "fill-the-folders": ("trask", (
+        "import os\n"
+        "_leaks = []\n"
+        "for _folder in ('/work', '/tmp', '/dev/shm', os.getcwd()):\n"
+        "    _files = []\n"
+        "    try:\n"
+        "        while len(_files) < 128:  # 8 MiB files, 1 GiB in all\n"
+        "            _files.append(os.path.join(_folder, 'fill-%d' % len(_files)))\n"
+        "            with open(_files[-1], 'wb') as _out:\n"
+        "                _out.write(b'x' * (8 << 20))\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    if len(_files) == 128:\n"
+        "        _leaks.append(_folder)\n"
+        "    for _name in _files:\n"
+        "        try:\n"
+        "            os.unlink(_name)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "if _leaks:\n"
+        "    raise ImportError('LEAK: wrote 1 GiB in %s' % _leaks)\n")),
+    "cpu-hogs": ("trask", (
+        "import os\n"
+        "for _ in range(6):\n"
+        "    if os.fork() == 0:\n"
+        "        while True:\n"
+        "            pass\n")),
+    # A deep tree, made unreadable: it must not outlive the worker or trouble a later grader.
+    "deep-tree": ("zhou", (
+        "import os\n"
+        "for _base in ('/work', '/tmp', os.getcwd()):\n"
+        "    try:\n"
+        "        _path = os.path.join(_base, 'deep')\n"
+        "        for _ in range(3000):\n"
+        "            os.mkdir(_path)\n"
+        "            _path = os.path.join(_path, 'd')\n"
+        "        os.chmod(os.path.join(_base, 'deep'), 0)\n"
+        "    except OSError:\n"
+        "        pass\n")),
 }
 
 
-def kit_files():
-    """{path: sha256} for the kit's own files (not .git, the venvs or caches)."""
-    digests = {}
-    for root, folders, files in os.walk(KIT):
+
+
+# Checks, at every import of every module, that the sandbox holds; raises "LEAK: ..." if not.
+PROBE = """
+import ctypes as _ctypes, os as _os, socket as _socket
+
+
+def _leaks(paths, lures):
+    found = []
+    libc = _ctypes.CDLL(None, use_errno=True)
+    mine = {int(p) for p in _os.listdir('/proc') if p.isdigit()}
+    for pid in mine:
+        try:
+            with open('/proc/%d/cmdline' % pid, 'rb') as handle:
+                command = handle.read()
+        except OSError:
+            continue
+        if b'pytest' in command or b'graders' in command or b'contained' in command:
+            found.append('a grader process is visible')
+    for pid in range(1, 1 << 15):
+        if pid not in mine:
+            try:
+                _os.getpgid(pid)
+                _os.getsid(pid)
+                found.append('process %d outside the sandbox is visible' % pid)
+                break
+            except OSError:
+                pass
+    with open('/proc/self/status') as handle:
+        caps = [line.split()[1] for line in handle if line.startswith('CapEff')][0]
+    if int(caps, 16):
+        found.append('capabilities %s' % caps)
+    attempts = {
+        'hostname changed': lambda: _socket.sethostname('pwned'),
+        'device node made': lambda: _os.mknod('/work/mem', 0o20600, _os.makedev(1, 1)),
+        'new user namespace': lambda: libc.unshare(0x10000000) == 0 or 1 / 0,
+        'system file written': lambda: open('/usr/lib/pwned', 'w'),
+        'system folder chmod': lambda: _os.chmod('/usr/lib', 0o777),
+        'TCP connect': lambda: _socket.create_connection(('127.0.0.1', lures['tcp_port']), 2),
+        'UNIX socket by path': lambda: _socket.socket(_socket.AF_UNIX).connect(
+            lures['unix_path']),
+        'abstract UNIX socket': lambda: _socket.socket(_socket.AF_UNIX).connect(
+            '\\0' + lures['abstract_name']),
+        'SysV shared memory': lambda: libc.shmget(lures['shm_key'], 0, 0) >= 0 or 1 / 0,
+        'kernel log read': lambda: libc.klogctl(3, _ctypes.create_string_buffer(4096),
+                                                 4096) >= 0 or 1 / 0,
+    }
+    for what, attempt in attempts.items():
+        try:
+            attempt()
+            found.append(what)
+        except (OSError, ZeroDivisionError):
+            pass
+    try:
+        _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM).sendto(
+            b'x', ('127.0.0.1', lures['udp_port']))
+    except OSError:
+        pass
+    for path in paths + [lures['posix_shm'], lures['unix_path']]:
+        if _os.path.lexists(path):
+            found.append('%s is visible' % path)
+    return found
+
+
+_found = _leaks(__PATHS__, __LURES__)
+if _found:
+    raise ImportError('LEAK: ' + '; '.join(_found))
+"""
+
+def contained(command, report, lures):
+    """`command` as the first process of a new PID namespace, inside tests/contained.py."""
+    unshare = ["unshare", "--pid", "--fork", "--mount-proc"]
+    if os.geteuid() != 0:
+        unshare[1:1] = ["--user", "--map-root-user"]
+    return unshare + [sys.executable, os.path.join(KIT, "tests", "contained.py"), str(report),
+                      str(lures), "--", *command]
+
+
+def snapshot(folder):
+    """{path: (content digest, mode, owner, group, mtime)} of everything under `folder`."""
+    found = {}
+    for root, folders, files in os.walk(folder):
         folders[:] = [f for f in folders if f not in (".git", ".nox", "__pycache__", ".venv")]
-        for name in files:
+        for name in folders + files:
             path = os.path.join(root, name)
-            with open(path, "rb") as handle:
-                digests[path] = hashlib.sha256(handle.read()).hexdigest()
-    return digests
+            info = os.lstat(path)
+            digest = ""
+            if stat.S_ISREG(info.st_mode):
+                with open(path, "rb") as handle:
+                    digest = hashlib.sha256(handle.read()).hexdigest()
+            found[path] = (digest, info.st_mode, info.st_uid, info.st_gid, info.st_mtime_ns)
+    return found
 
 
 def trespass(paths):
-    """Import-time code that tries to read the kit and write outside its sandbox."""
+    """Import-time code that tries to read the kit and change files outside its sandbox."""
     return (
         "import os\n"
         "for target in %r:\n"
-        "    try:\n"
-        "        with open(target, 'a') as handle:\n"
-        "            handle.write('pwned')\n"
-        "    except OSError:\n"
-        "        pass\n"
+        "    for change in (lambda: open(target, 'a').write('pwned'),\n"
+        "                   lambda: os.chmod(target, 0o777), lambda: os.chown(target, 65534, 65534),\n"
+        "                   lambda: os.utime(target, (0, 0)),\n"
+        "                   lambda: os.setxattr(target, 'user.pwned', b'1')):\n"
+        "        try:\n"
+        "            change()\n"
+        "        except OSError:\n"
+        "            pass\n"
         "try:\n"
         "    exec(open(%r).read(), globals())\n"
         "except OSError:\n"
@@ -176,54 +397,123 @@ def build(folder, edits, extra, stubs):
             handle.write(text)
 
 
-def surviving(marker):
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open("/proc/%s/cmdline" % pid, "rb") as handle:
-                command = handle.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if marker in command:
-            found.append((pid, command))
-    return found
+def build_intake_attacks(submissions):
+    """Submissions that reach the kit's solutions through links, and a zip with a bad CRC."""
+    only_link = submissions / "link-to-solutions"
+    only_link.mkdir()
+    os.symlink(SOLUTIONS, only_link / "exercises")
+    build(str(submissions / "linked-module"), {}, {}, ())
+    os.unlink(submissions / "linked-module" / "trask.py")
+    os.symlink(os.path.join(SOLUTIONS, "trask.py"), submissions / "linked-module" / "trask.py")
+    with zipfile.ZipFile(submissions / "bad-crc.zip", "w", zipfile.ZIP_STORED) as archive:
+        for module in spec.modules():
+            archive.write(os.path.join(SOLUTIONS, module + ".py"), module + ".py")
+    data = bytearray((submissions / "bad-crc.zip").read_bytes())
+    where = data.index(b"def ", data.index(b"zhou.py"))  # inside zhou.py's stored bytes
+    data[where] ^= 0x20
+    (submissions / "bad-crc.zip").write_bytes(bytes(data))
+
+
+INTAKE = {"link-to-solutions": {m for module in spec.modules() for m in all_cases(module)},
+          "linked-module": all_cases("trask"), "bad-crc": all_cases("zhou")}
+
+
+def grade_contained(submissions, out, base, *options):
+    """Grades `submissions` in a namespace of its own; returns tests/contained.py's report."""
+    report, lures = base / ("report-%s.json" % out.name), base / "lures.json"
+    run = subprocess.run(contained([sys.executable, "-m", "graders.batch", str(submissions),
+                                    "--out", str(out), "--jobs", "2", *options],
+                                   report, lures), cwd=KIT, capture_output=True, text=True,
+                         timeout=1200)
+    assert run.returncode == 0, run.stderr
+    with open(report, encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """Grades every hostile submission in one batch; returns (out folder, outside, kit before)."""
+    """Grades every hostile and honest submission in one batch; returns what the tests need."""
     base = tmp_path_factory.mktemp("adversarial")
     submissions, out, outside = base / "class", base / "grades", base / "outside"
     outside.mkdir()
     (outside / "precious.txt").write_text("keep me")
+    lures = lure_addresses(str(base))
+    (base / "lures.json").write_text(json.dumps(lures))
     paths = {"write": [str(outside / "precious.txt"), str(outside / "new.txt"),
                        os.path.join(KIT, "graders", "conftest.py"),
-                       os.path.join(KIT, "spec", "zhou.yaml"), str(out / "gradebook.csv")],
+                       os.path.join(KIT, "spec", "zhou.yaml"), os.path.join(KIT, "graders"),
+                       str(out / "gradebook.csv"), str(outside)],
              "read": os.path.join(KIT, "solutions", "zhou.py")}
     HOSTILE["trespass"] = ({"zhou": ("", trespass(paths))}, {}, ("zhou",), all_cases("zhou"))
+    probe = PROBE.replace("__PATHS__", repr([KIT, str(base), str(outside), os.path.expanduser(
+        "~/.bashrc"), os.path.join(KIT, "solutions")])).replace("__LURES__", repr(lures))
+    HOSTILE["probe"] = ({module: (probe, "") for module in spec.modules()}, {}, (), set())
     for name, (edits, extra, stubs, _) in HOSTILE.items():
         build(str(submissions / name), edits, extra, stubs)
-    before = kit_files()
-    run = subprocess.run([sys.executable, "-m", "graders.batch", str(submissions), "--out",
-                          str(out), "--jobs", "2", "--call-timeout", "3", "--time-budget", "40"],
-                         cwd=KIT, capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, run.stderr
-    return out, outside, before
+    for name in HONEST[1:]:
+        build(str(submissions / name), {}, {}, ())
+    for name, (module, code) in LIMIT_ATTACKS.items():
+        build(str(submissions / name), {module: (code, "")}, {}, ())
+    build_intake_attacks(submissions)
+    before = {folder: snapshot(folder) for folder in (KIT, str(outside))}
+    report = grade_contained(submissions, out, base, "--call-timeout", "10")
+    return {"out": out, "outside": outside, "before": before, "report": report, "base": base,
+            "submissions": submissions}
 
 
-@pytest.mark.parametrize("name", sorted(HOSTILE) + ["trespass"])
+def results_of(graded, name):
+    with open(graded["out"] / name / "results.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def graded_names(graded):
+    """{submission folder or zip: the name it was graded under}, from each grading.json."""
+    names = {}
+    for name in os.listdir(graded["out"]):
+        meta = graded["out"] / name / "grading.json"
+        if meta.is_file():
+            names[json.loads(meta.read_text())["source"]] = name
+    return names
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE) + ["probe", "trespass"])
 def test_hostile_submission_gets_its_honest_score(name, graded):
-    out = graded[0]
-    with open(out / name / "results.json", encoding="utf-8") as handle:
-        results = json.load(handle)
-    assert failed(results) == HOSTILE[name][3]
+    results = results_of(graded, name)
+    assert failed(results) == HOSTILE[name][3], [
+        t["output"] for t in results["tests"] if t["status"] == "failed"][:3]
+
+
+@pytest.mark.parametrize("name", sorted(LIMIT_ATTACKS))
+def test_limit_attacks_cost_only_their_own_tutorial(name, graded):
+    results = results_of(graded, name)
+    outputs = "\n".join(t["output"] for t in results["tests"])
+    assert "LEAK" not in outputs, outputs
+    assert {module_of(case) for case in failed(results)} <= {LIMIT_ATTACKS[name][0]}
+
+
+@pytest.mark.parametrize("name", sorted(INTAKE))
+def test_links_and_broken_zips_cost_what_they_break(name, graded):
+    results = results_of(graded, name)
+    assert failed(results) == INTAKE[name]
+    assert results["score"] == sum(t["score"] for t in results["tests"])
+
+
+def test_honest_submissions_score_full_marks_under_distinct_names(graded):
+    names = graded_names(graded)
+    graded_as = [names[name] for name in HONEST]
+    assert len(set(graded_as)) == len(HONEST)
+    for name in graded_as:
+        results = results_of(graded, name)
+        assert failed(results) == set() and results["score"] == sum(
+            t["max_score"] for t in results["tests"])
+    assert (graded["out"] / "gradebook.csv").is_file()
 
 
 def test_failures_name_the_limit_or_cause(graded):
     def outputs(name):
-        with open(graded[0] / name / "results.json", encoding="utf-8") as handle:
-            return {t["name"].split(" ")[1]: t["output"] for t in json.load(handle)["tests"]}
+        return {t["name"].split(" ")[1]: t["output"] for t in results_of(graded, name)["tests"]}
     assert "time limit per call" in outputs("infinite-loops")["neuron-feedforward"]
+    assert "time limit per call" in outputs("sleep-forever")["predict-argmax"]
     assert "MemoryError" in outputs("memory-bomb")["predictions"]
     assert "printed more than" in outputs("output-flood")["predict-argmax"]
     assert "exited with code 0" in outputs("exit-mid-call")["predict-argmax"]
@@ -232,22 +522,67 @@ def test_failures_name_the_limit_or_cause(graded):
     assert "a Same (not plain data)" in outputs("always-equal-objects")["predict-argmax"]
     assert "ndarray subclass Array" in outputs("always-equal-objects")["predictions"]
     assert "float subclass Number" in outputs("always-equal-objects")["two-layer-update-gradient"]
+    assert "symbolic link" in (graded["out"] / "linked-module" / "feedback.md").read_text()
+
+
+def test_the_gradebook_names_each_problem(graded):
+    with open(graded["out"] / "gradebook.csv", encoding="utf-8") as handle:
+        rows = {row["submission"]: row for row in csv.DictReader(handle)}
+    assert rows["honest"]["status"] == "graded" and rows["honest"]["problems"] == ""
+    assert rows["infinite-loops"]["status"] == "graded with problems"
+    assert "zhou: timeout" in rows["infinite-loops"]["problems"]
+    assert "aidan: import error" in rows["loop-at-import"]["problems"]
+    assert "britz: timeout" in rows["sleep-forever"]["problems"]
+    assert "symbolic link" in rows["linked-module"]["problems"]
+    assert {row["status"] for row in rows.values()} <= {"graded", "graded with problems"}
+
+
+def test_the_batch_finished_and_nothing_outside_was_reached(graded):
+    report = graded["report"]
+    assert report["returncode"] == 0, report["stderr"][-3000:]
+    assert report["survivors"] == []
+    assert report["contacts"] == []
 
 
 def test_nothing_outside_the_output_folder_changes(graded):
-    out, outside, before = graded
-    assert kit_files() == before
+    for folder, before in graded["before"].items():
+        assert snapshot(folder) == before, folder
+    outside = graded["outside"]
     assert sorted(p.name for p in outside.iterdir()) == ["precious.txt"]
     assert (outside / "precious.txt").read_text() == "keep me"
-    assert "pwned" not in (out / "gradebook.csv").read_text()
+    assert "pwned" not in (graded["out"] / "gradebook.csv").read_text()
 
 
-def test_no_process_outlives_grading(graded):
-    assert surviving("sleep " + MARKER) == []
-    assert surviving("nnkit-") == []
+def test_the_next_batch_on_the_machine_is_unharmed(graded):
+    again = graded["base"] / "again"
+    build(str(again / "honest"), {}, {}, ())
+    report = grade_contained(again, graded["base"] / "grades-again", graded["base"])
+    assert report["returncode"] == 0 and "could not delete" not in report["stderr"]
+    with open(graded["base"] / "grades-again" / "honest" / "results.json") as handle:
+        assert failed(json.load(handle)) == set()
 
 
 def test_results_say_which_protections_were_active(graded):
-    with open(graded[0] / "honest" / "results.json", encoding="utf-8") as handle:
-        output = json.load(handle)["output"]
-    assert "Landlock filesystem confinement" in output and "no network" in output
+    protections = " ".join(results_of(graded, "honest")["extra_data"]["protections"])
+    for needed in ("bubblewrap", "no capabilities", "private read-only mount view",
+                   "size-limited writable folders", "seccomp filter", "control group"):
+        assert needed in protections
+    assert "Protections active: " in graded["report"]["stdout"]
+
+
+def test_an_endless_loop_with_the_default_limits_costs_only_its_function(tmp_path):
+    """With the default limits, a loop in one tutorial leaves the other three in full."""
+    submissions = tmp_path / "class"
+    build(str(submissions / "loops"), {"trask": ("", (
+        "def train_two_layer(X, y, iterations=10000, seed=1, syn0=None):\n"
+        "    while True:\n"
+        "        pass\n"))}, {}, ())
+    (tmp_path / "lures.json").write_text(json.dumps(lure_addresses(str(tmp_path))))
+    report = grade_contained(submissions, tmp_path / "grades", tmp_path)
+    assert report["returncode"] == 0 and report["survivors"] == []
+    with open(tmp_path / "grades" / "loops" / "results.json") as handle:
+        results = json.load(handle)
+    lost = failed(results)
+    assert lost and {module_of(case) for case in lost} == {"trask"}
+    assert all(case.function == "train_two_layer" for case in spec.load("trask").cases
+               if "trask::" + case.id in lost)
