@@ -185,6 +185,8 @@ class Batch:
                 entry, work, began, attempt = running.pop(pid)
                 sandbox.kill_orphans(keep=set(running))  # whatever a killed grader left
                 results, reason = self.collect(work, status)
+                if reason:
+                    self.check_writable(work)
                 if reason and attempt == 1:
                     print("\n%s: %s; grading it once more" % (entry.name, reason),
                           file=sys.stderr)
@@ -256,6 +258,18 @@ class Batch:
             return None, "the results cover %d of the %d cases" % (
                 len(graded & self.expected_tests), len(self.expected_tests))
         return results, None
+
+    def check_writable(self, work):
+        """Raises the write error that may have cut a grading run short (a full disk)."""
+        probe = os.path.join(work, ".write-check")
+        try:
+            with open(probe, "wb") as handle:
+                handle.write(bytes(1 << 16))
+                handle.flush()
+                os.fsync(handle.fileno())
+        finally:
+            if os.path.exists(probe):
+                os.unlink(probe)
 
     def finish(self, entry, work, results, reason, seconds):
         """Writes feedback.md and grading.json, then moves the folder into place atomically."""

@@ -23,8 +23,9 @@ TEMPLATES = os.path.join(KIT, "handout")
 # What `nox -s check` needs, and the workflow's score step; not batch, merge, gradebook or
 # handout, which are the instructor's.
 GRADER_FILES = ["__init__.py", "conftest.py", "checks.py", "collect.py", "spec.py",
-                "submission.py", "sandbox.py", "worker.py", "wire.py", "report.py",
-                "reference.py", "classroom.py"]
+                "submission.py", "sandbox.py", "bubblewrap.py", "seccomp.py", "cgroups.py",
+                "landlock.py", "worker.py", "wire.py", "report.py", "reference.py",
+                "classroom.py"]
 MANIFEST = "grader-files.sha256"
 
 

@@ -45,6 +45,21 @@ def max_score(results):
     return sum(test["max_score"] for test in results["tests"])
 
 
+def copy_kit(target):
+    """Copies the kit's own files (what git tracks or would track) to `target`.
+
+    Whatever else lies in the kit's folder (outputs of the README's examples, venvs, caches)
+    stays behind, so a test on the copy does not depend on it.
+    """
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=KIT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        source = os.path.join(KIT, name)
+        if os.path.isfile(source):
+            os.makedirs(os.path.dirname(os.path.join(target, name)), exist_ok=True)
+            shutil.copy2(source, os.path.join(target, name))
+
+
 def copy_solutions(tmp_path, name="variant"):
     """A copy of solutions/ to break on purpose; returns its folder."""
     folder = os.path.join(str(tmp_path), name)

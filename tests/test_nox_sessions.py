@@ -1,20 +1,18 @@
 """The nox sessions people run, run as they run them (grade and merge: tests/test_shards.py)."""
 
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-from tests.helpers import KIT
+from tests.helpers import copy_kit
 
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory):
     """A copy of the kit, so that sessions write their venvs and outputs there."""
     copy = tmp_path_factory.mktemp("nox") / "kit"
-    shutil.copytree(KIT, copy, ignore=shutil.ignore_patterns(".git", ".nox", "__pycache__",
-                                                             "grades"))
+    copy_kit(copy)
     return copy
 
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from tests import workflow
-from tests.helpers import KIT
+from tests.helpers import KIT, copy_kit
 
 EXAMPLES = KIT + "/examples/submissions"
 GOLDEN = KIT + "/tests/golden/example-gradebook.csv"
@@ -52,8 +52,7 @@ def test_bad_shard_argument_is_a_usage_error():
 def test_class_workflow_grades_in_shards_and_merges_to_one_gradebook(tmp_path):
     """Runs the commands of .github/workflows/grade-class.yml on the example class."""
     kit = tmp_path / "kit"
-    shutil.copytree(KIT, kit, ignore=shutil.ignore_patterns(".git", ".nox", "__pycache__",
-                                                            "grades"))
+    copy_kit(kit)
     jobs = workflow.load(kit / ".github" / "workflows" / "grade-class.yml")["jobs"]
     shard_numbers = jobs["grade"]["strategy"]["matrix"]["shard"]
     for shard in shard_numbers:

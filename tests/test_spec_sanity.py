@@ -2,7 +2,6 @@
 
 import inspect
 import os
-import shutil
 import subprocess
 import sys
 
@@ -11,7 +10,7 @@ import pytest
 import yaml
 
 from graders import spec
-from tests.helpers import KIT
+from tests.helpers import KIT, copy_kit
 
 MODULES = spec.modules()
 
@@ -111,7 +110,7 @@ def test_wrong_module_name_and_missing_top_keys(tmp_path):
 
 def test_a_malformed_spec_stops_grading_with_its_name(tmp_path):
     broken = tmp_path / "kit"
-    shutil.copytree(KIT, broken, ignore=shutil.ignore_patterns(".git", ".nox", "__pycache__"))
+    copy_kit(broken)
     text = (broken / "spec" / "zhou.yaml").read_text().replace("points: 2", "points: -2", 1)
     (broken / "spec" / "zhou.yaml").write_text(text)
     run = subprocess.run([sys.executable, "-m", "pytest", "graders", "-q"], cwd=broken,

@@ -1,0 +1,171 @@
+"""The sandbox's own promises, each tried directly: processes end with their worker, sandbox
+folders are swept only when their grader is gone, and the batch survives graders that are
+cut short and disks that fill up. Run as hostile tests are: in namespaces of their own."""
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+from graders import sandbox, spec
+from graders.submission import Submission
+from tests.helpers import KIT, copy_solutions
+
+EXAMPLES = os.path.join(KIT, "examples", "submissions")
+
+
+def namespaced(*flags):
+    """unshare with `flags`, through a user namespace where this is not root."""
+    return ["unshare", *(() if os.geteuid() == 0 else ("--user", "--map-root-user")), *flags]
+
+
+def test_every_process_a_worker_started_ends_with_it(tmp_path):
+    """A chain that forks and exits faster than it can be listed, and a double-forked
+    sleeper: when the worker stops, its control group is empty and removed."""
+    folder = copy_solutions(tmp_path)
+    with open(os.path.join(folder, "trask.py"), "a") as module:
+        module.write(textwrap.dedent("""
+            import ctypes, os, time
+            if os.fork() == 0:
+                libc = ctypes.CDLL(None)
+                while True:
+                    if libc.fork() != 0:
+                        libc._exit(0)
+            if os.fork() == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    time.sleep(1000)
+                os._exit(0)
+            """))
+    submission = Submission(folder, spec.modules())
+    try:
+        assert submission.call("trask.nonlin", 0.0) == 0.5
+        worker = submission.worker.worker
+        folders = list(worker.group.folders.values())
+        assert all(os.path.isdir(folder) for folder in folders)
+    finally:
+        submission.close()
+    assert not any(os.path.exists(folder) for folder in folders)
+
+
+def test_a_live_graders_sandbox_is_kept_whatever_namespace_it_runs_in(tmp_path):
+    holder = subprocess.Popen(
+        namespaced("--pid", "--fork", "--mount-proc") + [
+            sys.executable, "-c", "import sys; from graders import sandbox; "
+            "print(sandbox.new_home(), flush=True); sys.stdin.read()"],
+        cwd=KIT, env=dict(os.environ, TMPDIR=str(tmp_path)), stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, text=True)
+    try:
+        home = holder.stdout.readline().strip()
+        assert os.path.isdir(home)
+        sandbox.sweep(str(tmp_path))  # its grader's pid means nothing here
+        assert os.path.isdir(home)
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    sandbox.sweep(str(tmp_path))
+    assert not os.path.exists(home)
+
+
+def test_an_undeletable_leftover_is_reported_and_grading_goes_on(tmp_path):
+    """A dead grader's folder holding a 3000-level tree and a mount point that cannot be
+    removed: the sweep deletes what it can, says what it cannot, and raises nothing."""
+    script = textwrap.dedent("""
+        import os, subprocess, sys
+        from graders import sandbox
+        parent = sys.argv[1]
+        dead = os.path.join(parent, "nnkit-dead")
+        os.makedirs(os.path.join(dead, "deep"))
+        open(os.path.join(dead, ".lock"), "w").close()
+        os.chdir(os.path.join(dead, "deep"))
+        for _ in range(3000):
+            os.mkdir("d")
+            os.chdir("d")
+        os.chdir(parent)
+        os.chmod(os.path.join(dead, "deep"), 0)
+        os.mkdir(os.path.join(dead, "busy"))
+        subprocess.run(["mount", "-t", "tmpfs", "tmpfs", os.path.join(dead, "busy")], check=True)
+        sandbox.sweep(parent)
+        print(sorted(os.listdir(dead)))
+        home = sandbox.new_home()
+        print(os.path.isdir(home))
+        """)
+    run = subprocess.run(namespaced("--mount") + [sys.executable, "-c", script, str(tmp_path)],
+                         cwd=KIT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split("\n")[:2] == ["['busy']", "True"]
+    assert "could not delete the old sandbox folder %s" % (tmp_path / "nnkit-dead") in run.stderr
+
+
+def test_a_grader_cut_short_is_graded_again(tmp_path):
+    """A grading process interrupted mid-run (it writes partial results) is not trusted: it
+    is graded once more, and the class ends complete."""
+    submissions = tmp_path / "class"
+    os.makedirs(submissions)
+    for name in ("one", "two"):
+        copy_solutions(submissions, name)
+    out = tmp_path / "grades"
+    batch = subprocess.Popen([sys.executable, "-m", "graders.batch", str(submissions), "--out",
+                              str(out), "--jobs", "1"], cwd=KIT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    interrupted = None
+    deadline = time.monotonic() + 120
+    while interrupted is None and time.monotonic() < deadline:
+        graders = sandbox._children(batch.pid)
+        if graders:
+            time.sleep(1.0)  # well into its grading run
+            os.kill(graders[0], signal.SIGINT)
+            interrupted = graders[0]
+        time.sleep(0.05)
+    stdout, stderr = batch.communicate(timeout=600)
+    assert interrupted and batch.returncode == 0, stderr
+    assert "grading it once more" in stderr
+    with open(out / "gradebook.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["status"] for row in rows] == ["graded", "graded"]
+    assert all(row["total"] == "%g" % sum(sum(c.points for c in spec.load(m).cases)
+                                           for m in spec.modules()) for row in rows)
+
+
+def test_a_full_disk_stops_the_batch_and_keeps_what_was_finished(tmp_path):
+    script = textwrap.dedent("""
+        import os, subprocess, sys
+        out = sys.argv[2]
+        os.makedirs(out)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", out], check=True)
+        run = subprocess.run([sys.executable, "-m", "graders.batch", sys.argv[1], "--out", out,
+                              "--jobs", "1"], capture_output=True, text=True)
+        kept = sorted(n for n in os.listdir(out)
+                      if os.path.isfile(os.path.join(out, n, "grading.json")))
+        with open(os.path.join(out, "gradebook.csv")) as handle:
+            listed = [line.split(",")[0] for line in handle.read().splitlines()[1:]]
+        print(run.returncode, kept == listed and len(kept) > 0)
+        print(run.stderr)
+        """)
+    run = subprocess.run(namespaced("--mount") + [sys.executable, "-c", script, EXAMPLES,
+                                                 str(tmp_path / "grades")],
+                         cwd=KIT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("1 True\n"), run.stdout
+    assert "No space left on device" in run.stdout and "The batch stopped" in run.stdout
+
+
+def test_results_of_a_run_that_does_not_cover_every_case_are_not_trusted(tmp_path):
+    from graders import batch
+    args = batch.parse_args([EXAMPLES, "--out", str(tmp_path / "grades")])
+    grader = batch.Batch(args)
+    work = tmp_path / "work"
+    work.mkdir()
+    complete = {"tests": [{"name": name} for name in grader.expected_tests]}
+    (work / "results.json").write_text(json.dumps(complete))
+    assert grader.collect(str(work), 0)[1] is None
+    assert "exited with status 2" in grader.collect(str(work), 2 << 8)[1]
+    assert "ended by signal 9" in grader.collect(str(work), signal.SIGKILL)[1]
+    partial = {"tests": complete["tests"][:10]}
+    (work / "results.json").write_text(json.dumps(partial))
+    assert "cover 10 of the %d cases" % len(grader.expected_tests) in \
+        grader.collect(str(work), 1 << 8)[1]
