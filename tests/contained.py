@@ -7,8 +7,9 @@ processes of this namespace, never the machine's. Around the command it sets lur
 sandboxed worker may reach, at the addresses in the JSON file LURES (see `lure_addresses`):
 a TCP and a UDP listener on 127.0.0.1, a UNIX socket by path and one by abstract name, a
 SysV shared memory segment and a POSIX one. Afterwards it
-writes REPORT (JSON): the command's exit status and output, what reached a lure, and the
-processes still alive in the namespace (there must be none: a worker's processes end with it).
+collects orphans that have ended, as an init process does, and writes REPORT (JSON): the
+command's exit status and output, what reached a lure, and the processes still alive in the
+namespace (there must be none: a worker's processes end with it).
 """
 
 import ctypes
@@ -60,6 +61,7 @@ class Lures:
     def close(self):
         ctypes.CDLL(None).shmctl(self.shm_id, IPC_RMID, None)
         os.unlink(self.posix_shm)
+        os.unlink(self.unix.getsockname())
 
 
 def lure_addresses(folder):
@@ -75,16 +77,26 @@ def lure_addresses(folder):
             "shm_key": int(tag, 16) & 0x7FFFFFFF, "posix_shm": "/dev/shm/nnkit-lure-" + tag}
 
 
+def reap_orphans():
+    """Collects the exit status of orphans that already ended, as an init process does."""
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                return
+        except ChildProcessError:
+            return
+
+
 def survivors():
-    """(pid, command line) of every process in this namespace but this one."""
+    """(pid, its /proc/PID/stat: name, state, parent...) of every process in this namespace
+    but this one."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         if int(pid) == os.getpid():
             continue
         try:
-            with open("/proc/%s/cmdline" % pid, "rb") as handle:
-                found.append((int(pid), handle.read().replace(b"\0", b" ").decode(
-                    errors="replace")))
+            with open("/proc/%s/stat" % pid) as handle:
+                found.append((int(pid), handle.read()[:200]))
         except OSError:
             pass
     return found
@@ -96,6 +108,7 @@ def main():
     with open(lures_file) as handle:
         lures = Lures(json.load(handle))
     run = subprocess.run(command, capture_output=True, text=True)
+    reap_orphans()
     left = survivors()
     lures.close()
     with open(report, "w") as handle:
