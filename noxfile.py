@@ -46,7 +46,7 @@ def handout(session):
 @nox.session(reuse_venv=True)
 def solutions(session):
     """Grade the reference solutions/ on every check, hidden ones included: must be 100%."""
-    run_graders(session, "--impl", "solutions", "--hidden")
+    run_graders(session, "--impl", "solutions", "--hidden", "--every-case")
 
 
 @nox.session(reuse_venv=True)

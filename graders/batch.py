@@ -64,6 +64,9 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
+    for option in ("call_timeout", "time_budget"):
+        if not getattr(args, option) > 0:
+            parser.error("--%s must be a number of seconds above 0" % option.replace("_", "-"))
     try:
         args.shard_index, args.shard_count = (int(n) for n in args.shard.split("/"))
         assert 1 <= args.shard_index <= args.shard_count
@@ -122,8 +125,11 @@ class Batch:
     def __init__(self, args):
         self.args = args
         self.modules = spec.modules()
-        self.entries = collect.discover(args.submissions, self.modules)[
-            args.shard_index - 1::args.shard_count]
+        found = collect.discover(args.submissions, self.modules)
+        if not found:
+            raise ValueError("the submissions folder %s is empty: it should hold one folder or "
+                             ".zip per student" % args.submissions)
+        self.entries = found[args.shard_index - 1::args.shard_count]
         self.out = os.path.abspath(args.out)
         self.staging = os.path.join(self.out, ".in-progress")
         check_output_folder(args.submissions, self.out, [e.name for e in self.entries])

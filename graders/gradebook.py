@@ -5,21 +5,11 @@ import io
 import json
 import os
 
+from graders import results as results_data
 from graders import spec
 from graders.report import write_atomically
 
 STATUS_GRADED = "graded"
-
-
-def module_points(results, modules):
-    """({module: points earned}, {module: points possible}) from a results.json."""
-    points, possible = dict.fromkeys(modules, 0.0), dict.fromkeys(modules, 0.0)
-    for test in results.get("tests", []):
-        module = test["name"].split(": ", 1)[0]
-        if module in points:
-            points[module] += test["score"]
-            possible[module] += test["max_score"]
-    return points, possible
 
 
 def status(results, problems):
@@ -31,7 +21,7 @@ def status(results, problems):
 
 
 def row(name, results, problems, modules):
-    points, _ = module_points(results, modules)
+    points, _ = results_data.points(results, modules)
     return [name] + ["%g" % points[m] for m in modules] + [
         "%g" % sum(points.values()), status(results, problems)]
 
@@ -79,7 +69,7 @@ def summary(rows, modules, possible):
 
 def feedback(name, results, problems, modules):
     """feedback.md: the student's score per tutorial and what to fix, case by case."""
-    points, possible = module_points(results, modules)
+    points, possible = results_data.points(results, modules)
     total, most = sum(points.values()), sum(possible.values())
     lines = ["# Feedback for %s" % name, "",
              "Score: **%g / %g**" % (total, most), ""]
@@ -88,21 +78,24 @@ def feedback(name, results, problems, modules):
     lines += ["Problems with the files handed in: " + "; ".join(problems), ""] if problems else []
     lines += ["| tutorial | points | of |", "|---|---:|---:|"]
     lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in modules]
-    for module in modules:
-        tests = [t for t in results.get("tests", []) if t["name"].startswith(module + ": ")]
+    for module, tests in results_data.by_module(results, modules).items():
         if not tests:
             continue
         lines += ["", "## %s" % module, ""]
         for test in tests:
-            case = test["name"].split(": ", 1)[1]
+            case, kind = test["extra_data"]["case"], test["extra_data"]["kind"]
             mark = "passed" if test["status"] == "passed" else "FAILED"
-            lines.append("- %s %s (%g/%g)" % (mark, case, test["score"], test["max_score"]))
-            if test["status"] != "passed":
-                if test["visibility"] == "visible":
-                    lines += ["", "  ```", *("  " + line for line in test["output"].splitlines()),
-                              "  ```", ""]
-                else:
-                    lines.append("  A hidden case (random inputs): the public checks of the "
-                                 "same function show what to fix.")
+            lines.append("- %s %s (%s, %g/%g)" % (mark, case, kind, test["score"],
+                                                  test["max_score"]))
+            if test["status"] == "passed":
+                continue
+            if test["visibility"] == "visible":
+                lines += ["", "  ```", *("  " + line for line in test["output"].splitlines()),
+                          "  ```", ""]
+            elif kind == spec.GENERALITY:
+                lines.append("  " + test["output"].splitlines()[0])  # the requirement it checks
+            else:
+                lines.append("  A hidden case (the tutorial's procedure on new numbers): the "
+                             "public checks of the same function show what to fix.")
     lines += ["", results.get("output", "")]
     return "\n".join(lines).rstrip() + "\n"

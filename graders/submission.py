@@ -143,6 +143,7 @@ class Submission(Memo):
         self.worker = None
         self.generation = 0  # counts worker starts; a Remote from an earlier one is stale
         self.import_errors = {}
+        self.printed = []  # what calls printed; graders/report.py empties it for each case
         self.started = time.monotonic()
         if start:
             self._start_worker()
@@ -188,6 +189,7 @@ class Submission(Memo):
             raise StudentError("%s could not run: %s" % (what, self.missing[module]))
         self._import(module)
         reply = self._exchange(message, what)
+        self.printed.append(reply.get("stdout", ""))
         if "error" in reply:
             raise StudentError(explain_error(what, reply["error"]))
         return reply["value"], reply.get("stdout", "")
