@@ -16,6 +16,7 @@ import tempfile
 import pytest
 
 from graders import results as results_data
+from graders import spec
 
 VISIBILITY = {False: "visible", True: "after_published"}
 PRINTED_LIMIT = 2000  # characters of a student's own printed output shown with a failure
@@ -122,10 +123,14 @@ class Scoreboard:
         if self.not_run:
             write("%d case(s) of the specs did not run: %s"
                   % (len(self.not_run), ", ".join(self.not_run)), red=True)
-        hidden = sum(case.hidden for case, _, _ in self.rows())
+        kinds = [case.kind for case, _, _ in self.rows()]
+        hidden = len(kinds) - kinds.count(spec.PUBLIC)
         if hidden:
-            write("%d of %d checks passed; %d of the checks are hidden cases (random inputs, "
-                  "compared with the reference solution)." % (ok, count, hidden))
+            write("%d of %d checks passed; %d of the checks are hidden cases: %d run the "
+                  "tutorial's own procedure on new numbers, %d check generality (other shapes, "
+                  "sizes or seeds the contract allows)." % (
+                      ok, count, hidden, kinds.count(spec.NEW_NUMBERS),
+                      kinds.count(spec.GENERALITY)))
         else:
             write("%d of %d public checks passed. Hidden checks (random inputs) run when your "
                   "instructor grades." % (ok, count))
