@@ -47,9 +47,8 @@ def check(value, kind, sizes, where=""):
         problems = [check(value, k, dict(sizes), where) for k in kind]
         if None in problems:
             return check(value, kind[problems.index(None)], sizes, where)  # binds its sizes
-        same_form = [p for k, p in zip(kind, problems) if isinstance(k, dict) == isinstance(
-            value, dict)]
-        if len(same_form) == 1:  # a mapping given where a mapping may go: say what is in it
+        same_form = [p for k, p in zip(kind, problems) if _form(k) == _form(value, True)]
+        if len(same_form) == 1:  # say what is wrong inside the value of the form it has
             return same_form[0]
         return where, "must be %s, not %s" % (describe(kind), _short(value))
     if isinstance(kind, list):
@@ -71,6 +70,15 @@ def check(value, kind, sizes, where=""):
           "string": isinstance(value, str) and bool(value.strip())}.get(
         kind, value == kind[1:] if kind.startswith("=") else False)
     return None if ok else (where, "must be %s, not %s" % (describe(kind), _short(value)))
+
+
+def _form(item, is_value=False):
+    """'mapping', 'list' or 'scalar': what a kind asks for, or what a value is."""
+    if isinstance(item, dict):
+        return "mapping"
+    if isinstance(item, list) or not is_value and ARRAY.match(item):
+        return "list"
+    return "scalar"
 
 
 def _mapping(value, kind, sizes, where):

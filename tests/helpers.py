@@ -6,6 +6,9 @@ import shutil
 import subprocess
 import sys
 
+from graders import spec
+from graders.results import case_ids
+
 KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOLUTIONS = os.path.join(KIT, "solutions")
 
@@ -21,19 +24,20 @@ def grade(impl, *options, hidden=True, tmp_path):
         return json.load(handle), run
 
 
-def case_id(test):
-    """'module::case' from a results.json test named 'module: case (function)'."""
-    module, rest = test["name"].split(": ", 1)
-    return "%s::%s" % (module, rest.split(" ")[0])
-
-
-def case_ids(results, status=None):
-    """The ids of the cases in a results.json, or of those with `status` only."""
-    return {case_id(t) for t in results["tests"] if status in (None, t["status"])}
-
-
 def failed(results):
     return case_ids(results, "failed")
+
+
+def all_cases(hidden=True):
+    """Every case of every spec (or the public ones only), as 'module::case' ids."""
+    return {case.name for module in spec.modules() for case in spec.load(module).cases
+            if hidden or not case.hidden}
+
+
+def possible(hidden=True):
+    """The points of every case of every spec (or of the public ones)."""
+    return sum(case.points for module in spec.modules() for case in spec.load(module).cases
+               if hidden or not case.hidden)
 
 
 def max_score(results):
