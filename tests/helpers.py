@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 
+from graders import results as results_data
 from graders import spec
 from graders.results import case_ids
 
@@ -49,3 +50,22 @@ def copy_solutions(tmp_path, name="variant"):
     folder = os.path.join(str(tmp_path), name)
     shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
     return folder
+
+
+def variant(tmp_path, module, edits):
+    """A copy of solutions/ with `edits` [(old text, new text)] made in <module>.py."""
+    folder = copy_solutions(tmp_path)
+    path = os.path.join(folder, module + ".py")
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    for old, new in edits:
+        assert old in source, "the variant's text is no longer in solutions/%s.py" % module
+        source = source.replace(old, new)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(source)
+    return folder
+
+
+def outputs(results):
+    """{'module::case': output} of a results.json."""
+    return {results_data.case_id(test): test["output"] for test in results["tests"]}
