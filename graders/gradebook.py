@@ -93,7 +93,7 @@ def feedback(name, results, problems, modules):
                 lines += ["", "  ```", *("  " + line for line in test["output"].splitlines()),
                           "  ```", ""]
             elif kind == spec.GENERALITY:
-                lines.append("  " + test["output"].splitlines()[0])  # the requirement it checks
+                lines.append("  " + test["output"].partition("\n")[0])  # its requirement
             else:
                 lines.append("  A hidden case (the tutorial's procedure on new numbers): the "
                              "public checks of the same function show what to fix.")

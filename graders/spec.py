@@ -159,13 +159,14 @@ def reads(input, expected):
 
 
 def procedures(module):
-    """{check: (input kinds, expected kind)} for the procedures of graders/test_<module>.py."""
+    """{check: (input kinds, expected kind), or None where undeclared} for the procedures of
+    graders/test_<module>.py."""
     try:
         graders = importlib.import_module("graders.test_" + module)
     except ImportError as error:
         raise SpecError("graders/test_%s.py cannot be imported: %s" % (module, error)) from None
-    return {name[5:]: function.reads for name, function in vars(graders).items()
-            if name.startswith("test_") and hasattr(function, "reads")}
+    return {name[5:]: getattr(function, "reads", None) for name, function in vars(graders).items()
+            if name.startswith("test_") and callable(function)}
 
 
 def _check_against_procedure(case, declared, where):
@@ -175,6 +176,9 @@ def _check_against_procedure(case, declared, where):
     if case.check not in declared:
         raise bad("check", "no procedure test_%s in graders/test_%s.py (known: %s)"
                   % (case.check, case.module, ", ".join(sorted(declared))))
+    if declared[case.check] is None:
+        raise bad("check", "graders/test_%s.py: test_%s does not declare what it reads "
+                           "(@spec.reads)" % (case.module, case.check))
     input_kind, expected_kind = declared[case.check]
     sizes = {}
     for key, value, kind in (("input", case.input, input_kind),
