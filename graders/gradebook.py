@@ -15,6 +15,8 @@ STATUS_GRADED = "graded"
 def status(results, problems):
     if results.get("error"):
         return "error: " + results["error"]
+    if results_data.kit_errors(results):
+        return "error: kit error in %s" % ", ".join(results_data.kit_errors(results))
     if problems:
         return "incomplete: " + "; ".join(problems)
     return STATUS_GRADED

@@ -143,9 +143,10 @@ class Scoreboard:
                   "visibility": VISIBILITY[case.hidden],
                   "extra_data": results_data.extra_data(case.module, case.id, case.kind)}
                  for case, passed, message in self.rows()]
+        kit_errors = [self.cases[nodeid].name for nodeid in self.kit_errors]
         return {"score": sum(test["score"] for test in tests), "tests": tests,
                 "output": "Protections active while grading: %s." % "; ".join(self.protections),
-                "visibility": "visible"}
+                "visibility": "visible", "extra_data": {"kit_errors": kit_errors}}
 
     def pytest_sessionfinish(self, session):
         if self.config.getoption("every_case"):

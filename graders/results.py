@@ -1,4 +1,5 @@
-"""Reading a results.json: each test's module, case id and kind, from its `extra_data`.
+"""Reading a results.json: each test's module, case id and kind, from its `extra_data`, and
+the cases the kit itself failed on, from the top-level `extra_data`.
 
 The graders write, for every test, Gradescope's fields and `extra_data` = {"module", "case",
 "kind"}; everything that reads results (the gradebook, the Classroom reporter, merge, the kit's
@@ -47,3 +48,8 @@ def graded_cases(results):
     """{case id: (kind, max_score)}: what a grading run graded, to compare runs."""
     return {case_id(test): (test["extra_data"]["kind"], test["max_score"])
             for test in results.get("tests", [])}
+
+
+def kit_errors(results):
+    """The cases the grader itself failed on ('module::case'): they say nothing of the code."""
+    return results.get("extra_data", {}).get("kit_errors", [])

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+from graders import gradebook
 from tests.helpers import KIT, grade, outputs, variant
 
 PARAMETERS = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")
@@ -56,3 +57,5 @@ def test_a_fault_of_the_kit_is_a_kit_error_not_the_students(tmp_path):
     assert output.startswith("kit error: the grader itself failed on this case, so it says "
                              "nothing about your code") and "KeyError" in output
     assert "Tutorial step" not in output
+    assert results["extra_data"]["kit_errors"] == ["zhou::mse-loss"]
+    assert gradebook.status(results, []) == "error: kit error in zhou::mse-loss"
