@@ -55,7 +55,7 @@ def tests(session):
     session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
     session.run("python", "-m", "pytest", "tests", *session.posargs)
     session.run("python", "-m", "pytest", "graders", "--impl", "solutions", "--hidden", "-q",
-                "--cov=solutions", "--cov-report=term-missing", "--cov-fail-under=100")
+                "--every-case", "--cov=solutions", "--cov-report=term-missing", "--cov-fail-under=100")
 
 
 @nox.session(reuse_venv=True, default=False)
