@@ -46,7 +46,7 @@ def handout(session):
 @nox.session(reuse_venv=True)
 def solutions(session):
     """Grade the reference solutions/ on every check, hidden ones included: must be 100%."""
-    run_graders(session, "--impl", "solutions", "--hidden")
+    run_graders(session, "--impl", "solutions", "--hidden", "--every-case")
 
 
 @nox.session(reuse_venv=True)
@@ -55,7 +55,7 @@ def tests(session):
     session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
     session.run("python", "-m", "pytest", "tests", *session.posargs)
     session.run("python", "-m", "pytest", "graders", "--impl", "solutions", "--hidden", "-q",
-                "--cov=solutions", "--cov-report=term-missing", "--cov-fail-under=100")
+                "--every-case", "--cov=solutions", "--cov-report=term-missing", "--cov-fail-under=100")
 
 
 @nox.session(reuse_venv=True, default=False)

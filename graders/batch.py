@@ -28,7 +28,8 @@ import time  # noqa: E402
 import pytest  # noqa: E402
 
 from graders import collect, gradebook, sandbox, spec  # noqa: E402
-from graders.report import test_name, write_atomically  # noqa: E402
+from graders import results as results_data  # noqa: E402
+from graders.report import write_atomically  # noqa: E402
 
 KIT = spec.KIT
 # What a grading run does not use from pytest: these plugins (the last two run gc.collect at
@@ -64,6 +65,9 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
+    for option in ("call_timeout", "time_budget"):
+        if not getattr(args, option) > 0:
+            parser.error("--%s must be a number of seconds above 0" % option.replace("_", "-"))
     try:
         args.shard_index, args.shard_count = (int(n) for n in args.shard.split("/"))
         assert 1 <= args.shard_index <= args.shard_count
@@ -133,13 +137,16 @@ class Batch:
     def __init__(self, args):
         self.args = args
         self.modules = spec.modules()
-        self.entries = collect.discover(args.submissions, self.modules)[
-            args.shard_index - 1::args.shard_count]
+        found = collect.discover(args.submissions, self.modules)
+        if not found:
+            raise ValueError("the submissions folder %s is empty: it should hold one folder or "
+                             ".zip per student" % args.submissions)
+        self.entries = found[args.shard_index - 1::args.shard_count]
         self.out = os.path.abspath(args.out)
         self.staging = os.path.join(self.out, ".in-progress")
         check_output_folder(args.submissions, self.out, [e.name for e in self.entries])
         self.possible = gradebook.points_possible(self.modules)
-        self.expected_tests = {test_name(case) for module in self.modules
+        self.expected_cases = {case.name for module in self.modules
                                for case in spec.load(module).cases}
         self.protections = sandbox.protections()  # probed once, before the children fork
         # A grader that outlives every tutorial's time budget is stuck: it is killed.
@@ -251,12 +258,12 @@ class Batch:
         try:
             with open(os.path.join(work, "results.json"), encoding="utf-8") as handle:
                 results = json.load(handle)
-            graded = {test["name"] for test in results["tests"]}
+            graded = results_data.case_ids(results)
         except (OSError, ValueError, KeyError, TypeError):
             return None, "the grading process wrote no readable results.json"
-        if graded != self.expected_tests:
+        if graded != self.expected_cases:
             return None, "the results cover %d of the %d cases" % (
-                len(graded & self.expected_tests), len(self.expected_tests))
+                len(graded & self.expected_cases), len(self.expected_cases))
         return results, None
 
     def check_writable(self, work):

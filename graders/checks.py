@@ -91,8 +91,12 @@ def mapping(value, keys, what):
     return value
 
 
-def close(actual, expected, tolerance, what):
-    """Fails unless |actual - expected| <= atol + rtol * |expected| everywhere."""
+def close(actual, expected, tolerance, what, late=None):
+    """Fails unless |actual - expected| <= atol + rtol * |expected| everywhere.
+
+    late: what the tutorial's procedure gives one update later, if known; an output that
+    matches it is said to be exactly one update late.
+    """
     actual, expected = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
     if actual.shape != expected.shape:
         fail("%s has shape %s, but the tests expected shape %s."
@@ -101,6 +105,11 @@ def close(actual, expected, tolerance, what):
     excess = np.abs(actual - expected) - allowed
     if np.all(excess <= 0):
         return
+    if late is not None and np.allclose(actual, late, rtol=1e-6, atol=1e-12):
+        fail("%s is one update late: got %s, which is what one more update gives; expected %s "
+             "(%s). Take the output from the forward pass before the last update, as the "
+             "tutorial's loop does." % (what, _short(actual.tolist()), _short(expected.tolist()),
+                                        tolerance))
     if actual.ndim == 0:
         fail("%s is %r, but the tests expected %r (%s)."
              % (what, float(actual), float(expected), tolerance))
@@ -139,20 +148,30 @@ def numerical_gradient(loss, x, h=1e-5):
     return grad
 
 
-def gradient(analytic, numeric, tolerance, what, parameter):
-    """Fails unless the analytic gradient matches central differences of the kit's loss.
+def gradients(pairs, tolerance, what):
+    """Fails unless every analytic gradient matches central differences of the kit's loss.
 
-    Passes where |a - n| <= atol + rtol * max(|a|, |n|); a failure names the parameter, the
-    worst index, both values and their ratio.
+    pairs: {parameter: (analytic, numeric)}. Passes where |a - n| <= atol + rtol * max(|a|,
+    |n|); a failure lists every parameter that is off, with its worst index, both values and
+    their ratio, in a small table.
     """
-    analytic, numeric = np.asarray(analytic, dtype=float), np.asarray(numeric, dtype=float)
-    allowed = tolerance.atol + tolerance.rtol * np.maximum(np.abs(analytic), np.abs(numeric))
-    score = np.abs(analytic - numeric) / allowed
-    if np.all(score <= 1):
+    rows = []
+    for parameter, (analytic, numeric) in pairs.items():
+        analytic, numeric = np.asarray(analytic, dtype=float), np.asarray(numeric, dtype=float)
+        allowed = tolerance.atol + tolerance.rtol * np.maximum(np.abs(analytic), np.abs(numeric))
+        score = np.abs(analytic - numeric) / allowed
+        if np.all(score <= 1):
+            continue
+        worst = np.unravel_index(np.argmax(score), score.shape)
+        a, n = float(analytic[worst]), float(numeric[worst])
+        rows.append((parameter, str(tuple(int(i) for i in worst)), "%.6g" % a, "%.6g" % n,
+                     "%.4g" % (a / n) if n else "undefined"))
+    if not rows:
         return
-    worst = np.unravel_index(np.argmax(score), score.shape)
-    a, n = float(analytic[worst]), float(numeric[worst])
-    ratio = "%.4g" % (a / n) if n else "undefined (numeric is 0)"
-    fail("%s: the gradient for %s is wrong at index %s: analytic %.6g, numeric %.6g, "
-         "ratio %s (%s). A ratio of 2 or 0.5 means a factor of 2; -1 a flipped sign."
-         % (what, parameter, tuple(int(i) for i in worst), a, n, ratio, tolerance))
+    header = ("parameter", "worst index", "analytic", "numeric", "ratio")
+    widths = [max(len(row[i]) for row in rows + [header]) for i in range(len(header))]
+    table = "\n".join("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths))
+                      .rstrip() for row in [header] + rows)
+    fail("%s: the gradient is wrong for %d of %d parameters (%s):\n%s\n"
+         "A ratio of 2 or 0.5 means a factor of 2; -1 a flipped sign."
+         % (what, len(rows), len(pairs), tolerance, table))

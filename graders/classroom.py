@@ -14,13 +14,11 @@ import json
 import os
 import sys
 
+from graders import results as results_data
+
 
 def markdown(results):
-    points, possible = {}, {}
-    for test in results["tests"]:
-        module = test["name"].split(": ", 1)[0]
-        points[module] = points.get(module, 0.0) + test["score"]
-        possible[module] = possible.get(module, 0.0) + test["max_score"]
+    points, possible = results_data.points(results)
     passed = sum(test["status"] == "passed" for test in results["tests"])
     lines = ["## Public checks: %g / %g points" % (results["score"], sum(possible.values())), "",
              "| tutorial | points | of |", "|---|---:|---:|"]

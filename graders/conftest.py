@@ -26,6 +26,8 @@ def pytest_addoption(parser):
                     help="also run the hidden cases (compared with solutions/)")
     group.addoption("--results-json", metavar="FILE",
                     help="write the results in Gradescope's results.json format")
+    group.addoption("--every-case", action="store_true",
+                    help="fail unless every case of the specs ran (nox -s solutions)")
     defaults = sandbox.Limits()
     group.addoption("--call-timeout", type=float, default=defaults.call_seconds,
                     metavar="SECONDS", help="time limit for one call into student code: CPU "
@@ -38,6 +40,10 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    for option in ("call_timeout", "time_budget"):
+        if not config.getoption(option) > 0:
+            raise pytest.UsageError("--%s must be a number of seconds above 0, not %g"
+                                    % (option.replace("_", "-"), config.getoption(option)))
     try:
         specs = {module: spec.load(module) for module in spec.modules()}
     except spec.SpecError as error:

@@ -5,43 +5,37 @@ import io
 import json
 import os
 
+from graders import results as results_data
 from graders import spec
 from graders.report import write_atomically
 
 STATUS_GRADED, STATUS_WITH_PROBLEMS, STATUS_ERROR = "graded", "graded with problems", "error"
 
 
-def module_points(results, modules):
-    """({module: points earned}, {module: points possible}) from a results.json."""
-    points, possible = dict.fromkeys(modules, 0.0), dict.fromkeys(modules, 0.0)
-    for test in results.get("tests", []):
-        module = test["name"].split(": ", 1)[0]
-        if module in points:
-            points[module] += test["score"]
-            possible[module] += test["max_score"]
-    return points, possible
-
-
 def problems(results, intake):
     """What went wrong beyond wrong answers: the intake's sentences on the files handed in,
-    then each module's timeouts, crashes, import errors and limits, then a grading error."""
+    each module's timeouts, crashes, import errors and limits, cases the kit itself failed
+    on, and a grading error."""
     found = list(intake)
     for module, kinds in sorted(results.get("extra_data", {}).get("problems", {}).items()):
         found.append("%s: %s" % (module, ", ".join(kinds)))
+    if results_data.kit_errors(results):
+        found.append("kit error in %s" % ", ".join(results_data.kit_errors(results)))
     if results.get("error"):
         found.append("error: " + results["error"])
     return found
 
 
 def status(results, found):
-    """`graded`, `graded with problems` or `error` (the submission could not be graded)."""
-    if results.get("error"):
+    """`graded`, `graded with problems`, or `error`: not graded (the grading run did not
+    finish, or the kit itself failed on a case)."""
+    if results.get("error") or results_data.kit_errors(results):
         return STATUS_ERROR
     return STATUS_WITH_PROBLEMS if found else STATUS_GRADED
 
 
 def row(name, results, intake, modules):
-    points, _ = module_points(results, modules)
+    points, _ = results_data.points(results, modules)
     found = problems(results, intake)
     return [name] + ["%g" % points[m] for m in modules] + [
         "%g" % sum(points.values()), status(results, found), "; ".join(found)]
@@ -90,7 +84,7 @@ def summary(rows, modules, possible):
 
 def feedback(name, results, intake, modules):
     """feedback.md: the student's score per tutorial and what to fix, case by case."""
-    points, possible = module_points(results, modules)
+    points, possible = results_data.points(results, modules)
     total, most = sum(points.values()), sum(possible.values())
     lines = ["# Feedback for %s" % name, "",
              "Score: **%g / %g**" % (total, most), ""]
@@ -99,21 +93,24 @@ def feedback(name, results, intake, modules):
     lines += ["Problems with the files handed in: " + "; ".join(intake), ""] if intake else []
     lines += ["| tutorial | points | of |", "|---|---:|---:|"]
     lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in modules]
-    for module in modules:
-        tests = [t for t in results.get("tests", []) if t["name"].startswith(module + ": ")]
+    for module, tests in results_data.by_module(results, modules).items():
         if not tests:
             continue
         lines += ["", "## %s" % module, ""]
         for test in tests:
-            case = test["name"].split(": ", 1)[1]
+            case, kind = test["extra_data"]["case"], test["extra_data"]["kind"]
             mark = "passed" if test["status"] == "passed" else "FAILED"
-            lines.append("- %s %s (%g/%g)" % (mark, case, test["score"], test["max_score"]))
-            if test["status"] != "passed":
-                if test["visibility"] == "visible":
-                    lines += ["", "  ```", *("  " + line for line in test["output"].splitlines()),
-                              "  ```", ""]
-                else:
-                    lines.append("  A hidden case (random inputs): the public checks of the "
-                                 "same function show what to fix.")
+            lines.append("- %s %s (%s, %g/%g)" % (mark, case, kind, test["score"],
+                                                  test["max_score"]))
+            if test["status"] == "passed":
+                continue
+            if test["visibility"] == "visible":
+                lines += ["", "  ```", *("  " + line for line in test["output"].splitlines()),
+                          "  ```", ""]
+            elif kind == spec.GENERALITY:
+                lines.append("  " + test["output"].partition("\n")[0])  # its requirement
+            else:
+                lines.append("  A hidden case (the tutorial's procedure on new numbers): the "
+                             "public checks of the same function show what to fix.")
     lines += ["", results.get("output", "")]
     return "\n".join(lines).rstrip() + "\n"

@@ -24,8 +24,8 @@ TEMPLATES = os.path.join(KIT, "handout")
 # handout, which are the instructor's.
 GRADER_FILES = ["__init__.py", "conftest.py", "checks.py", "collect.py", "spec.py",
                 "submission.py", "sandbox.py", "bubblewrap.py", "seccomp.py", "cgroups.py",
-                "landlock.py", "worker.py", "wire.py", "report.py", "reference.py",
-                "classroom.py"]
+                "landlock.py", "worker.py", "wire.py", "report.py", "kinds.py", "reference.py",
+                "classroom.py", "results.py"]
 MANIFEST = "grader-files.sha256"
 
 
@@ -54,7 +54,8 @@ def public_spec(module):
     """spec/<module>.yaml with its hidden cases left out, as YAML text."""
     with open(os.path.join(spec.SPEC_DIR, module + ".yaml"), encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
-    data["cases"] = [case for case in data["cases"] if not case.get("hidden", False)]
+    data["cases"] = [case for case in data["cases"]
+                     if case.get("kind", spec.PUBLIC) == spec.PUBLIC]
     header = ("# The public cases of %s.py. Your instructor also grades hidden cases (random\n"
               "# inputs and weights, compared with a reference solution).\n" % module)
     body = yaml.dump(data, Dumper=Dumper, sort_keys=False, width=100, allow_unicode=True)

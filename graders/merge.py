@@ -9,17 +9,47 @@ written for all of them, sorted by name like a single run's.
 """
 
 import argparse
+import json
 import os
 import shutil
 import sys
 
 from graders import gradebook, spec
+from graders import results as results_data
 
 
 def finished(folder):
     """The names of the submission folders in a batch output that are complete."""
     return sorted(name for name in os.listdir(folder)
                   if os.path.isfile(os.path.join(folder, name, "grading.json")))
+
+
+def graded_cases(shard):
+    """{case id: (kind, points)} over the results of every finished submission in `shard`."""
+    cases = {}
+    for name in finished(shard):
+        try:
+            with open(os.path.join(shard, name, "results.json"), encoding="utf-8") as handle:
+                cases.update(results_data.graded_cases(json.load(handle)))
+        except (OSError, ValueError, KeyError):
+            continue  # a submission whose grading stopped has no tests to compare
+    return cases
+
+
+def class_warnings(shards):
+    """Sentences for each shard graded on other cases than this kit's specs say."""
+    expected = {case.name: (case.kind, case.points) for module in spec.modules()
+                for case in spec.load(module).cases}
+    warnings = []
+    for shard in shards:
+        graded = graded_cases(shard)
+        differ = sorted(set(graded) ^ set(expected) | {
+            name for name in set(graded) & set(expected) if graded[name] != expected[name]})
+        if graded and differ:
+            warnings.append("%s was graded on other cases than this kit's specs (%d differ, "
+                            "such as %s): the shards do not cover the same class and "
+                            "assignment" % (shard, len(differ), ", ".join(differ[:3])))
+    return warnings
 
 
 def merge(shards, out):
@@ -54,6 +84,8 @@ def main(argv=None):
     for shard in args.shards:
         if not os.path.isdir(shard):
             parser.error("no such folder: %s" % shard)
+    for warning in class_warnings(args.shards):
+        print("warning: %s" % warning, file=sys.stderr)
     try:
         rows = merge(args.shards, args.out)
     except ValueError as error:

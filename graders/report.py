@@ -2,7 +2,11 @@
 
 A pytest plugin object (registered by graders/conftest.py). A case scores its points when its
 test passes and 0 otherwise; the table sums them per tutorial. With --results-json, the same
-results are written in Gradescope's results.json format, atomically.
+results are written in Gradescope's results.json format, atomically, each test carrying its
+module, case id and kind as `extra_data` (graders/results.py reads them).
+
+A failure of the grader itself (anything but a failed check) is a kit error: the student sees
+that the kit failed, not a traceback, and the run ends with exit status 3.
 """
 
 import json
@@ -11,7 +15,12 @@ import tempfile
 
 import pytest
 
+from graders import results as results_data
+from graders import spec
+
 VISIBILITY = {False: "visible", True: "after_published"}
+PRINTED_LIMIT = 2000  # characters of a student's own printed output shown with a failure
+KIT_ERROR = "kit error"
 
 
 class Scoreboard:
@@ -21,6 +30,8 @@ class Scoreboard:
         self.protections = protections
         self.cases = {}  # nodeid -> Case
         self.results = {}  # nodeid -> (passed, message)
+        self.kit_errors = []  # nodeids
+        self.not_run = []  # case names that should have run and did not
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):
@@ -29,14 +40,41 @@ class Scoreboard:
             if case is not None:
                 self.cases[item.nodeid] = case
 
+    def pytest_runtest_setup(self, item):
+        student = getattr(self.config, "nnkit_student", None)
+        if student is not None:
+            student.printed = []  # what this case's calls print (graders/submission.py)
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
         case = self.cases.get(item.nodeid)
-        if case is not None and report.failed:
-            report.longrepr = "%s\nTutorial step to re-read: %s" % (
-                report.longreprtext.strip(), case.source)
+        if case is None or not report.failed:
+            return
+        if call.excinfo is not None and not isinstance(call.excinfo.value,
+                                                       pytest.fail.Exception):
+            self.kit_errors.append(item.nodeid)
+            entry = call.excinfo.traceback[-1]
+            report.longrepr = (
+                "%s: the grader itself failed on this case, so it says nothing about your "
+                "code; tell your instructor. (%s: %s, at %s:%d)" % (
+                    KIT_ERROR, call.excinfo.typename, call.excinfo.value,
+                    os.path.basename(str(entry.path)), entry.lineno + 1))
+            return
+        parts = [report.longreprtext.strip()]
+        if case.requires:
+            parts.insert(0, "This case checks a requirement of the contract beyond the "
+                            "tutorial's own numbers: %s" % case.requires)
+        printed = "".join(map(str, getattr(getattr(self.config, "nnkit_student", None),
+                                           "printed", [])))
+        if printed.strip():
+            if len(printed) > PRINTED_LIMIT:
+                printed = printed[:PRINTED_LIMIT] + "\n... (%d more characters)" % (
+                    len(printed) - PRINTED_LIMIT)
+            parts.append("Your code printed during this case:\n" + printed.rstrip())
+        parts.append("Tutorial step to re-read: %s" % case.source)
+        report.longrepr = "\n".join(parts)
 
     def pytest_runtest_logreport(self, report):
         if report.nodeid not in self.cases:
@@ -79,10 +117,20 @@ class Scoreboard:
         count = sum(row[3] for row in table.values())
         write("%-10s %8g %8g %5d/%d  (%.1f%%)" % ("total", earned, possible, ok, count,
                                                   100.0 * earned / possible if possible else 0))
-        hidden = sum(case.hidden for case, _, _ in self.rows())
+        if self.kit_errors:
+            write("KIT ERROR in %d case(s): the grader failed, not the code graded: %s"
+                  % (len(self.kit_errors), ", ".join(self.kit_errors)), red=True)
+        if self.not_run:
+            write("%d case(s) of the specs did not run: %s"
+                  % (len(self.not_run), ", ".join(self.not_run)), red=True)
+        kinds = [case.kind for case, _, _ in self.rows()]
+        hidden = len(kinds) - kinds.count(spec.PUBLIC)
         if hidden:
-            write("%d of %d checks passed; %d of the checks are hidden cases (random inputs, "
-                  "compared with the reference solution)." % (ok, count, hidden))
+            write("%d of %d checks passed; %d of the checks are hidden cases: %d run the "
+                  "tutorial's own procedure on new numbers, %d check generality (other shapes, "
+                  "sizes or seeds the contract allows)." % (
+                      ok, count, hidden, kinds.count(spec.NEW_NUMBERS),
+                      kinds.count(spec.GENERALITY)))
         else:
             write("%d of %d public checks passed. Hidden checks (random inputs) run when your "
                   "instructor grades." % (ok, count))
@@ -92,16 +140,28 @@ class Scoreboard:
                   "score": case.points if passed else 0.0, "max_score": case.points,
                   "status": "passed" if passed else "failed",
                   "output": case.description if passed else message,
-                  "visibility": VISIBILITY[case.hidden]}
+                  "visibility": VISIBILITY[case.hidden],
+                  "extra_data": results_data.extra_data(case.module, case.id, case.kind)}
                  for case, passed, message in self.rows()]
+        kit_errors = [self.cases[nodeid].name for nodeid in self.kit_errors]
         student = getattr(self.config, "nnkit_student", None)
         return {"score": sum(test["score"] for test in tests), "tests": tests,
                 "output": "Protections active while grading: %s." % "; ".join(self.protections),
                 "visibility": "visible",
-                "extra_data": {"problems": getattr(student, "problems", {}),
+                "extra_data": {"kit_errors": kit_errors,
+                               "problems": getattr(student, "problems", {}),
                                "protections": self.protections}}
 
-    def pytest_sessionfinish(self):
+    def pytest_sessionfinish(self, session):
+        if self.config.getoption("every_case"):
+            hidden = self.config.getoption("hidden")
+            ran = {case.name for case, _, _ in self.rows()}
+            self.not_run = [case.name for spec in self.specs.values() for case in spec.cases
+                            if (hidden or not case.hidden) and case.name not in ran]
+            if self.not_run:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        if self.kit_errors:
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
         path = self.config.getoption("results_json")
         if path:
             write_atomically(path, json.dumps(self.results_json(), indent=2) + "\n")

@@ -2,12 +2,15 @@
 
 A spec is data only: each case names the grader procedure that runs it (`check`, a test
 function `test_<check>` in graders/test_<module>.py), the contract function it grades, its
-inputs, its expected value, tolerance, points and the tutorial section it comes from. Any
+inputs, its expected value, tolerance, points, kind and the tutorial section it comes from.
+Each procedure declares, with `@spec.reads`, the input and expected keys it reads and their
+kinds (graders/kinds.py), and every case is checked against its procedure when loaded: any
 malformed file fails with a SpecError naming the file, the case and the key.
 """
 
 import ast
 import functools
+import importlib
 import json
 import os
 import re
@@ -16,15 +19,24 @@ from dataclasses import dataclass, field
 import numpy as np
 import yaml
 
+from graders import kinds
+
 KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPEC_DIR = os.path.join(KIT, "spec")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # What `expected` may say instead of a value: compare with solutions/ (hidden cases only),
 # or with central differences of the kit's own loss.
 FROM_SOLUTIONS, NUMERICAL_GRADIENT = "solutions", "numerical gradient"
+# A case's kind: a public case cites the tutorial; a "new numbers" case runs the tutorial's own
+# procedure, with its own shapes, sizes and seed, on new data or new starting weights; a
+# "generality" case uses other shapes, sizes or seeds that the contract allows, and says in
+# `requires` which requirement of the contract it checks.
+PUBLIC, NEW_NUMBERS, GENERALITY = "public", "new-numbers", "generality"
+KINDS = (PUBLIC, NEW_NUMBERS, GENERALITY)
+GENERALITY_SHARE = 0.10  # at most this share of a module's points
 CASE_KEYS = {"id", "check", "function", "description", "source", "points", "tolerance",
-             "input", "expected", "hidden"}
-REQUIRED_CASE_KEYS = CASE_KEYS - {"hidden"}
+             "input", "expected", "kind", "requires"}
+REQUIRED_CASE_KEYS = CASE_KEYS - {"kind", "requires"}
 
 
 class SpecError(Exception):
@@ -53,11 +65,17 @@ class Case:
     tolerance: Tolerance
     input: dict
     expected: object
-    hidden: bool = False
+    kind: str = PUBLIC
+    requires: str = ""
     name: str = field(init=False)
 
     def __post_init__(self):
         self.name = "%s::%s" % (self.module, self.id)
+
+    @property
+    def hidden(self):
+        """Hidden cases run only when an instructor grades (--hidden)."""
+        return self.kind != PUBLIC
 
     @property
     def key(self):
@@ -65,8 +83,10 @@ class Case:
         return self.shared_key(self.function, sorted(self.input))
 
     def shared_key(self, label, names):
-        """Identifies work done with the inputs `names` only (a training run several cases use)."""
-        return label + json.dumps({name: self.input[name] for name in names}, sort_keys=True)
+        """Identifies work done with the inputs `names` only (a training run several cases use),
+        within this case's module: two tutorials never share a run."""
+        return self.module, label + json.dumps({name: self.input[name] for name in names},
+                                               sort_keys=True)
 
     @property
     def from_solutions(self):
@@ -113,14 +133,59 @@ def load(module, spec_dir=SPEC_DIR):
                         % (where, data["module"], module))
     if not isinstance(data["cases"], list) or not data["cases"]:
         raise SpecError("%s, key 'cases': must be a non-empty list" % where)
-    cases, seen = [], set()
+    cases, seen, declared = [], set(), procedures(module)
     for number, raw in enumerate(data["cases"], 1):
         case = _case(module, where, number, raw)
         if case.id in seen:
             raise SpecError("%s, case '%s', key 'id': used twice" % (where, case.id))
         seen.add(case.id)
+        _check_against_procedure(case, declared, where)
         cases.append(case)
+    general = sum(case.points for case in cases if case.kind == GENERALITY)
+    total = sum(case.points for case in cases)
+    if general > GENERALITY_SHARE * total + 1e-9:
+        raise SpecError("%s, key 'points': generality cases hold %g of the %g points; at most "
+                        "%d%% may" % (where, general, total, round(100 * GENERALITY_SHARE)))
     return Spec(module, path, str(data["tutorial"]), cases)
+
+
+def reads(input, expected):
+    """Declares what a grader procedure reads from its cases: the `input` keys (a dict of
+    kinds, graders/kinds.py) and the kind of `expected`. Spec loading checks every case."""
+    def declare(procedure):
+        procedure.reads = (input, expected)
+        return procedure
+    return declare
+
+
+def procedures(module):
+    """{check: (input kinds, expected kind), or None where undeclared} for the procedures of
+    graders/test_<module>.py."""
+    try:
+        graders = importlib.import_module("graders.test_" + module)
+    except ImportError as error:
+        raise SpecError("graders/test_%s.py cannot be imported: %s" % (module, error)) from None
+    return {name[5:]: getattr(function, "reads", None) for name, function in vars(graders).items()
+            if name.startswith("test_") and callable(function)}
+
+
+def _check_against_procedure(case, declared, where):
+    def bad(key, problem):
+        return SpecError("%s, case '%s', key '%s': %s" % (where, case.id, key, problem))
+
+    if case.check not in declared:
+        raise bad("check", "no procedure test_%s in graders/test_%s.py (known: %s)"
+                  % (case.check, case.module, ", ".join(sorted(declared))))
+    if declared[case.check] is None:
+        raise bad("check", "graders/test_%s.py: test_%s does not declare what it reads "
+                           "(@spec.reads)" % (case.module, case.check))
+    input_kind, expected_kind = declared[case.check]
+    sizes = {}
+    for key, value, kind in (("input", case.input, input_kind),
+                             ("expected", case.expected, expected_kind)):
+        problem = kinds.check(value, kind, sizes)
+        if problem:
+            raise bad(key + problem[0], problem[1])
 
 
 def _case(module, where, number, raw):
@@ -153,16 +218,20 @@ def _case(module, where, number, raw):
             raise bad("tolerance", "%s must be a number from 0 to 0.1" % name)
     if not isinstance(raw["input"], dict):
         raise bad("input", "must be a mapping of argument names to values")
-    hidden = raw.get("hidden", False)
-    if not isinstance(hidden, bool):
-        raise bad("hidden", "must be true or false")
-    if raw["expected"] == FROM_SOLUTIONS and not hidden:
+    kind = raw.get("kind", PUBLIC)
+    if kind not in KINDS:
+        raise bad("kind", "must be one of %s" % ", ".join(KINDS))
+    if (kind == PUBLIC) == raw["id"].startswith("hidden-"):
+        raise bad("id", "starts with 'hidden-' exactly when the case is not public")
+    requires = raw.get("requires", "")
+    if (kind == GENERALITY) != (isinstance(requires, str) and bool(requires.strip())):
+        raise bad("requires", "a generality case, and only one, says in a sentence which "
+                              "requirement of the contract it checks")
+    if raw["expected"] == FROM_SOLUTIONS and kind == PUBLIC:
         raise bad("expected", "only hidden cases may take their expected value from solutions")
-    if raw["expected"] is None:
-        raise bad("expected", "must be a value, %r or %r" % (FROM_SOLUTIONS, NUMERICAL_GRADIENT))
     return Case(module, raw["id"], raw["check"], raw["function"], raw["description"].strip(),
                 raw["source"].strip(), float(points), Tolerance(float(tolerance["rtol"]),
-                float(tolerance["atol"])), raw["input"], raw["expected"], hidden)
+                float(tolerance["atol"])), raw["input"], raw["expected"], kind, requires.strip())
 
 
 def contract_names(path):
@@ -177,10 +246,3 @@ def contract_names(path):
             names.update("%s.%s" % (node.name, item.name) for item in node.body
                          if isinstance(item, ast.FunctionDef))
     return names
-
-
-def check_functions(path):
-    """The procedures a grader file offers: test_<check> functions taking a `case`."""
-    tree = ast.parse(open(path, encoding="utf-8").read(), path)
-    return {node.name[5:] for node in tree.body if isinstance(node, ast.FunctionDef)
-            and node.name.startswith("test_") and "case" in [a.arg for a in node.args.args]}

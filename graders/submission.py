@@ -182,6 +182,7 @@ class Submission(Memo):
         self.spent = dict.fromkeys(modules, 0.0)  # seconds of calls per tutorial module
         self.timed_out = {}  # (module, function) -> the message of its timeout
         self.problems = {}  # module -> what went wrong beyond wrong answers, for the gradebook
+        self.printed = []  # what calls printed; graders/report.py empties it for each case
         if start:
             self._start_worker()
 
@@ -234,6 +235,7 @@ class Submission(Memo):
             raise StudentError(self.timed_out[module, function])
         self._import(module)
         reply = self._exchange(message, what, module, function)
+        self.printed.append(reply.get("stdout", ""))
         if "error" in reply:
             for text, problem, _ in LIMIT_ERRORS:
                 if text in reply["error"].get("message", ""):

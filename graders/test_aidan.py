@@ -3,7 +3,10 @@
 import numpy as np
 
 from graders import checks
+from graders.spec import reads
 from graders.submission import describe_call
+
+DATA = {"inputs": "array(N, D)", "outputs": "array(N, 1)"}
 
 
 def squared_error(inputs, outputs, weights):
@@ -16,6 +19,7 @@ def _network(impl, case):
     return impl.new("aidan.NeuralNetwork", inputs, outputs), inputs, outputs
 
 
+@reads(input=DATA, expected={"weights": "array(D, 1)"})
 def test_init(case, student):
     network, inputs, _ = _network(student, case)
     what = "aidan.NeuralNetwork(inputs %s, outputs)" % (inputs.shape,)
@@ -28,6 +32,7 @@ def test_init(case, student):
                         % (what, name, checks.kind_of(value)))
 
 
+@reads(input=dict(DATA, x="array(M)", deriv="bool"), expected=("array(M)", "=solutions"))
 def test_sigmoid(case, student, reference):
     x, deriv = case.array("x"), case.input["deriv"]
     what = describe_call("aidan.NeuralNetwork.sigmoid", (x,), {"deriv": deriv})
@@ -41,6 +46,7 @@ def test_sigmoid(case, student, reference):
     checks.close(actual, expected, case.tolerance, what)
 
 
+@reads(input=DATA, expected="array(N, 1)")
 def test_feed_forward(case, student):
     network, inputs, outputs = _network(student, case)
     network.call("feed_forward")
@@ -49,6 +55,7 @@ def test_feed_forward(case, student):
     checks.close(hidden, case.expected_array(), case.tolerance, what)
 
 
+@reads(input=dict(DATA, weights="array(D, 1)"), expected="=numerical gradient")
 def test_backpropagation(case, student):
     network, inputs, outputs = _network(student, case)
     weights = case.array("weights")
@@ -58,8 +65,8 @@ def test_backpropagation(case, student):
     what = "aidan.NeuralNetwork.backpropagation() at weights %s" % (weights.shape,)
     after = checks.real_array(network.get("weights"), what + ", then .weights", [weights.shape])
     numeric = -checks.numerical_gradient(lambda w: squared_error(inputs, outputs, w), weights)
-    checks.gradient(after - weights, numeric, case.tolerance, what,
-                    "weights (change = -dL/dweights)")
+    checks.gradients({"weights (change = -dL/dweights)": (after - weights, numeric)},
+                     case.tolerance, what)
 
 
 def _trained(impl, case):
@@ -71,6 +78,8 @@ def _trained(impl, case):
     return impl.once(case.shared_key("train", ["inputs", "outputs", "epochs"]), train)
 
 
+@reads(input=dict(DATA, epochs="integer", new_inputs="array(M, D)"),
+       expected=("array(M)", "=solutions"))
 def test_predict_after_training(case, student, reference):
     new_inputs = case.array("new_inputs")
     what = "aidan.NeuralNetwork.train(epochs=%d) then .predict" % case.input["epochs"]
@@ -86,6 +95,7 @@ def test_predict_after_training(case, student, reference):
     checks.close(actual, expected, case.tolerance, what)
 
 
+@reads(input=dict(DATA, epochs="integer"), expected=({"never_increases": "bool"}, "=solutions"))
 def test_error_history(case, student, reference):
     epochs = case.input["epochs"]
     what = "aidan.NeuralNetwork.train(epochs=%d)" % epochs

@@ -6,9 +6,13 @@ import re
 import numpy as np
 
 from graders import checks, spec
+from graders.spec import reads
 from graders.submission import describe_call
 
 LOSS_LINE = re.compile(r"^Loss after iteration (\d+): (\S+)$")
+MODEL = {"W1": "array(D, H)", "b1": "array(1, H)", "W2": "array(H, C)", "b2": "array(1, C)"}
+# The moons, or the case's own points X (N, D) with integer labels y (N,).
+DATA = {"data?": "=moons", "X?": "array(N, D)", "y?": "array(N)"}
 
 
 def moons():
@@ -56,6 +60,7 @@ def strict_model(value, shapes, what):
             for name in shapes}
 
 
+@reads(input=dict(MODEL, reg_lambda="number", **DATA), expected=("number", "=solutions"))
 def test_calculate_loss(case, student, reference):
     model, (X, y), reg = model_of(case), data(case), case.input["reg_lambda"]
     what = describe_call("britz.calculate_loss", (model, X, y), {"reg_lambda": reg})
@@ -68,6 +73,7 @@ def test_calculate_loss(case, student, reference):
     checks.close(actual, expected, case.tolerance, what)
 
 
+@reads(input=dict(MODEL, X="array(N, D)"), expected=("array(N)", "=solutions"))
 def test_predict(case, student, reference):
     model, X = model_of(case), case.array("X")
     what = describe_call("britz.predict", (model, X), {})
@@ -80,19 +86,26 @@ def test_predict(case, student, reference):
     checks.close(actual, expected, case.tolerance, what)
 
 
+@reads(input=dict(MODEL, reg_lambda="number", **DATA), expected="=numerical gradient")
 def test_backprop(case, student):
     model, (X, y), reg = model_of(case), data(case), case.input["reg_lambda"]
     what = describe_call("britz.backprop", (model, X, y), {"reg_lambda": reg})
     shapes = model_shapes(X.shape[1], model["W1"].shape[1], model["W2"].shape[1])
     grads = strict_model(student.call("britz.backprop", model, X, y, reg_lambda=reg), shapes, what)
+    pairs = {}
     for name in ("W2", "b2", "W1", "b1"):
         def loss(value, name=name):
             return total_loss(dict(model, **{name: value}), X, y, reg)
-        numeric = checks.numerical_gradient(loss, model[name])
-        checks.gradient(grads[name].reshape(model[name].shape), numeric, case.tolerance, what,
-                        "%s (gradient of N x calculate_loss)" % name)
+        pairs["%s (of N x calculate_loss)" % name] = (grads[name].reshape(model[name].shape),
+                                                      checks.numerical_gradient(loss, model[name]))
+    checks.gradients(pairs, case.tolerance, what)
 
 
+@reads(input=dict(DATA, **{"nn_hdim": "integer", "num_passes?": "integer", "epsilon?": "number",
+                           "reg_lambda?": "number", "print_loss?": "bool", "seed?": "integer"}),
+       expected=({"training_accuracy?": "number", "printed_loss?": {
+           "from": "integer", "to": "integer", "value?": "number", "low?": "number",
+           "high?": "number"}}, "=solutions"))
 def test_build_model(case, student, reference):
     (X, y), settings = data(case), dict(case.input)
     for key in ("data", "X", "y"):
@@ -101,19 +114,20 @@ def test_build_model(case, student, reference):
     shapes = model_shapes(X.shape[1], settings["nn_hdim"], int(y.max()) + 1)
 
     def run(impl):
-        model, printed = impl.once(case.key, lambda: impl.call_printing(
+        """The returned model and the printed text; the model is checked where it is used."""
+        return impl.once(case.key, lambda: impl.call_printing(
             "britz.build_model", X, y, **settings))
-        return strict_model(model, shapes, what), printed
 
-    model, printed = run(student)
+    returned, printed = run(student)
     if case.from_solutions:
-        reference_model = run(reference)[0]
+        model, reference_model = strict_model(returned, shapes, what), run(reference)[0]
         for name in shapes:
             checks.close(model[name].reshape(shapes[name][0]), reference_model[name].reshape(
                 shapes[name][0]), case.tolerance, "%s[%r]" % (what, name))
         return
     expected = case.expected
     if "training_accuracy" in expected:
+        model = strict_model(returned, shapes, what)
         accuracy = float(np.mean(np.argmax(forward(model, X), axis=1) == y))
         checks.close(accuracy, expected["training_accuracy"], case.tolerance,
                      what + ": training accuracy of the returned model")

@@ -3,9 +3,11 @@
 import numpy as np
 
 from graders import checks
+from graders.spec import reads
 from graders.submission import describe_call
 
 PARAMETERS = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")
+PARAMS = dict.fromkeys(PARAMETERS, "number")
 
 
 def network_output(p, x):
@@ -24,6 +26,7 @@ def _network(impl, params, seed=0):
     return network
 
 
+@reads(input={"x": "array(M)"}, expected=("array(M)", "=solutions"))
 def test_activation(case, student, reference):
     x = case.array("x")
     what = describe_call("zhou." + case.function, (x,), {})
@@ -36,6 +39,7 @@ def test_activation(case, student, reference):
     checks.close(actual, expected, case.tolerance, what)
 
 
+@reads(input={"y_true": "array(N)", "y_pred": "array(N)"}, expected="number")
 def test_mse_loss(case, student):
     y_true, y_pred = case.array("y_true"), case.array("y_pred")
     what = describe_call("zhou.mse_loss", (y_true, y_pred), {})
@@ -43,6 +47,7 @@ def test_mse_loss(case, student):
     checks.close(actual, case.expected, case.tolerance, what)
 
 
+@reads(input={"weights": "array(D)", "bias": "number", "inputs": "array(D)"}, expected="number")
 def test_neuron_feedforward(case, student):
     weights, bias, inputs = case.array("weights"), case.input["bias"], case.array("inputs")
     what = "zhou.Neuron(%s, %r).feedforward(%s)" % (weights.tolist(), bias, inputs.tolist())
@@ -51,6 +56,7 @@ def test_neuron_feedforward(case, student):
     checks.close(actual, case.expected, case.tolerance, what)
 
 
+@reads(input={"params": PARAMS, "x": "array(2)"}, expected=("number", "=solutions"))
 def test_network_feedforward(case, student, reference):
     params, x = case.input["params"], case.array("x")
     what = "zhou.OurNeuralNetwork with %s: feedforward(%s)" % (params, x.tolist())
@@ -63,6 +69,8 @@ def test_network_feedforward(case, student, reference):
     checks.close(actual, expected, case.tolerance, what)
 
 
+@reads(input={"params": PARAMS, "x": "array(2)", "y_true": "number"},
+       expected=("=numerical gradient", {name + "?": "number" for name in PARAMETERS}))
 def test_backprop(case, student):
     params, x, y_true = case.input["params"], case.array("x"), float(case.input["y_true"])
     what = "zhou.OurNeuralNetwork with %s: backprop(%s, %r)" % (params, x.tolist(), y_true)
@@ -76,13 +84,34 @@ def test_backprop(case, student):
             return (y_true - network_output(dict(zip(PARAMETERS, v)), x)) ** 2
 
         numeric = checks.numerical_gradient(loss, vector)
-        for i, name in enumerate(PARAMETERS):
-            checks.gradient(analytic[name], numeric[i], case.tolerance, what, name)
+        checks.gradients({name: (analytic[name], numeric[i]) for i, name in enumerate(PARAMETERS)},
+                         case.tolerance, what)
     else:
         for name, value in case.expected.items():
             checks.close(analytic[name], value, case.tolerance, "%s[%r]" % (what, name))
 
 
+@reads(input={"seed": "integer"}, expected=PARAMS)
+def test_initial_weights(case, student):
+    seed = case.input["seed"]
+    what = "np.random.seed(%d), then zhou.OurNeuralNetwork()" % seed
+    network = _network(student, {}, seed)
+    drawn = {name: checks.real_number(network.get(name), "%s: .%s" % (what, name))
+             for name in PARAMETERS}
+    wrong = [name for name in PARAMETERS if not np.isclose(
+        drawn[name], case.expected[name], rtol=case.tolerance.rtol, atol=case.tolerance.atol)]
+    if wrong:
+        checks.fail("%s drew %s, but the tests expected %s (%s). Draw the nine parameters with "
+                    "np.random.normal(), w1 to w6 then b1 to b3, so that numpy's seed decides "
+                    "them." % (what, {n: drawn[n] for n in wrong},
+                               {n: case.expected[n] for n in wrong}, case.tolerance))
+
+
+@reads(input={"data": "array(N, 2)", "all_y_trues": "array(N)", "seed?": "integer",
+              "params?": PARAMS, "learn_rate?": "number", "epochs?": "integer"},
+       expected=({"final_loss_below?": "number", "predictions?": [
+           {"who": "string", "x": "array(2)", "above?": "number", "below?": "number"}]},
+                 "=solutions"))
 def test_training(case, student, reference):
     data, y_trues = case.array("data"), case.array("all_y_trues")
     settings = {key: case.input[key] for key in ("learn_rate", "epochs") if key in case.input}
@@ -91,23 +120,27 @@ def test_training(case, student, reference):
         data.shape, "".join(", %s=%s" % item for item in settings.items()))
 
     def run(impl):
+        """The trained network and what train returned; the losses are checked where used."""
         def train():
             network = _network(impl, case.input.get("params", {}), case.input.get("seed", 0))
-            losses = network.call("train", data, y_trues, **settings)
-            return network, checks.number_list(losses, -(-epochs // 10), what + " losses")
+            return network, network.call("train", data, y_trues, **settings)
         return impl.once(case.key, train)
 
-    network, losses = run(student)
+    def losses(returned):
+        return checks.number_list(returned, -(-epochs // 10), what + " returned losses")
+
+    network, returned = run(student)
     if case.from_solutions:
         reference_network, reference_losses = run(reference)
-        checks.close(losses, reference_losses, case.tolerance, what + " losses")
+        checks.close(losses(returned), reference_losses, case.tolerance, what + " losses")
         for name in PARAMETERS:
             checks.close(checks.real_number(network.get(name), what + " ." + name),
                          reference_network.get(name), case.tolerance, what + " ." + name)
         return
     expected = case.expected
     if "final_loss_below" in expected:
-        checks.between(losses[-1], None, expected["final_loss_below"], what + " final loss")
+        checks.between(losses(returned)[-1], None, expected["final_loss_below"],
+                       what + " final loss")
     for prediction in expected.get("predictions", []):
         x = np.array(prediction["x"], dtype=float)
         label = "%s, then feedforward(%s) (%s)" % (what, x.tolist(), prediction["who"])

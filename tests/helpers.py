@@ -1,10 +1,16 @@
 """Running the graders from the kit's own tests, as a user would: a pytest subprocess."""
 
+import csv
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+
+from graders import results as results_data
+from graders import spec
+from graders.results import case_ids
 
 KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOLUTIONS = os.path.join(KIT, "solutions")
@@ -21,24 +27,26 @@ def grade(impl, *options, hidden=True, tmp_path):
         return json.load(handle), run
 
 
-def case_id(test):
-    """'module::case' from a results.json test named 'module: case (function)'."""
-    module, rest = test["name"].split(": ", 1)
-    return "%s::%s" % (module, rest.split(" ")[0])
-
-
-def module_of(case):
-    """The module of a 'module::case' id."""
-    return case.split("::", 1)[0]
-
-
-def case_ids(results, status=None):
-    """The ids of the cases in a results.json, or of those with `status` only."""
-    return {case_id(t) for t in results["tests"] if status in (None, t["status"])}
-
-
 def failed(results):
     return case_ids(results, "failed")
+
+
+def failed_modules(results):
+    """The modules with at least one failed case in a results.json."""
+    return {module for module, tests in results_data.by_module(results).items()
+            if any(test["status"] == "failed" for test in tests)}
+
+
+def all_cases(hidden=True):
+    """Every case of every spec (or the public ones only), as 'module::case' ids."""
+    return {case.name for module in spec.modules() for case in spec.load(module).cases
+            if hidden or not case.hidden}
+
+
+def possible(hidden=True):
+    """The points of every case of every spec (or of the public ones)."""
+    return sum(case.points for module in spec.modules() for case in spec.load(module).cases
+               if hidden or not case.hidden)
 
 
 def max_score(results):
@@ -65,3 +73,51 @@ def copy_solutions(tmp_path, name="variant"):
     folder = os.path.join(str(tmp_path), name)
     shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
     return folder
+
+
+def variant(tmp_path, module, edits):
+    """A copy of solutions/ with `edits` [(old text, new text)] made in <module>.py."""
+    folder = copy_solutions(tmp_path)
+    path = os.path.join(folder, module + ".py")
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    for old, new in edits:
+        assert old in source, "the variant's text is no longer in solutions/%s.py" % module
+        source = source.replace(old, new)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(source)
+    return folder
+
+
+def outputs(results):
+    """{'module::case': output} of a results.json."""
+    return {results_data.case_id(test): test["output"] for test in results["tests"]}
+
+
+GOLDEN = os.path.join(KIT, "tests", "golden", "example-gradebook.csv")
+
+
+def golden_view(text):
+    """A gradebook.csv's rows on the tutorials of the golden file only, so that adding a
+    tutorial leaves them as they were: its column, points and problems are left out."""
+    with open(GOLDEN, encoding="utf-8") as handle:
+        kept = next(csv.reader(handle))[1:-2]
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    added = [m for m in header[1:-2] if m not in kept]
+    view = [["submission"] + kept + ["total", "status"]]
+    for row in rows[1:]:
+        values = dict(zip(header, row))
+        total = float(values["total"]) - sum(float(values[m]) for m in added)
+        problems = [p for p in values["status"].split(": ", 1)[-1].split("; ")
+                    if not any(p.startswith(m + ".py ") for m in added)]
+        status = values["status"]
+        if status.startswith("incomplete: "):
+            status = "incomplete: " + "; ".join(problems) if problems else "graded"
+        view.append([values["submission"]] + [values[m] for m in kept] + ["%g" % total, status])
+    return view
+
+
+def golden():
+    with open(GOLDEN, encoding="utf-8") as handle:
+        return list(csv.reader(handle))

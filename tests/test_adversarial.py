@@ -26,7 +26,7 @@ import pytest
 
 from graders import spec
 from tests.contained import lure_addresses
-from tests.helpers import KIT, SOLUTIONS, failed, module_of
+from tests.helpers import KIT, SOLUTIONS, failed, failed_modules
 
 MARKER = "98765"  # the sleep a detached child runs; no process with it may survive grading
 HONEST = ("honest", "gradebook.csv", "a b", "a_b")  # a name like an output file, names alike
@@ -488,7 +488,7 @@ def test_limit_attacks_cost_only_their_own_tutorial(name, graded):
     results = results_of(graded, name)
     outputs = "\n".join(t["output"] for t in results["tests"])
     assert "LEAK" not in outputs, outputs
-    assert {module_of(case) for case in failed(results)} <= {LIMIT_ATTACKS[name][0]}
+    assert failed_modules(results) <= {LIMIT_ATTACKS[name][0]}
 
 
 @pytest.mark.parametrize("name", sorted(INTAKE))
@@ -511,7 +511,7 @@ def test_honest_submissions_score_full_marks_under_distinct_names(graded):
 
 def test_failures_name_the_limit_or_cause(graded):
     def outputs(name):
-        return {t["name"].split(" ")[1]: t["output"] for t in results_of(graded, name)["tests"]}
+        return {t["extra_data"]["case"]: t["output"] for t in results_of(graded, name)["tests"]}
     assert "time limit per call" in outputs("infinite-loops")["neuron-feedforward"]
     assert "time limit per call" in outputs("sleep-forever")["predict-argmax"]
     assert "MemoryError" in outputs("memory-bomb")["predictions"]
@@ -583,6 +583,6 @@ def test_an_endless_loop_with_the_default_limits_costs_only_its_function(tmp_pat
     with open(tmp_path / "grades" / "loops" / "results.json") as handle:
         results = json.load(handle)
     lost = failed(results)
-    assert lost and {module_of(case) for case in lost} == {"trask"}
+    assert lost and failed_modules(results) == {"trask"}
     assert all(case.function == "train_two_layer" for case in spec.load("trask").cases
                if "trask::" + case.id in lost)

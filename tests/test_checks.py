@@ -1,5 +1,7 @@
 """The grader's own checks: strict types, honest tolerances, messages that teach."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -21,17 +23,37 @@ def true_gradient(w):
 def test_numerical_gradient_matches_the_analytic_one():
     w = np.random.default_rng(0).normal(size=(3, 2))
     numeric = checks.numerical_gradient(loss, w)
-    checks.gradient(true_gradient(w), numeric, GRADIENT, "demo", "w")
+    checks.gradients({"w": (true_gradient(w), numeric)}, GRADIENT, "demo")
 
 
-@pytest.mark.parametrize("factor, ratio",
-                         [(2.0, "ratio 2"), (-1.0, "ratio -1"), (0.5, "ratio 0.5")])
+@pytest.mark.parametrize("factor, ratio", [(2.0, "2"), (-1.0, "-1"), (0.5, "0.5")])
 def test_gradient_mistakes_are_named_with_their_ratio(factor, ratio):
     w = np.random.default_rng(1).normal(size=(3, 2))
-    with pytest.raises(Failed, match=ratio) as failure:
-        checks.gradient(factor * true_gradient(w), checks.numerical_gradient(loss, w),
-                        GRADIENT, "demo", "W1")
-    assert "the gradient for W1 is wrong at index (" in failure.value.msg
+    with pytest.raises(Failed) as failure:
+        checks.gradients({"W1": (factor * true_gradient(w), checks.numerical_gradient(loss, w))},
+                         GRADIENT, "demo")
+    assert "the gradient is wrong for 1 of 1 parameters" in failure.value.msg
+    assert re.search(r"^  W1\s+\(\d, \d\)\s+\S+\s+\S+\s+%s$" % re.escape(ratio),
+                     failure.value.msg, re.M)
+
+
+def test_a_gradient_failure_lists_each_wrong_parameter_once_and_no_right_one():
+    w = np.random.default_rng(2).normal(size=(2, 2))
+    right, numeric = true_gradient(w), checks.numerical_gradient(loss, w)
+    pairs = {"W1": (2 * right, numeric), "b1": (right, numeric), "W2": (-right, numeric)}
+    with pytest.raises(Failed) as failure:
+        checks.gradients(pairs, GRADIENT, "demo")
+    rows = [line.split()[0] for line in failure.value.msg.splitlines()[1:-1]]
+    assert rows == ["parameter", "W1", "W2"]
+    assert "the gradient is wrong for 2 of 3 parameters" in failure.value.msg
+
+
+def test_an_output_one_update_late_is_named():
+    with pytest.raises(Failed, match="is one update late"):
+        checks.close([1.0, 2.0], [1.5, 2.5], Tolerance(0, 1e-9), "f(x)", late=[1.0, 2.0])
+    with pytest.raises(Failed) as failure:
+        checks.close([1.0, 2.0], [1.5, 2.5], Tolerance(0, 1e-9), "f(x)", late=[1.2, 2.0])
+    assert "late" not in failure.value.msg
 
 
 def test_numerical_gradient_restores_its_input():

@@ -13,9 +13,8 @@ import numpy as np
 import pytest
 
 from graders import spec
-from graders.reference import Reference
 from tests import workflow
-from tests.helpers import KIT, SOLUTIONS
+from tests.helpers import KIT, SOLUTIONS, all_cases, possible
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +51,8 @@ def test_handout_has_only_public_cases(handout):
         public = [c.id for c in spec.load(module).cases if not c.hidden]
         assert [c.id for c in spec.load(module, str(handout / "spec")).cases] == public
     text = "\n".join(handout_text(handout).values())
-    assert "hidden-" not in text
+    hidden = [c.id for m in spec.modules() for c in spec.load(m).cases if c.hidden]
+    assert hidden and not [case_id for case_id in hidden if case_id in text]
 
 
 def numbers(value):
@@ -64,60 +64,28 @@ def numbers(value):
     return [float(value)] if isinstance(value, float) else []
 
 
-def hidden_expected_values():
-    """What solutions/ computes for the hidden cases that compare with it."""
-    reference = Reference(SOLUTIONS, spec.modules())
-    values = []
-    for module in spec.modules():
-        for case in spec.load(module).cases:
-            if not case.from_solutions:
-                continue
-            args = {k: np.array(v) if isinstance(v, list) else v for k, v in case.input.items()}
-            if module == "trask" and case.function == "nonlin":
-                values += numbers(reference.call("trask.nonlin", args["x"], deriv=args["deriv"]))
-            elif module == "trask":
-                X, y = args.pop("X"), args.pop("y")
-                values += numbers(reference.call("trask." + case.function, X, y, **args))
-            elif module == "britz":
-                model = {k: args.pop(k) for k in ("W1", "b1", "W2", "b2") if k in args}
-                if case.function == "build_model":
-                    values += numbers(reference.call("britz.build_model", args.pop("X"),
-                                                     args.pop("y"), **args))
-                elif case.function == "predict":
-                    values += numbers(reference.call("britz.predict", model, args["X"]))
-                else:
-                    values += numbers(reference.call("britz.calculate_loss", model, args["X"],
-                                                     args["y"], reg_lambda=args["reg_lambda"]))
-            elif module == "aidan":
-                network = reference.new("aidan.NeuralNetwork", args["inputs"], args["outputs"])
-                network.call("train", epochs=args["epochs"])
-                values += numbers(network.get("error_history"))
-                values += numbers(network.call("predict", args.get("new_inputs", args["inputs"])))
-            elif module == "zhou" and case.function == "deriv_sigmoid":
-                values += numbers(reference.call("zhou.deriv_sigmoid", args["x"]))
-            elif module == "zhou":
-                network = reference.new("zhou.OurNeuralNetwork")
-                for name, value in case.input["params"].items():
-                    network.set(name, value)
-                if case.function == "OurNeuralNetwork.train":
-                    values += numbers(network.call("train", args["data"], args["all_y_trues"],
-                                                   learn_rate=args["learn_rate"],
-                                                   epochs=args["epochs"]))
-                else:
-                    values += numbers(network.call("feedforward", args["x"]))
-    return values
+def hidden_values(tmp_path):
+    """Every number solutions/ is given or gives back in the hidden cases: their inputs and
+    expected values (tests/record_reference.py)."""
+    record = tmp_path / "record.json"
+    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl", "solutions",
+                          "--hidden", "-q", "-p", "tests.record_reference"], cwd=KIT,
+                         capture_output=True, text=True, env=dict(os.environ,
+                                                                  NNKIT_RECORD=str(record)))
+    assert run.returncode == 0, run.stdout + run.stderr
+    return json.loads(record.read_text())
 
 
-def test_no_hidden_input_or_expected_value_is_in_the_handout(handout):
+def test_no_hidden_input_or_expected_value_is_in_the_handout(handout, tmp_path):
     text = "\n".join(handout_text(handout).values())
     hidden_inputs = [n for m in spec.modules() for c in spec.load(m).cases if c.hidden
                      for n in numbers(c.input)]
     # Settings such as a learning rate of 0.05 may well be public: look for the numbers
     # with five or more significant digits, which random inputs and results have.
-    secrets = {"%.8g" % n for n in hidden_expected_values() + hidden_inputs}
+    secrets = {"%.8g" % n for n in hidden_values(tmp_path) + hidden_inputs}
     secrets = {s for s in secrets if len(re.sub(r"\D", "", s).lstrip("0")) >= 5}
     assert len(secrets) > 100
-    found = sorted(s for s in secrets if re.search(r"(?<![\d.])%s" % re.escape(s), text))
+    found = sorted(s for s in secrets if re.search(r"(?<![\d.])%s(?!\d)" % re.escape(s), text))
     assert found == []
 
 
@@ -171,16 +139,21 @@ def test_workflow_scores_the_stubs_zero_with_honest_wording(handout, check_workf
             ran.append(run.stdout)
     assert len(ran) == 3
     assert "Grader files verified." in ran[0]
-    assert "0 of 30 public checks passed. Hidden checks (random inputs) run when your " \
-           "instructor grades." in ran[1]
+    public = len(all_cases(hidden=False))
+    assert "0 of %d public checks passed. Hidden checks (random inputs) run when your " \
+           "instructor grades." % public in ran[1]
     assert (repo / "results.json").exists() and (repo / "junit.xml").exists()
     summary = (tmp_path / "summary.md").read_text()
-    assert summary.startswith("## Public checks: 0 / 73 points")
-    assert "| zhou | 0 | 20 |" in summary and "this score is advisory" in summary
+    assert summary.startswith("## Public checks: 0 / %g points" % possible(hidden=False))
+    for module in spec.modules():
+        points = sum(c.points for c in spec.load(module).cases if not c.hidden)
+        assert "| %s | 0 | %g |" % (module, points) in summary
+    assert "this score is advisory" in summary
     name, value = (tmp_path / "output").read_text().strip().split("=", 1)
     result = json.loads(base64.b64decode(value))
-    assert name == "result" and result["version"] == 1 and result["max_score"] == 73
-    assert len(result["tests"]) == 30 and {t["status"] for t in result["tests"]} == {"fail"}
+    assert name == "result" and result["version"] == 1
+    assert result["max_score"] == possible(hidden=False)
+    assert len(result["tests"]) == public and {t["status"] for t in result["tests"]} == {"fail"}
 
 
 def test_workflow_uploads_results_and_feeds_the_classroom_reporter(check_workflow):

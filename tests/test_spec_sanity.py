@@ -1,5 +1,6 @@
 """The specs are checked as data: well formed, tied to real procedures and contract names."""
 
+import dataclasses
 import inspect
 import os
 import subprocess
@@ -25,21 +26,25 @@ def test_every_tutorial_has_its_stub_solution_and_grader():
 @pytest.mark.parametrize("module", MODULES)
 def test_spec_loads_and_names_real_procedures_and_functions(module):
     loaded = spec.load(module)
-    checks = spec.check_functions(os.path.join(KIT, "graders", "test_%s.py" % module))
+    procedures = spec.procedures(module)
     contract = spec.contract_names(os.path.join(KIT, "exercises", module + ".py"))
     for case in loaded.cases:
-        assert case.check in checks, "%s: no procedure test_%s" % (case.name, case.check)
+        assert case.check in procedures, "%s: no procedure test_%s" % (case.name, case.check)
         assert case.function in contract, "%s: %s is not a contract name" % (
             case.name, case.function)
     public_checks = {case.check for case in loaded.cases if not case.hidden}
-    assert checks <= public_checks, "every procedure needs a public case"
+    assert set(procedures) <= public_checks, "every procedure needs a public case"
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_hidden_cases_are_random_and_public_ones_cite_published_values(module):
-    for case in spec.load(module).cases:
-        assert case.hidden == case.id.startswith("hidden-"), case.name
+def test_hidden_cases_say_their_kind_and_generality_stays_under_a_tenth(module):
+    cases = spec.load(module).cases
+    for case in cases:
+        assert case.hidden == case.id.startswith("hidden-") == (case.kind != spec.PUBLIC)
         assert case.expected != spec.FROM_SOLUTIONS or case.hidden, case.name
+        assert bool(case.requires) == (case.kind == spec.GENERALITY), case.name
+    general = sum(case.points for case in cases if case.kind == spec.GENERALITY)
+    assert general <= spec.GENERALITY_SHARE * sum(case.points for case in cases)
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -59,13 +64,15 @@ def test_stub_and_solution_share_signatures_and_docstrings(module):
 
 
 def write_spec(tmp_path, cases, **top):
-    document = {"module": "demo", "tutorial": "A demo", "cases": cases, **top}
-    (tmp_path / "demo.yaml").write_text(yaml.safe_dump(document))
+    """A spec for trask (whose procedures the cases name) in a folder of its own."""
+    document = {"module": "trask", "tutorial": "A demo", "cases": cases, **top}
+    (tmp_path / "trask.yaml").write_text(yaml.safe_dump(document))
 
 
 GOOD = {"id": "good-case", "check": "nonlin", "function": "nonlin", "description": "d",
-        "source": "s", "points": 1, "tolerance": {"rtol": 0, "atol": 0}, "input": {},
-        "expected": 1.0}
+        "source": "s", "points": 1, "tolerance": {"rtol": 0, "atol": 0},
+        "input": {"x": [0.0, 1.0], "deriv": False}, "expected": [0.5, 0.7]}
+GENERAL = dict(GOOD, id="hidden-general", kind="generality", requires="r", expected="solutions")
 
 MALFORMED = [
     (dict(GOOD, points=0), "case 'good-case', key 'points'"),
@@ -75,10 +82,25 @@ MALFORMED = [
     (dict(GOOD, id="Bad Id"), "case 'Bad Id', key 'id'"),
     (dict(GOOD, expected="solutions"), "case 'good-case', key 'expected'"),
     (dict(GOOD, expected=None), "case 'good-case', key 'expected'"),
-    (dict(GOOD, hidden="yes"), "case 'good-case', key 'hidden'"),
+    (dict(GOOD, hidden=True), "case 'good-case', key 'hidden'"),
+    (dict(GOOD, kind="secret"), "case 'good-case', key 'kind'"),
+    (dict(GOOD, kind="new-numbers"), "case 'good-case', key 'id'"),
+    (dict(GENERAL, requires=""), "case 'hidden-general', key 'requires'"),
+    (dict(GOOD, requires="r"), "case 'good-case', key 'requires'"),
     (dict(GOOD, input=[1, 2]), "case 'good-case', key 'input'"),
     (dict(GOOD, tolerence={"rtol": 0, "atol": 0}), "case 'good-case', key 'tolerence'"),
     ({k: v for k, v in GOOD.items() if k != "source"}, "case 'good-case', key 'source'"),
+    # what the procedure declares it reads (graders/test_trask.py, @reads)
+    (dict(GOOD, check="nonlinear"), "case 'good-case', key 'check': no procedure test_nonlinear"),
+    (dict(GOOD, input={"xs": [0.0], "deriv": False}), "case 'good-case', key 'input': unknown "
+                                                      "key 'xs'"),
+    (dict(GOOD, input={"x": [0.0]}), "case 'good-case', key 'input': missing key 'deriv'"),
+    (dict(GOOD, input={"x": [0.0, "1.O"], "deriv": False}),
+     "case 'good-case', key 'input.x': must be an array of shape (M): '1.O' is not a number"),
+    (dict(GOOD, input={"x": [0.0, 1.0], "deriv": "no"}), "case 'good-case', key 'input.deriv'"),
+    (dict(GOOD, expected=[0.5]), "case 'good-case', key 'expected': must be an array of shape "
+                                 "(M) with M = 2"),
+    (dict(GOOD, expected="solution"), "case 'good-case', key 'expected'"),
 ]
 
 
@@ -86,37 +108,81 @@ MALFORMED = [
 def test_malformed_case_names_file_case_and_key(tmp_path, case, where):
     write_spec(tmp_path, [case])
     with pytest.raises(spec.SpecError) as error:
-        spec.load("demo", str(tmp_path))
-    assert str(error.value).startswith(str(tmp_path / "demo.yaml") + ", " + where)
+        spec.load("trask", str(tmp_path))
+    assert str(error.value).startswith(str(tmp_path / "trask.yaml") + ", " + where)
+
+
+def test_a_well_formed_case_loads(tmp_path):
+    write_spec(tmp_path, [GOOD, GENERAL] + [dict(GOOD, id="filler-%d" % i, points=5)
+                                            for i in range(2)])
+    loaded = spec.load("trask", str(tmp_path))
+    assert [case.kind for case in loaded.cases] == ["public", "generality", "public", "public"]
+
+
+def test_generality_cases_may_hold_a_tenth_of_the_points_at_most(tmp_path):
+    write_spec(tmp_path, [GOOD, GENERAL])
+    with pytest.raises(spec.SpecError, match="trask.yaml, key 'points': generality cases hold "
+                                             "1 of the 2 points; at most 10% may"):
+        spec.load("trask", str(tmp_path))
+
+
+def test_shared_runs_are_keyed_by_module():
+    zhou = spec.load("zhou").cases[0]
+    clone = dataclasses.replace(zhou, module="ng")
+    assert zhou.key != clone.key and zhou.shared_key("t", ["x"]) != clone.shared_key("t", ["x"])
 
 
 def test_duplicate_ids_are_refused(tmp_path):
     write_spec(tmp_path, [GOOD, GOOD])
     with pytest.raises(spec.SpecError, match="case 'good-case', key 'id': used twice"):
-        spec.load("demo", str(tmp_path))
+        spec.load("trask", str(tmp_path))
 
 
 def test_wrong_module_name_and_missing_top_keys(tmp_path):
     write_spec(tmp_path, [GOOD], module="other")
-    with pytest.raises(spec.SpecError, match="demo.yaml, key 'module'"):
-        spec.load("demo", str(tmp_path))
-    (tmp_path / "demo.yaml").write_text("module: demo\ncases: []\n")
-    with pytest.raises(spec.SpecError, match="demo.yaml: missing key 'tutorial'"):
-        spec.load("demo", str(tmp_path))
-    (tmp_path / "demo.yaml").write_text("module: demo\ntutorial: t\ncases: [\n")
-    with pytest.raises(spec.SpecError, match="demo.yaml: cannot be read"):
-        spec.load("demo", str(tmp_path))
+    with pytest.raises(spec.SpecError, match="trask.yaml, key 'module'"):
+        spec.load("trask", str(tmp_path))
+    (tmp_path / "trask.yaml").write_text("module: trask\ncases: []\n")
+    with pytest.raises(spec.SpecError, match="trask.yaml: missing key 'tutorial'"):
+        spec.load("trask", str(tmp_path))
+    (tmp_path / "trask.yaml").write_text("module: trask\ntutorial: t\ncases: [\n")
+    with pytest.raises(spec.SpecError, match="trask.yaml: cannot be read"):
+        spec.load("trask", str(tmp_path))
 
 
-def test_a_malformed_spec_stops_grading_with_its_name(tmp_path):
+# A new user's typos in the shipped specs: (file, text, replacement, where the error points).
+TYPOS = {
+    "misspelt-check": ("zhou.yaml", "check: mse_loss", "check: mse_los",
+                       "spec/zhou.yaml, case 'mse-loss', key 'check': no procedure test_mse_los"),
+    "misspelt-input-key": ("trask.yaml", "    deriv: false", "    derive: false",
+                           "spec/trask.yaml, case 'nonlin-sigmoid', key 'input': unknown key "
+                           "'derive'"),
+    "misspelt-expected-key": ("britz.yaml", "    training_accuracy: 0.975",
+                              "    training_acuracy: 0.975",
+                              "spec/britz.yaml, case 'training-accuracy', key 'expected': "
+                              "unknown key 'training_acuracy'"),
+    "letter-in-a-number": ("aidan.yaml", "expected: [0.99089925, 0.006409]",
+                           "expected: [0.99089925, 0.0O6409]",
+                           "spec/aidan.yaml, case 'predictions', key 'expected': must be an "
+                           "array of shape (M): '0.0O6409' is not a number"),
+    "negative-points": ("zhou.yaml", "points: 2", "points: -2",
+                        "spec/zhou.yaml, case 'neuron-feedforward', key 'points'"),
+}
+
+
+@pytest.mark.parametrize("typo", sorted(TYPOS))
+def test_a_spec_typo_stops_grading_with_file_case_and_key(tmp_path, typo):
+    name, old, new, message = TYPOS[typo]
     broken = tmp_path / "kit"
     copy_kit(broken)
-    text = (broken / "spec" / "zhou.yaml").read_text().replace("points: 2", "points: -2", 1)
-    (broken / "spec" / "zhou.yaml").write_text(text)
+    text = (broken / "spec" / name).read_text()
+    assert old in text, "the typo's text is no longer in spec/%s" % name
+    (broken / "spec" / name).write_text(text.replace(old, new, 1))
     run = subprocess.run([sys.executable, "-m", "pytest", "graders", "-q"], cwd=broken,
                          capture_output=True, text=True)
     assert run.returncode == 4
-    assert "spec/zhou.yaml, case 'neuron-feedforward', key 'points'" in run.stderr
+    assert message in run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
 
 
 def test_shipped_moons_are_the_tutorials_data():

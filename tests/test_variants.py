@@ -4,70 +4,94 @@ import os
 
 import pytest
 
-from tests.helpers import copy_solutions, failed, grade
+from graders.results import module_of
+from tests.helpers import copy_solutions, failed, grade, outputs, variant
 
+TRASK_TWO_LAYER = ("trask::hidden-two-layer-update-random", "trask::hidden-two-layer-seeded",
+                   "trask::hidden-two-layer-from-weights")
+TRASK_THREE_LAYER = ("trask::hidden-three-layer-updates-random", "trask::hidden-three-layer-seeded",
+                     "trask::hidden-three-layer-from-weights")
+BRITZ_TRAINING = ("britz::hidden-backprop-new-model", "britz::hidden-build-model-new-data",
+                  "britz::hidden-build-model-other-seed", "britz::hidden-build-model-three-classes")
+ZHOU_TRAINING = ("zhou::hidden-training-new-people", "zhou::hidden-training-six-people")
 # name: (module, [(text in solutions/<module>.py, replacement)], ids of the cases it must fail)
 VARIANTS = {
     "trask-flipped-error-sign": ("trask", [("l1_error = y - l1", "l1_error = l1 - y")], {
         "trask::two-layer-update-gradient", "trask::two-layer-output",
-        "trask::hidden-two-layer-update-random", "trask::hidden-two-layer-seeded",
-        "trask::hidden-two-layer-from-weights"}),
+        *TRASK_TWO_LAYER}),
     "trask-missing-hidden-derivative": ("trask", [(
         "l1_delta = l1_error * nonlin(l1, deriv=True)", "l1_delta = l1_error")], {
         "trask::three-layer-updates-gradient", "trask::xor-errors",
-        "trask::hidden-three-layer-updates-random", "trask::hidden-three-layer-seeded",
-        "trask::hidden-three-layer-from-weights"}),
+        *TRASK_THREE_LAYER}),
     "trask-slope-of-sigmoid-twice": ("trask", [(
         "return x * (1 - x)", "return nonlin(x) * (1 - nonlin(x))")], {
         "trask::nonlin-slope", "trask::two-layer-update-gradient", "trask::two-layer-output",
         "trask::three-layer-updates-gradient", "trask::xor-errors",
-        "trask::hidden-two-layer-update-random", "trask::hidden-two-layer-seeded",
-        "trask::hidden-two-layer-from-weights", "trask::hidden-three-layer-updates-random",
-        "trask::hidden-three-layer-seeded", "trask::hidden-three-layer-from-weights"}),
+        *TRASK_TWO_LAYER, *TRASK_THREE_LAYER}),
     "aidan-factor-of-two": ("aidan", [(
         "self.weights += np.dot(self.inputs.T, delta)",
         "self.weights += 2 * np.dot(self.inputs.T, delta)")], {
         "aidan::backpropagation-gradient", "aidan::predictions",
-        "aidan::hidden-backpropagation-random", "aidan::hidden-predictions-random",
-        "aidan::hidden-error-history-random"}),
+        "aidan::hidden-backpropagation-new-weights", "aidan::hidden-predictions-random",
+        "aidan::hidden-error-history-new-data", "aidan::hidden-error-history-four-features"}),
     "zhou-flipped-loss-derivative": ("zhou", [(
         "d_L_d_ypred = -2 * (y_true - y_pred)", "d_L_d_ypred = 2 * (y_true - y_pred)")], {
         "zhou::worked-gradient", "zhou::backprop-gradient", "zhou::training-loss",
-        "zhou::training-predictions", "zhou::hidden-backprop-random",
-        "zhou::hidden-training-random"}),
+        "zhou::training-predictions", "zhou::hidden-backprop-random", *ZHOU_TRAINING}),
     "britz-missing-regularisation": ("britz", [(
         'dW2 += reg_lambda * model["W2"]', "")], {
         "britz::backprop-gradient", "britz::loss-iteration-0", "britz::loss-iteration-1000",
-        "britz::loss-iteration-2000", "britz::loss-later", "britz::hidden-backprop-random",
-        "britz::hidden-build-model-random"}),
+        "britz::loss-iteration-2000", "britz::loss-later", *BRITZ_TRAINING}),
     "britz-transposed-weights": ("britz", [(
         'delta2 = delta3.dot(model["W2"].T)', 'delta2 = delta3.dot(model["W2"])')], {
         "britz::backprop-gradient", "britz::loss-iteration-0", "britz::loss-iteration-1000",
         "britz::loss-iteration-2000", "britz::loss-later", "britz::training-accuracy",
-        "britz::hidden-backprop-random", "britz::hidden-build-model-random"}),
+        *BRITZ_TRAINING}),
     "britz-loss-not-averaged": ("britz", [(
         "return 1.0 / num_examples * data_loss", "return data_loss")], {
         "britz::loss-uniform", "britz::loss-iteration-0", "britz::loss-iteration-1000",
-        "britz::loss-iteration-2000", "britz::loss-later", "britz::hidden-loss-random"}),
+        "britz::loss-iteration-2000", "britz::loss-later", "britz::hidden-loss-new-model"}),
     "britz-predict-missing": ("britz", [("def predict(model, x):", "def predict_(model, x):")], {
         "britz::predict-argmax", "britz::hidden-predict-random"}),
+    # Each case fails only for what it checks: the printed losses need no returned model, the
+    # predictions no loss history.
+    "britz-build-model-returns-none": ("britz", [("    return model", "    return None")], {
+        "britz::training-accuracy", *BRITZ_TRAINING[1:]}),
+    "zhou-losses-every-50-epochs": ("zhou", [("if epoch % 10 == 0:", "if epoch % 50 == 0:")],
+                                    {"zhou::training-loss", *ZHOU_TRAINING}),
+    "zhou-train-returns-none": ("zhou", [("        return losses", "        return None")],
+                                {"zhou::training-loss", *ZHOU_TRAINING}),
+    # The drawn weights must follow numpy's seed, which the kit sets.
+    "zhou-unseeded-network": ("zhou", [("self.w1 = np.random.normal()",
+                                        "self.w1 = np.random.default_rng().normal()")],
+                              {"zhou::initial-weights"}),
+    "zhou-fixed-seed-in-init": ("zhou", [(
+        "self.w1 = np.random.normal()",
+        "np.random.seed(42)\n        self.w1 = np.random.normal()")], {"zhou::initial-weights"}),
+    # A class-based net that reports its output after the final update.
+    "trask-output-one-update-late": ("trask", [(
+        "    return syn0, l1", "    return syn0, nonlin(np.dot(X, syn0))")],
+        {"trask::two-layer-output", *TRASK_TWO_LAYER[1:]}),
+}
+
+
+# What a variant's failure must say: (case, text in its output).
+MESSAGES = {
+    "trask-output-one-update-late": ("trask::two-layer-output", "l1 is one update late: got "),
+    "zhou-unseeded-network": ("zhou::initial-weights", "so that numpy's seed decides them"),
+    "zhou-losses-every-50-epochs": ("zhou::training-loss", "returned losses returned a list of "
+                                                           "20 values, but the tests expected 100"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_variant_loses_exactly_its_cases(name, tmp_path):
     module, edits, expected = VARIANTS[name]
-    folder = copy_solutions(tmp_path)
-    path = os.path.join(folder, module + ".py")
-    with open(path, encoding="utf-8") as handle:
-        source = handle.read()
-    for old, new in edits:
-        assert old in source, "the variant's text is no longer in solutions/%s.py" % module
-        source = source.replace(old, new)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(source)
-    results, _ = grade(folder, tmp_path=tmp_path)
+    results, _ = grade(variant(tmp_path, module, edits), tmp_path=tmp_path)
     assert failed(results) == expected
+    if name in MESSAGES:
+        case, text = MESSAGES[name]
+        assert text in outputs(results)[case]
 
 
 def test_syntax_error_fails_only_its_module(tmp_path):
@@ -75,8 +99,8 @@ def test_syntax_error_fails_only_its_module(tmp_path):
     with open(os.path.join(folder, "zhou.py"), "a", encoding="utf-8") as handle:
         handle.write("\ndef broken(:\n")
     results, run = grade(folder, tmp_path=tmp_path)
-    zhou = [t for t in results["tests"] if t["name"].startswith("zhou: ")]
-    others = [t for t in results["tests"] if not t["name"].startswith("zhou: ")]
+    zhou = [t for t in results["tests"] if module_of(t) == "zhou"]
+    others = [t for t in results["tests"] if module_of(t) != "zhou"]
     assert zhou and all(t["status"] == "failed" for t in zhou)
     assert all("zhou.py could not be imported: SyntaxError" in t["output"] for t in zhou)
     assert others and all(t["status"] == "passed" for t in others)

@@ -1,0 +1,61 @@
+"""What a failure tells its reader: every wrong gradient, the student's own prints, and a
+fault of the kit reported as the kit's."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+from graders import gradebook
+from tests.helpers import KIT, grade, outputs, variant
+
+PARAMETERS = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")
+
+
+def test_a_gradient_failure_lists_every_parameter_that_is_off(tmp_path):
+    # The newcomer's mistake: the slope taken at the sigmoid's output instead of its input.
+    folder = variant(tmp_path, "zhou", [("    return fx * (1 - fx)", "    return x * (1 - x)")])
+    results, _ = grade(folder, hidden=False, tmp_path=tmp_path)
+    output = outputs(results)["zhou::backprop-gradient"]
+    assert "the gradient is wrong for 9 of 9 parameters" in output
+    rows = re.findall(r"^  (w\d|b\d)\s+\(\)\s+(\S+)\s+(\S+)\s+(\S+)$", output, re.M)
+    assert sorted(row[0] for row in rows) == sorted(PARAMETERS)
+    assert re.search(r"^  parameter\s+worst index\s+analytic\s+numeric\s+ratio$", output, re.M)
+    for _, analytic, numeric, ratio in rows:
+        assert abs(float(analytic) / float(numeric) - float(ratio)) < 1e-3 * abs(float(ratio))
+
+
+def test_a_students_print_output_comes_with_the_case_it_belongs_to(tmp_path):
+    folder = variant(tmp_path, "zhou", [(
+        "    return ((y_true - y_pred) ** 2).mean()",
+        "    print('my mse', 'x' * 5000)\n    return ((y_true - y_pred) ** 2).sum()")])
+    results, _ = grade(folder, hidden=False, tmp_path=tmp_path)
+    output = outputs(results)["zhou::mse-loss"]
+    assert "Your code printed during this case:\nmy mse xxx" in output
+    assert "more characters)" in output and len(output) < 3000  # truncated
+    assert "printed" not in outputs(results)["zhou::sigmoid"]
+
+
+def test_a_fault_of_the_kit_is_a_kit_error_not_the_students(tmp_path):
+    kit = tmp_path / "kit"
+    shutil.copytree(KIT, kit, ignore=shutil.ignore_patterns(".git", ".nox", "__pycache__",
+                                                            "tests", "examples"))
+    grader = kit / "graders" / "test_zhou.py"
+    source = grader.read_text()
+    old = '    y_true, y_pred = case.array("y_true"), case.array("y_pred")\n'
+    assert old in source
+    grader.write_text(source.replace(old, old + '    case.input["y_tru"]\n'))
+    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl", "solutions", "-q",
+                          "--results-json", str(tmp_path / "r.json")], cwd=kit,
+                         capture_output=True, text=True)
+    assert run.returncode == 3
+    assert "Traceback" not in run.stdout + run.stderr
+    assert "KIT ERROR in 1 case(s)" in run.stdout
+    results = json.loads((tmp_path / "r.json").read_text())
+    output = outputs(results)["zhou::mse-loss"]
+    assert output.startswith("kit error: the grader itself failed on this case, so it says "
+                             "nothing about your code") and "KeyError" in output
+    assert "Tutorial step" not in output
+    assert results["extra_data"]["kit_errors"] == ["zhou::mse-loss"]
+    assert gradebook.status(results, []) == "error: kit error in zhou::mse-loss"
