@@ -58,4 +58,6 @@ def test_a_fault_of_the_kit_is_a_kit_error_not_the_students(tmp_path):
                              "nothing about your code") and "KeyError" in output
     assert "Tutorial step" not in output
     assert results["extra_data"]["kit_errors"] == ["zhou::mse-loss"]
-    assert gradebook.status(results, []) == "error: kit error in zhou::mse-loss"
+    found = gradebook.problems(results, [])
+    assert gradebook.status(results, found) == "error"
+    assert found == ["kit error in zhou::mse-loss"]
