@@ -150,7 +150,9 @@ class Batch:
                                for case in spec.load(module).cases}
         self.protections = sandbox.protections()  # probed once, before the children fork
         # A grader that outlives every tutorial's time budget is stuck: it is killed.
-        self.watchdog = args.time_budget * len(self.modules) + 60
+        self.watchdog = sandbox.Limits(
+            call_seconds=args.call_timeout, tutorial_seconds=args.time_budget).grading_seconds(
+                len(self.modules))
 
     def run(self):
         """Grades what is not graded yet; returns the exit status (1 after a write error)."""

@@ -5,12 +5,13 @@ It gives the worker:
 - its own user, PID, IPC, UTS (hostname), network and cgroup namespaces: it sees and signals
   no process but its own, reaches no socket, shared memory or queue outside, and when the
   sandbox's first process ends the kernel ends every process in it;
-- no capabilities, even when grading as root, and no new user namespaces inside;
+- no capabilities and no new user namespaces inside;
 - a private mount view: the system libraries and the Python installation read-only, the
   worker and its two kit files read-only under /nnkit, the student's modules read-only in
-  /work, and /work, /tmp and /dev/shm as size-limited in-memory folders. Nothing else (the
-  kit, the home folder, other sandboxes, the temp folder) exists inside, so no file outside
-  can be read or changed in content, mode, owner, times or xattrs;
+  /work, and /work, /tmp and /dev/shm as size-limited in-memory folders; everything else,
+  /proc (kernel settings) included, read-only. Nothing else exists inside: not the kit, the
+  home folder, other sandboxes or the temp folder (covered where they lie under a system
+  folder), so no file outside can be read or changed in content, mode, owner, times or xattrs;
 - the seccomp filter of graders/seccomp.py.
 """
 
@@ -18,11 +19,13 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 WORK, KIT = "/work", "/nnkit"
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = ("/etc/ld.so.cache",)
-SANDBOX_UID = 65534  # "nobody" inside the sandbox
+NOBODY = 65534  # the worker's user inside the sandbox
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def executable():
@@ -49,14 +52,20 @@ def package_folders():
 
 def _isolation():
     """The namespaces, identity and capabilities part of the command line."""
-    return [executable(), "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
+    return [executable(), "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY),
             "--disable-userns", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
             "--unshare-net", "--unshare-cgroup-try", "--hostname", "sandbox",
             "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
 
 
+def _under_system(path):
+    return any(path == folder or path.startswith(folder + os.sep)
+               for folder in map(os.path.realpath, SYSTEM))
+
+
 def _system():
-    """The system folders, read-only, as they are laid out on this machine."""
+    """The system folders, read-only, as they are laid out on this machine, with the kit and
+    the temp folder covered where they lie inside one."""
     argv = []
     for path in SYSTEM:
         if os.path.islink(path):
@@ -66,7 +75,15 @@ def _system():
     for path in SYSTEM_FILES:
         if os.path.exists(path):
             argv += ["--ro-bind", path, path]
+    for private in (os.path.dirname(HERE), tempfile.gettempdir()):
+        if _under_system(os.path.realpath(private)):
+            argv += ["--tmpfs", os.path.realpath(private)]
     return argv
+
+
+def _sealed():
+    """Read-only /proc (kernel settings), /dev and root folder, after all other mounts."""
+    return ["--remount-ro", "/proc", "--remount-ro", "/dev", "--remount-ro", "/"]
 
 
 def probe():
@@ -75,10 +92,10 @@ def probe():
     if executable() is None:
         return False
     try:
-        return subprocess.run(_isolation() + _system() + ["--proc", "/proc", "--dev", "/dev",
-                                                          "--", "true"],
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, timeout=60).returncode == 0
+        return subprocess.run(_isolation() + _system() + ["--proc", "/proc", "--dev", "/dev"] +
+                              _sealed() + ["--", "true"], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              timeout=60).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
 
@@ -87,7 +104,7 @@ def command(home, modules, limits, seccomp_fd, pipe_fds):
     """The argv that runs graders/worker.py (copied to home/kit) on `modules` in home/work."""
     argv = _isolation() + _system()
     prefix = python_prefix()
-    if prefix != "/usr" and not prefix.startswith("/usr/"):
+    if not _under_system(prefix):
         argv += ["--ro-bind", prefix, prefix]
     packages = []
     for number, folder in enumerate(package_folders()):
@@ -101,6 +118,7 @@ def command(home, modules, limits, seccomp_fd, pipe_fds):
     for module in modules:
         argv += ["--ro-bind", os.path.join(home, "work", module + ".py"),
                  "%s/%s.py" % (WORK, module)]
+    argv += _sealed()
     if seccomp_fd is not None:
         argv += ["--seccomp", str(seccomp_fd)]
     interpreter = os.path.realpath(getattr(sys, "_base_executable", sys.executable))

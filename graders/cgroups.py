@@ -7,8 +7,10 @@ Control groups need root or a delegated subtree; `Group.create` returns None whe
 machine offers neither, and the worker then has only per-process limits (sandbox.py says so
 in the protections it lists).
 
-Both layouts are handled: cgroup v1 (one hierarchy per controller, as on this kit's CI) and
-cgroup v2 (one hierarchy, where the grader's own group must delegate the controllers).
+Both layouts are handled: cgroup v1 (a hierarchy per controller, or cpu and cpuacct together,
+as systemd mounts them; this kit's CI has v1) and cgroup v2 (one hierarchy, where the parent of
+the grader's own group must enable the controllers for its children and be writable: a
+systemd unit with Delegate=yes whose grader runs in a leaf group of its own).
 """
 
 import itertools
@@ -53,10 +55,17 @@ def _counter(text, name):
     return 0
 
 
-def hierarchies():
-    """{controller: folder of this process's own group} for v1, or {"": folder} for v2."""
+def hierarchies(mountinfo=None, membership=None):
+    """{controller: folder in which to make a worker's group} for cgroup v1, or {"": folder}
+    for v2; {} where neither is usable. The arguments stand for /proc/self/mountinfo and
+    /proc/self/cgroup (read when None).
+
+    v1: a group under this process's own group of each controller. v2: a group beside this
+    process's own (a group holding processes cannot enable controllers for groups below it),
+    in the parent, which must enable memory, pids and cpu for its children.
+    """
     mounts = {}
-    for line in _read("/proc/self/mountinfo").splitlines():
+    for line in (_read("/proc/self/mountinfo") if mountinfo is None else mountinfo).splitlines():
         fields = line.split(" - ")
         if len(fields) != 2:
             continue
@@ -69,7 +78,7 @@ def hierarchies():
         elif kind == "cgroup2":
             mounts.setdefault("", mount_point)
     found = {}
-    for line in _read("/proc/self/cgroup").splitlines():
+    for line in (_read("/proc/self/cgroup") if membership is None else membership).splitlines():
         _, controllers, path = line.split(":", 2)
         for controller in controllers.split(",") if controllers else [""]:
             if controller in mounts:
@@ -77,9 +86,11 @@ def hierarchies():
     v1 = {c: found[c] for c in ("memory", "pids", "cpu", "cpuacct") if c in found}
     if {"memory", "pids", "cpuacct"} <= set(v1):
         return v1
-    delegated = _read(os.path.join(found.get("", "/nonexistent"), "cgroup.subtree_control"))
-    if "" in found and {"memory", "pids", "cpu"} <= set(delegated.split()):
-        return {"": found[""]}
+    if "" in found:
+        parent = os.path.dirname(found[""].rstrip("/"))
+        enabled = _read(os.path.join(parent, "cgroup.subtree_control")).split()
+        if {"memory", "pids", "cpu"} <= set(enabled) and os.access(parent, os.W_OK):
+            return {"": parent}
     return {}
 
 
@@ -102,9 +113,10 @@ class Group:
         folders = {}
         try:
             for controller, parent in parents.items():
-                _sweep(parent)
                 folders[controller] = os.path.join(parent, name)
-                os.mkdir(folders[controller])
+                if folders[controller] not in list(folders.values())[:-1]:  # co-mounted: once
+                    _sweep(parent)
+                    os.mkdir(folders[controller])
             group = cls(folders, v2)
             for limits in (V2_LIMITS if v2 else V1_LIMITS).values():
                 for controller, file, value in limits:
@@ -118,7 +130,7 @@ class Group:
 
     def join(self):
         """Moves the calling process into the group (run in the child before exec)."""
-        for folder in self.folders.values():
+        for folder in set(self.folders.values()):
             _write(os.path.join(folder, "cgroup.procs"), str(os.getpid()))
 
     def cpu_seconds(self):
@@ -127,6 +139,12 @@ class Group:
             return _counter(_read(os.path.join(self.folders[""], "cpu.stat")),
                             "usage_usec") / 1e6
         return int(_read(os.path.join(self.folders["cpuacct"], "cpuacct.usage")) or 0) / 1e9
+
+    def task_count(self):
+        """The number of threads of all the group's processes."""
+        if self.v2:
+            return len(_read(os.path.join(self.folders[""], "cgroup.threads")).split())
+        return len(_read(os.path.join(self.folders["pids"], "tasks")).split())
 
     def limits_hit(self):
         """The limits that stopped something in the group: a subset of {"memory", "processes"}."""
@@ -139,8 +157,7 @@ class Group:
                 hit.add("processes")
             return hit
         if _counter(_read(os.path.join(self.folders["memory"], "memory.oom_control")),
-                    "oom_kill") or int(_read(os.path.join(
-                        self.folders["memory"], "memory.failcnt")) or 0):
+                    "oom_kill"):
             hit.add("memory")
         if _counter(_read(os.path.join(self.folders["pids"], "pids.events")), "max"):
             hit.add("processes")
@@ -148,7 +165,7 @@ class Group:
 
     def remove(self):
         """Kills whatever is still in the group and removes it; never raises."""
-        for folder in self.folders.values():
+        for folder in set(self.folders.values()):
             for _ in range(100):
                 pids = _read(os.path.join(folder, "cgroup.procs")).split()
                 for pid in pids:

@@ -19,8 +19,8 @@ active on this machine; every results.json and the batch summary carry that list
 
 import fcntl
 import os
-import re
 import resource
+import stat
 import signal
 import subprocess
 import sys
@@ -34,9 +34,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LINUX = sys.platform.startswith("linux")  # elsewhere (macOS) only the portable protections
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 LIVE_WORKERS = set()  # pids of workers started here and not yet stopped
-HOME_PATTERN = re.compile(r"nnkit-[\w-]+")
+HOME_PREFIX = "nnkit-sandbox-"
 LOCK = ".lock"  # in a sandbox folder: locked for as long as the grader using it lives
-STALE_UNLOCKED_SECONDS = 600  # a sandbox folder still without its lock after this is a leftover
 _HOME_LOCKS = {}  # sandbox folder -> its lock's file descriptor
 
 
@@ -51,6 +50,8 @@ class Limits:
     memory_bytes: all the worker's processes together (control group), and each process
         (address space). processes: processes and threads together.
     folder_bytes: each writable folder of the sandbox (/work, /tmp, /dev/shm).
+    cpu_seconds, file_bytes, open_files: each process's CPU time, file size and open files.
+    cpus: the processors all the worker's processes may keep busy together.
     """
     call_seconds: float = 20.0
     tutorial_seconds: float = 120.0
@@ -61,6 +62,11 @@ class Limits:
     file_bytes: int = 16 << 20
     open_files: int = 64
     cpus: float = 1.0
+
+    def grading_seconds(self, tutorials):
+        """The longest a grading run of that many tutorials can take: every tutorial's
+        budget, and a minute for everything else."""
+        return self.tutorial_seconds * tutorials + 60
 
 
 WALL_FACTOR = 3
@@ -120,13 +126,16 @@ def new_home():
 
     Sweeps first the folders of graders that died without removing theirs: a folder whose
     lock can be taken belongs to no live process, whatever PID namespace or container the
-    grader ran in. Folders of other users, or that cannot be deleted, are left and reported.
+    grader ran in. The folder gets its name only once it is locked, so a sweep never sees it
+    unlocked; folders of other users, or that cannot be deleted, are left and reported.
     """
     parent = tempfile.gettempdir()
     sweep(parent)
-    home = tempfile.mkdtemp(prefix="nnkit-", dir=parent)
-    lock = os.open(os.path.join(home, LOCK), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    making = tempfile.mkdtemp(prefix=".nnkit-new-", dir=parent)
+    lock = os.open(os.path.join(making, LOCK), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
     fcntl.flock(lock, fcntl.LOCK_EX)
+    home = os.path.join(parent, HOME_PREFIX + os.path.basename(making)[len(".nnkit-new-"):])
+    os.rename(making, home)
     _HOME_LOCKS[home] = lock
     return home
 
@@ -134,22 +143,18 @@ def new_home():
 def sweep(parent):
     """Deletes sandbox folders in `parent` that no live grader holds; never raises."""
     try:
-        names = [name for name in os.listdir(parent) if HOME_PATTERN.fullmatch(name)]
+        names = [name for name in os.listdir(parent) if name.startswith(HOME_PREFIX)]
     except OSError:
         return
     for name in names:
         path = os.path.join(parent, name)
         try:
             info = os.lstat(path)
-            if not os.path.isdir(path) or os.path.islink(path) or info.st_uid != os.geteuid():
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
                 continue
             lock = os.open(os.path.join(path, LOCK), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except FileNotFoundError:
-            if time.time() - info.st_mtime > STALE_UNLOCKED_SECONDS:
-                remove_tree(path)
-            continue
         except OSError:
-            continue
+            continue  # gone meanwhile, or not a sandbox folder after all
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             remove_tree(path)
@@ -207,8 +212,7 @@ def _environment(home, limits):
 
 
 def _limit(limits, group):
-    """Runs in the child between fork and exec: dies with the grader, limits, control group."""
-    die_with_parent()
+    """Runs in the child between fork and exec: limits, control group, dying with the grader."""
     for limit, value in ((resource.RLIMIT_CPU, limits.cpu_seconds),
                          (resource.RLIMIT_AS, limits.memory_bytes),
                          (resource.RLIMIT_FSIZE, limits.file_bytes),
@@ -220,6 +224,7 @@ def _limit(limits, group):
             pass
     if group is not None:
         group.join()
+    die_with_parent()
 
 
 class Worker:
@@ -234,27 +239,33 @@ class Worker:
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         keep = [to_worker_r, from_worker_w]
-        if use_bubblewrap():
-            rules = seccomp_filter()
-            rules_fd = _memory_file(rules) if rules else None
-            keep += [rules_fd] if rules_fd is not None else []
-            argv = bubblewrap.command(home, modules, limits, rules_fd,
-                                      (to_worker_r, from_worker_w))
-            preexec = lambda: _limit(limits, self.group)  # noqa: E731
-        else:
-            rules_fd = None
-            argv = [sys.executable, "-I", "-B", os.path.join(home, "kit", "worker.py"),
-                    str(to_worker_r), str(from_worker_w)]
-            net_flags, version = landlock.network_namespace_flags(), landlock.abi()
-
-            def preexec():
-                _limit(limits, self.group)
-                landlock.confine(home, net_flags, version)
         try:
+            if use_bubblewrap():
+                rules = seccomp_filter()
+                rules_fd = _memory_file(rules) if rules else None
+                keep += [rules_fd] if rules_fd is not None else []
+                argv = bubblewrap.command(home, modules, limits, rules_fd,
+                                          (to_worker_r, from_worker_w))
+                preexec = lambda: _limit(limits, self.group)  # noqa: E731
+            else:
+                argv = [sys.executable, "-I", "-B", os.path.join(home, "kit", "worker.py"),
+                        str(to_worker_r), str(from_worker_w)]
+                net_flags, version = landlock.network_namespace_flags(), landlock.abi()
+
+                def preexec():
+                    _limit(limits, self.group)
+                    landlock.confine(home, net_flags, version)
             self.process = subprocess.Popen(
-                argv, cwd=os.path.join(home, "work"), env=_environment(home, limits), pass_fds=keep,
+                argv, cwd="/" if use_bubblewrap() else os.path.join(home, "work"),
+                env=_environment(home, limits), pass_fds=keep,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=preexec)
+        except BaseException:
+            if self.group is not None:
+                self.group.remove()
+            os.close(to_worker_w)
+            os.close(from_worker_r)
+            raise
         finally:
             for fd in keep:
                 os.close(fd)
@@ -265,6 +276,13 @@ class Worker:
     def cpu_seconds(self):
         """CPU time used by all the worker's processes, or None where it is not measured."""
         return self.group.cpu_seconds() if self.group else None
+
+    def left_running(self):
+        """Whether the worker has processes or threads beyond its own main thread (and, in
+        bubblewrap, the sandbox's first process) that keep running between calls."""
+        if self.group is None:
+            return False
+        return self.group.task_count() > (2 if use_bubblewrap() else 1)
 
     def wait_exit(self, seconds):
         """Gives a worker that is ending by itself (its pipe closed) time to exit."""

@@ -59,27 +59,35 @@ class WorkerProcess:
     def __init__(self, sandbox_dir, modules, limits):
         self.worker = sandbox.start_worker(sandbox_dir, modules, limits)
 
-    def exchange(self, message, timeout):
-        """Sends one request and returns the decoded reply dict, or raises WorkerGone."""
+    def exchange(self, message, timeout, wall_limit):
+        """Sends one request and returns the decoded reply dict, or raises WorkerGone.
+
+        timeout: the call's time limit (see CallClock); wall_limit: wall-clock seconds it
+        may take at most, whatever it measures."""
         try:
             wire.send(self.worker.requests, message)
         except (BrokenPipeError, OSError):
             raise self.gone() from None
-        clock = CallClock(self.worker, timeout)
+        clock = CallClock(self.worker, timeout, wall_limit)
         header = self._read(wire.HEADER.size, clock)
         (length,) = wire.HEADER.unpack(header)
         if length > REPLY_LIMIT:
             self.stop()
             raise WorkerGone("it sent a reply of %d bytes (the limit is %d)"
                              % (length, REPLY_LIMIT), "reply size limit")
+        body = self._read(length, clock)
         try:
-            reply = wire.parse(self._read(length, clock), REPLY_LIMIT)
+            reply = wire.parse(body, REPLY_LIMIT)
+            error = reply.get("error")
+            if error is not None and not (isinstance(error, dict) and all(
+                    isinstance(error.get(key, ""), str) for key in ("type", "message", "where"))):
+                raise ValueError("a malformed error")
             reply["value"] = wire.decode(reply["ok"]) if "ok" in reply else None
             return reply
-        except (wire.WireError, RecursionError, KeyError, TypeError, ValueError) as error:
+        except Exception as error:  # anything a forged reply can raise while it is decoded
             self.stop()
-            raise WorkerGone("it sent a reply the grader cannot read (%s)" % error,
-                             "crash") from None
+            raise WorkerGone("it sent a reply the grader cannot read (%s: %s)"
+                             % (type(error).__name__, str(error)[:200]), "crash") from None
 
     def _read(self, size, clock):
         chunks, got = [], 0
@@ -116,12 +124,13 @@ class CallClock:
 
     TICK = 0.1  # seconds between looks at the CPU time
 
-    def __init__(self, worker, limit):
+    def __init__(self, worker, limit, wall_limit):
         self.worker, self.limit = worker, limit
         self.cpu_start = worker.cpu_seconds()
         self.by_cpu = self.cpu_start is not None
         self.unit = " (CPU time)" if self.by_cpu else ""
-        self.deadline = time.monotonic() + limit * (sandbox.WALL_FACTOR if self.by_cpu else 1)
+        wall = limit * sandbox.WALL_FACTOR if self.by_cpu else limit
+        self.deadline = time.monotonic() + min(wall, wall_limit)
 
     def wait(self):
         """Seconds to wait for the reply before looking again."""
@@ -183,6 +192,7 @@ class Submission(Memo):
         self.timed_out = {}  # (module, function) -> the message of its timeout
         self.problems = {}  # module -> what went wrong beyond wrong answers, for the gradebook
         self.printed = []  # what calls printed; graders/report.py empties it for each case
+        self.module = None  # the tutorial of the latest call
         if start:
             self._start_worker()
 
@@ -233,17 +243,20 @@ class Submission(Memo):
             raise StudentError("%s could not run: %s" % (what, self.missing[module]))
         if (module, function) in self.timed_out:
             raise StudentError(self.timed_out[module, function])
+        self._fresh_worker_for(module)
         self._import(module)
         reply = self._exchange(message, what, module, function)
         self.printed.append(reply.get("stdout", ""))
         if "error" in reply:
             for text, problem, _ in LIMIT_ERRORS:
-                if text in reply["error"].get("message", ""):
+                if limit_error(reply["error"], text):
                     self._problem(module, problem)
             raise StudentError(explain_error(what, reply["error"]))
         return reply["value"], reply.get("stdout", "")
 
     def _import(self, module):
+        if (module, "") in self.timed_out:  # importing it ran past the limit once already
+            raise StudentError(self.timed_out[module, ""])
         if module not in self.import_errors:
             what = "import %s" % module
             try:
@@ -266,7 +279,7 @@ class Submission(Memo):
             self._start_worker()
         began = time.monotonic()
         try:
-            return self.worker.exchange(message, min(self.limits.call_seconds, left))
+            return self.worker.exchange(message, min(self.limits.call_seconds, left), left)
         except WorkerGone as gone:
             self.worker = None
             text = "%s failed: %s" % (what, gone)
@@ -276,6 +289,15 @@ class Submission(Memo):
             raise StudentError(text) from None
         finally:
             self.spent[module] += time.monotonic() - began
+
+    def _fresh_worker_for(self, module):
+        """Restarts the worker when a tutorial's calls begin and an earlier tutorial left
+        processes or threads running, so that none of their CPU time is charged here."""
+        if module != self.module and self.worker is not None and \
+                self.worker.worker.left_running():
+            self.worker.stop()
+            self.worker = None
+        self.module = module
 
     def _problem(self, module, problem):
         found = self.problems.setdefault(module, [])
@@ -326,12 +348,18 @@ LIMIT_ERRORS = (
 )
 
 
+def limit_error(error, text):
+    """Whether an error reply is the operating system's own `text` (not a student's)."""
+    return error.get("type") in ("OSError", "BlockingIOError") and \
+        error.get("message", "").startswith("[Errno ") and text in error.get("message", "")
+
+
 def explain_error(what, error):
     """A student-facing sentence for an error reply from the worker."""
     kind, message, where = error.get("type"), error.get("message", ""), error.get("where", "")
     at = " (at %s)" % where if where else ""
     for text, _, explanation in LIMIT_ERRORS:
-        if text in message:
+        if limit_error(error, text):
             at += "; %s" % explanation
     if kind == "NotImplementedError":
         return "%s is not implemented yet: it raises NotImplementedError%s" % (what, at)

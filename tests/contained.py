@@ -64,6 +64,15 @@ class Lures:
         os.unlink(self.unix.getsockname())
 
 
+def contained(command, report, lures):
+    """`command` run through this file as the first process of a new PID namespace."""
+    unshare = ["unshare", "--pid", "--fork", "--mount-proc"]
+    if os.geteuid() != 0:
+        unshare[1:1] = ["--user", "--map-root-user"]
+    return unshare + [sys.executable, os.path.abspath(__file__), str(report), str(lures), "--",
+                      *command]
+
+
 def lure_addresses(folder):
     """Free addresses for the lures: ports, a socket path in `folder`, unique names."""
     ports = []

@@ -53,23 +53,31 @@ def max_score(results):
     return sum(test["max_score"] for test in results["tests"])
 
 
+def kit_files():
+    """The kit's own files (what git tracks or would track), relative to the kit's folder;
+    None where the kit is not a git checkout (a copy made by another test)."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=KIT, capture_output=True)
+    if listed.returncode != 0:
+        return None
+    return [name for name in listed.stdout.decode().split("\0")
+            if name and os.path.isfile(os.path.join(KIT, name))]
+
+
 def copy_kit(target):
-    """Copies the kit's own files (what git tracks or would track) to `target`.
+    """Copies the kit's own files to `target`.
 
     Whatever else lies in the kit's folder (outputs of the README's examples, venvs, caches)
     stays behind, so a test on the copy does not depend on it.
     """
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=KIT, capture_output=True)
-    if listed.returncode != 0:  # not a git checkout (a copy made by another test)
+    names = kit_files()
+    if names is None:
         shutil.copytree(KIT, target, ignore=shutil.ignore_patterns(
             ".git", ".nox", ".venv", "__pycache__", "grades", "shard-*", "results.json"))
         return
-    for name in filter(None, listed.stdout.decode().split("\0")):
-        source = os.path.join(KIT, name)
-        if os.path.isfile(source):
-            os.makedirs(os.path.dirname(os.path.join(target, name)), exist_ok=True)
-            shutil.copy2(source, os.path.join(target, name))
+    for name in names:
+        os.makedirs(os.path.dirname(os.path.join(target, name)), exist_ok=True)
+        shutil.copy2(os.path.join(KIT, name), os.path.join(target, name))
 
 
 def copy_solutions(tmp_path, name="variant"):

@@ -25,8 +25,8 @@ import zipfile
 import pytest
 
 from graders import spec
-from tests.contained import lure_addresses
-from tests.helpers import KIT, SOLUTIONS, failed, failed_modules
+from tests.contained import contained, lure_addresses
+from tests.helpers import KIT, SOLUTIONS, failed, failed_modules, kit_files
 
 MARKER = "98765"  # the sleep a detached child runs; no process with it may survive grading
 HONEST = ("honest", "gradebook.csv", "a b", "a_b")  # a name like an output file, names alike
@@ -229,7 +229,7 @@ LIMIT_ATTACKS = {
     "fill-the-folders": ("trask", (
         "import os\n"
         "_leaks = []\n"
-        "for _folder in ('/work', '/tmp', '/dev/shm', os.getcwd()):\n"
+        "for _folder in ('/work', '/tmp', '/dev/shm', os.getcwd(), '/', '/dev', '/nnkit'):\n"
         "    _files = []\n"
         "    try:\n"
         "        while len(_files) < 128:  # 8 MiB files, 1 GiB in all\n"
@@ -306,6 +306,10 @@ def _leaks(paths, lures):
         'new user namespace': lambda: libc.unshare(0x10000000) == 0 or 1 / 0,
         'system file written': lambda: open('/usr/lib/pwned', 'w'),
         'system folder chmod': lambda: _os.chmod('/usr/lib', 0o777),
+        'kernel setting writable': lambda: open('/proc/sys/kernel/core_pattern', 'r+'),
+        'root folder written': lambda: open('/pwned', 'w'),
+        'kit folder of the sandbox written': lambda: open('/nnkit/pwned', 'w'),
+        '/dev written': lambda: open('/dev/pwned', 'w'),
         'TCP connect': lambda: _socket.create_connection(('127.0.0.1', lures['tcp_port']), 2),
         'UNIX socket by path': lambda: _socket.socket(_socket.AF_UNIX).connect(
             lures['unix_path']),
@@ -337,28 +341,21 @@ if _found:
     raise ImportError('LEAK: ' + '; '.join(_found))
 """
 
-def contained(command, report, lures):
-    """`command` as the first process of a new PID namespace, inside tests/contained.py."""
-    unshare = ["unshare", "--pid", "--fork", "--mount-proc"]
-    if os.geteuid() != 0:
-        unshare[1:1] = ["--user", "--map-root-user"]
-    return unshare + [sys.executable, os.path.join(KIT, "tests", "contained.py"), str(report),
-                      str(lures), "--", *command]
-
-
-def snapshot(folder):
-    """{path: (content digest, mode, owner, group, mtime)} of everything under `folder`."""
+def snapshot(folder, names=None):
+    """{path: (content digest, mode, owner, group, mtime)} of `names` (paths relative to
+    `folder`; everything under it when None)."""
+    if names is None:
+        names = [os.path.relpath(os.path.join(root, name), folder)
+                 for root, folders, files in os.walk(folder) for name in folders + files]
     found = {}
-    for root, folders, files in os.walk(folder):
-        folders[:] = [f for f in folders if f not in (".git", ".nox", "__pycache__", ".venv")]
-        for name in folders + files:
-            path = os.path.join(root, name)
-            info = os.lstat(path)
-            digest = ""
-            if stat.S_ISREG(info.st_mode):
-                with open(path, "rb") as handle:
-                    digest = hashlib.sha256(handle.read()).hexdigest()
-            found[path] = (digest, info.st_mode, info.st_uid, info.st_gid, info.st_mtime_ns)
+    for name in names:
+        path = os.path.join(folder, name)
+        info = os.lstat(path)
+        digest = ""
+        if stat.S_ISREG(info.st_mode):
+            with open(path, "rb") as handle:
+                digest = hashlib.sha256(handle.read()).hexdigest()
+        found[path] = (digest, info.st_mode, info.st_uid, info.st_gid, info.st_mtime_ns)
     return found
 
 
@@ -455,7 +452,7 @@ def graded(tmp_path_factory):
     for name, (module, code) in LIMIT_ATTACKS.items():
         build(str(submissions / name), {module: (code, "")}, {}, ())
     build_intake_attacks(submissions)
-    before = {folder: snapshot(folder) for folder in (KIT, str(outside))}
+    before = {KIT: snapshot(KIT, kit_files()), str(outside): snapshot(str(outside))}
     report = grade_contained(submissions, out, base, "--call-timeout", "10")
     return {"out": out, "outside": outside, "before": before, "report": report, "base": base,
             "submissions": submissions}
@@ -545,8 +542,8 @@ def test_the_batch_finished_and_nothing_outside_was_reached(graded):
 
 
 def test_nothing_outside_the_output_folder_changes(graded):
-    for folder, before in graded["before"].items():
-        assert snapshot(folder) == before, folder
+    assert snapshot(KIT, kit_files()) == graded["before"][KIT]
+    assert snapshot(str(graded["outside"])) == graded["before"][str(graded["outside"])]
     outside = graded["outside"]
     assert sorted(p.name for p in outside.iterdir()) == ["precious.txt"]
     assert (outside / "precious.txt").read_text() == "keep me"

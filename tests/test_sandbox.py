@@ -12,7 +12,7 @@ import textwrap
 import time
 
 from graders import sandbox, spec
-from graders.submission import Submission
+from tests.contained import contained, lure_addresses
 from tests.helpers import KIT, copy_solutions
 
 EXAMPLES = os.path.join(KIT, "examples", "submissions")
@@ -25,7 +25,8 @@ def namespaced(*flags):
 
 def test_every_process_a_worker_started_ends_with_it(tmp_path):
     """A chain that forks and exits faster than it can be listed, and a double-forked
-    sleeper: when the worker stops, its control group is empty and removed."""
+    sleeper: when the worker stops, nothing it started is left (run in a PID namespace of
+    its own, whose processes are all this test's), and its control group is gone."""
     folder = copy_solutions(tmp_path)
     with open(os.path.join(folder, "trask.py"), "a") as module:
         module.write(textwrap.dedent("""
@@ -41,15 +42,26 @@ def test_every_process_a_worker_started_ends_with_it(tmp_path):
                     time.sleep(1000)
                 os._exit(0)
             """))
-    submission = Submission(folder, spec.modules())
-    try:
+    script = textwrap.dedent("""
+        import os, sys
+        from graders import spec
+        from graders.submission import Submission
+        submission = Submission(sys.argv[1], spec.modules())
         assert submission.call("trask.nonlin", 0.0) == 0.5
-        worker = submission.worker.worker
-        folders = list(worker.group.folders.values())
+        folders = set(submission.worker.worker.group.folders.values())
         assert all(os.path.isdir(folder) for folder in folders)
-    finally:
         submission.close()
-    assert not any(os.path.exists(folder) for folder in folders)
+        print(any(os.path.exists(folder) for folder in folders))
+        """)
+    lures = tmp_path / "lures.json"
+    lures.write_text(json.dumps(lure_addresses(str(tmp_path))))
+    run = subprocess.run(contained([sys.executable, "-c", script, folder],
+                                   tmp_path / "report.json", lures),
+                         cwd=KIT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["returncode"] == 0 and report["stdout"] == "False\n", report["stderr"]
+    assert report["survivors"] == []
 
 
 def test_a_live_graders_sandbox_is_kept_whatever_namespace_it_runs_in(tmp_path):
@@ -78,7 +90,7 @@ def test_an_undeletable_leftover_is_reported_and_grading_goes_on(tmp_path):
         import os, subprocess, sys
         from graders import sandbox
         parent = sys.argv[1]
-        dead = os.path.join(parent, "nnkit-dead")
+        dead = os.path.join(parent, "nnkit-sandbox-dead")
         os.makedirs(os.path.join(dead, "deep"))
         open(os.path.join(dead, ".lock"), "w").close()
         os.chdir(os.path.join(dead, "deep"))
@@ -99,10 +111,11 @@ def test_an_undeletable_leftover_is_reported_and_grading_goes_on(tmp_path):
                                                      str(tmp_path)],
                              cwd=KIT, capture_output=True, text=True, timeout=300)
     finally:  # pytest's own clean-up of tmp_path recurses, and fails on a deep tree
-        sandbox.remove_tree(str(tmp_path / "nnkit-dead"))
+        sandbox.remove_tree(str(tmp_path / "nnkit-sandbox-dead"))
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split("\n")[:2] == ["['busy']", "True"]
-    assert "could not delete the old sandbox folder %s" % (tmp_path / "nnkit-dead") in run.stderr
+    assert "could not delete the old sandbox folder %s" % (
+        tmp_path / "nnkit-sandbox-dead") in run.stderr
 
 
 def test_a_grader_cut_short_is_graded_again(tmp_path):
@@ -184,3 +197,32 @@ def test_results_of_a_run_that_does_not_cover_every_case_are_not_trusted(tmp_pat
     (work / "results.json").write_text(json.dumps(partial))
     assert "cover 10 of the %d cases" % len(grader.expected_cases) in \
         grader.collect(str(work), 1 << 8)[1]
+
+
+def test_control_groups_are_found_in_every_layout(tmp_path, monkeypatch):
+    """cgroup v1 with cpu and cpuacct mounted together (as systemd does), and cgroup v2 where
+    the parent of the grader's group enables the controllers: fake hierarchies in folders."""
+    from graders import cgroups
+    v1 = tmp_path / "v1"
+    for mount in ("cpu,cpuacct", "memory", "pids"):
+        (v1 / mount / "grader").mkdir(parents=True)
+    mountinfo = "".join("3%d 25 0:2%d / %s rw - cgroup cgroup rw,%s\n" % (n, n, v1 / m, m)
+                        for n, m in enumerate(("cpu,cpuacct", "memory", "pids")))
+    membership = "4:cpu,cpuacct:/grader\n5:memory:/grader\n6:pids:/grader\n"
+    find = cgroups.hierarchies
+    found = find(mountinfo, membership)
+    assert found["cpu"] == found["cpuacct"] == str(v1 / "cpu,cpuacct" / "grader")
+    monkeypatch.setattr(cgroups, "hierarchies", lambda: found)
+    group = cgroups.Group.create(1 << 30, 64, 1.0)
+    assert group is not None and len(set(group.folders.values())) == 3
+    assert all(os.path.isdir(folder) for folder in group.folders.values())
+    group.remove()
+    assert not any(os.path.exists(folder) for folder in group.folders.values())
+
+    v2 = tmp_path / "v2"
+    (v2 / "service" / "grader").mkdir(parents=True)
+    (v2 / "service" / "cgroup.subtree_control").write_text("cpu memory pids\n")
+    found = find("40 25 0:30 / %s rw - cgroup2 cgroup2 rw\n" % v2, "0::/service/grader\n")
+    assert found == {"": str(v2 / "service")}
+    (v2 / "service" / "cgroup.subtree_control").write_text("memory\n")
+    assert find("40 25 0:30 / %s rw - cgroup2 cgroup2 rw\n" % v2, "0::/service/grader\n") == {}
