@@ -179,6 +179,9 @@ class Batch:
         for entry in self.entries:
             if entry.note:
                 print("note: %s" % entry.note, file=sys.stderr)
+        for item in collect.hidden_items(self.args.submissions):
+            print("note: %r is not graded: names starting with '.' are hidden, not submissions"
+                  % item, file=sys.stderr)
         sandbox.become_subreaper()
         running = {}  # pid -> (entry, work folder, start time, attempt)
         done, started = 0, time.monotonic()

@@ -19,6 +19,9 @@ import zipfile
 from dataclasses import dataclass
 
 MODULE_LIMIT = 1 << 20  # bytes per module file, also the most unpacked of one in a zip
+# Methods whose unpacking stops at the bytes asked for. Python unpacks bzip2 and LZMA a whole
+# block at a time, whatever the zip declares, so a tiny member could fill the grader's memory.
+UNPACKED_IN_BOUNDS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 NAME_LIMIT = 100  # characters of a submission's own name kept in its graded name
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 # What the batch writes at the top of its output folder, compared without case (a folder of that
@@ -74,6 +77,13 @@ def discover(folder, modules):
     finally:
         os.close(top)
     return sorted(entries, key=lambda entry: entry.name)
+
+
+def hidden_items(folder):
+    """Items in a class folder that are not taken for submissions because their names start
+    with "." (the batch names them, so a `..zip` is not lost without a word)."""
+    return sorted(item for item in os.listdir(folder) if item.startswith(".") and
+                  item not in (".git", ".DS_Store", ".gitignore"))
 
 
 def _kind(top, item):
@@ -244,7 +254,8 @@ def _plain(error):
 
 def _read_zip(handle, modules):
     """read_folder for a zip open as the descriptor `handle`; reads at most MODULE_LIMIT bytes
-    of each module, so at most len(modules) * MODULE_LIMIT of the zip."""
+    of each module, so at most len(modules) * MODULE_LIMIT of the zip. Under the key "" a
+    sentence on unsafe members that are not modules."""
     if not stat.S_ISREG(os.fstat(handle).st_mode):
         return {}, dict.fromkeys(modules, NOT_PLAIN % "the zip file")
     try:
@@ -257,6 +268,12 @@ def _read_zip(handle, modules):
                     problems[module] = why
                 else:
                     found[module] = source
+            unsafe = [info.filename for info in members if (info.filename != _within(
+                info.filename) or stat.S_ISLNK(info.external_attr >> 16)) and
+                info.filename.rsplit("/", 1)[-1] not in {m + ".py" for m in modules}]
+            if unsafe:  # not modules, but a sign of a zip made to attack: the gradebook says so
+                problems[""] = ("the zip holds %d member(s) with a link or a path leading outside "
+                                "it (%s), which were ignored" % (len(unsafe), unsafe[0]))
             return found, problems
     except Exception as error:  # any defect of the zip as a whole costs this submission only
         return {}, dict.fromkeys(modules, "the zip file cannot be read (%s)" % error)
@@ -281,16 +298,16 @@ def _read_member(archive, members, filename):
         return None, "the zip is encrypted: hand in a zip without a password"
     if info.file_size > MODULE_LIMIT:
         return None, "%s is larger than %d bytes" % (filename, MODULE_LIMIT)
+    if info.compress_type not in UNPACKED_IN_BOUNDS:
+        return None, ("%s in the zip is packed with a method the grader cannot unpack (method "
+                      "%d): zip it again with the usual settings" % (filename, info.compress_type))
     corrupt = "%s in the zip is corrupt (%%s)" % filename
     try:
         with archive.open(info) as member:
             source = member.read(MODULE_LIMIT + 1)  # never more than the zip declares
-    except (NotImplementedError, RuntimeError):
-        return None, ("%s in the zip is packed with a method the grader cannot unpack (method "
-                      "%d): zip it again with the usual settings" % (filename, info.compress_type))
     except zipfile.BadZipFile as error:
         return None, corrupt % ("CRC check failed" if "CRC" in str(error) else error)
-    except Exception:  # zlib.error, EOFError, lzma.LZMAError, ...: the packed data is damaged
+    except Exception:  # zlib.error, EOFError, ...: the packed data is damaged
         return None, corrupt % "its packed data cannot be unpacked"
     if len(source) != info.file_size:
         return None, corrupt % "it is not as long as the zip says"

@@ -167,3 +167,12 @@ def test_a_folder_the_kit_did_not_write_is_never_replaced(tmp_path):
     run = batch(EXAMPLES, "--out", out)
     assert run.returncode == 2 and "was not written by the kit" in run.stderr
     assert (out / "alice" / "notes.txt").read_text() == "the instructor's notes"
+
+
+def test_hidden_items_are_named_not_lost(tmp_path):
+    submissions = tmp_path / "class"
+    shutil.copytree(os.path.join(EXAMPLES, "alice"), submissions / "alice")
+    make_zip(submissions / "..zip", {"trask.py": "x"})
+    run = batch(submissions, "--out", tmp_path / "grades", "--jobs", "1")
+    assert run.returncode == 0, run.stderr
+    assert "'..zip' is not graded: names starting with '.' are hidden" in run.stderr

@@ -207,6 +207,30 @@ def test_a_zip_bomb_is_refused_without_unpacking_it(tmp_path, monkeypatch):
                                       for m in MODULES]
 
 
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_methods_that_unpack_whole_blocks_are_refused_without_unpacking(tmp_path, monkeypatch,
+                                                                       method):
+    """bzip2 and LZMA unpack a block at a time, whatever size the zip declares: a member of
+    a few hundred bytes that says 100 could still fill memory."""
+    packed = make_zip(tmp_path / "tmp.zip", {"trask.py": bytes(8 * collect.MODULE_LIMIT)}, method)
+    monkeypatch.setattr(zipfile.ZipFile, "open", None)  # any unpacking fails the test
+    found = zip_class(tmp_path, {"blocks.zip": patch_headers(packed, "trask.py", size=100)})
+    assert found["blocks"].modules == {}
+    assert found["blocks"].problems[0] == (
+        "trask.py in the zip is packed with a method the grader cannot unpack (method %d): zip "
+        "it again with the usual settings" % method)
+
+
+def test_unsafe_members_that_are_not_modules_are_named_in_the_problems(tmp_path):
+    packed = make_zip(tmp_path / "tmp.zip", {**{m + ".py": m.encode() for m in MODULES},
+                                             "../../etc/cron.d/x": b"x"})
+    found = zip_class(tmp_path, {"extra.zip": packed})
+    assert sorted(found["extra"].modules) == sorted(MODULES)
+    assert found["extra"].problems == [
+        "the zip holds 1 member(s) with a link or a path leading outside it "
+        "(../../etc/cron.d/x), which were ignored"]
+
+
 def test_link_and_escaping_members_are_refused(tmp_path):
     link = zipfile.ZipInfo("trask.py")
     link.external_attr = (stat.S_IFLNK | 0o777) << 16
