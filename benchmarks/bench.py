@@ -4,8 +4,9 @@
 
 1. Grades examples/submissions with --jobs 1 and prints, per submission, the grading wall time
    (from its grading.json) next to the bare compute of its own training loops, run alone in
-   a fresh process (benchmarks/bare_compute.py). Each is the best of --repeat runs, as
-   timeit does: the least disturbed by whatever else the machine is doing.
+   a fresh process (benchmarks/bare_compute.py), and the difference: what grading adds. Each
+   is the best of --repeat runs, as timeit does: the least disturbed by whatever else the
+   machine is doing.
 2. Grades N copies of the class with --jobs 1 and --jobs 2 and prints the throughput of each.
 """
 
@@ -62,13 +63,15 @@ def per_submission(scratch, repeat):
                 with open(os.path.join(out, name, "grading.json"), encoding="utf-8") as handle:
                     seconds = json.load(handle)["seconds"]
                 grading[name] = min(grading.get(name, seconds), seconds)
-    print("%-10s %12s %12s %8s" % ("submission", "grading s", "bare s", "ratio"))
+    print("%-10s %12s %12s %8s %12s" % ("submission", "grading s", "bare s", "ratio",
+                                        "overhead s"))
     for item in sorted(os.listdir(EXAMPLES)):
         name = item[:-4] if item.endswith(".zip") else item
         folder = modules_folder(os.path.join(EXAMPLES, item),
                                 os.path.join(scratch, "unzipped-" + name))
         bare = min(bare_compute(folder) for _ in range(repeat))
-        print("%-10s %12.2f %12.2f %7.2fx" % (name, grading[name], bare, grading[name] / bare))
+        print("%-10s %12.2f %12.2f %7.2fx %12.2f" % (name, grading[name], bare,
+                                                   grading[name] / bare, grading[name] - bare))
 
 
 def throughput(scratch, copies):
