@@ -22,15 +22,14 @@ PREFIX = "nnkit-"
 STALE_SECONDS = 60  # a group of this age with no process is a leftover of a killed grader
 _serial = itertools.count()
 
-# (controller, file, what is written) for each limit; `{}` takes the limit's value.
-V1_LIMITS = {"memory": [("memory", "memory.limit_in_bytes", "{memory}"),
-                        ("memory", "memory.memsw.limit_in_bytes", "{memory}")],
-             "pids": [("pids", "pids.max", "{processes}")],
-             "cpu": [("cpu", "cpu.cfs_period_us", "100000"),
-                     ("cpu", "cpu.cfs_quota_us", "{cpu_quota}")]}
-V2_LIMITS = {"memory": [("", "memory.max", "{memory}"), ("", "memory.swap.max", "0")],
-             "pids": [("", "pids.max", "{processes}")],
-             "cpu": [("", "cpu.max", "{cpu_quota} 100000")]}
+# (controller, file, what is written) for each limit; `{name}` takes the limit's value.
+V1_LIMITS = (("memory", "memory.limit_in_bytes", "{memory}"),
+             ("memory", "memory.memsw.limit_in_bytes", "{memory}"),
+             ("pids", "pids.max", "{processes}"),
+             ("cpu", "cpu.cfs_period_us", "100000"),
+             ("cpu", "cpu.cfs_quota_us", "{cpu_quota}"))
+V2_LIMITS = (("", "memory.max", "{memory}"), ("", "memory.swap.max", "0"),
+             ("", "pids.max", "{processes}"), ("", "cpu.max", "{cpu_quota} 100000"))
 
 
 def _read(path):
@@ -118,11 +117,10 @@ class Group:
                     _sweep(parent)
                     os.mkdir(folders[controller])
             group = cls(folders, v2)
-            for limits in (V2_LIMITS if v2 else V1_LIMITS).values():
-                for controller, file, value in limits:
-                    path = os.path.join(folders.get(controller, "/nonexistent"), file)
-                    if os.path.exists(path):
-                        _write(path, value.format(**values))
+            for controller, file, value in V2_LIMITS if v2 else V1_LIMITS:
+                path = os.path.join(folders.get(controller, "/nonexistent"), file)
+                if os.path.exists(path):
+                    _write(path, value.format(**values))
             return group
         except OSError:
             cls(folders, v2).remove()

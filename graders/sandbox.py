@@ -348,11 +348,6 @@ def _memory_file(data):
     return fd
 
 
-def start_worker(home, modules, limits):
-    """Starts graders/worker.py on `modules` (in home/work), confined; returns a Worker."""
-    return Worker(home, modules, limits)
-
-
 def become_subreaper():
     """Orphaned descendants of this process's children get this process as their parent."""
     prctl(PR_SET_CHILD_SUBREAPER, 1)

@@ -57,7 +57,7 @@ class WorkerProcess:
     """One running worker and a request/reply exchange with a time limit."""
 
     def __init__(self, sandbox_dir, modules, limits):
-        self.worker = sandbox.start_worker(sandbox_dir, modules, limits)
+        self.worker = sandbox.Worker(sandbox_dir, modules, limits)
 
     def exchange(self, message, timeout, wall_limit):
         """Sends one request and returns the decoded reply dict, or raises WorkerGone.
