@@ -39,7 +39,7 @@ def merge(session):
 
 @nox.session(reuse_venv=True, default=False)
 def handout(session):
-    """Write the repository students receive: nox -s handout -- OUT."""
+    """Write the repository students receive: nox -s handout -- OUT [--notebooks]."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
     session.run("python", "-m", "graders.handout", *session.posargs)
 
