@@ -89,7 +89,7 @@ def to_module(data):
         source = without_magics(cell)
         try:
             tree = ast.parse(source)
-        except (SyntaxError, ValueError) as error:
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             where = " at line %d" % error.lineno if getattr(error, "lineno", None) else ""
             message = "code cell %d of the notebook is not valid Python%s: %s" % (
                 number, where, getattr(error, "msg", error))
