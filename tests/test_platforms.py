@@ -195,7 +195,7 @@ def prairielearn_schema_errors(results):
     return errors
 
 
-@pytest.mark.parametrize("upload", ["modules", "notebooks-in-one-folder", "stubs"])
+@pytest.mark.parametrize("upload", sorted(UPLOADS))
 def test_prairielearn_grades_uploads(upload, tmp_path):
     write_upload, expected = UPLOADS[upload]
     results = run_prairielearn(tmp_path, write_upload)
