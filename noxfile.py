@@ -1,5 +1,6 @@
 """The kit's sessions. Students: `nox -s check`. Instructors: `nox -s grade`, `nox -s merge`,
-`nox -s handout`. The kit itself: `nox -s solutions`, `nox -s tests`, `nox -s bench`.
+`nox -s handout`, `nox -s gradescope`. The kit itself: `nox -s solutions`, `nox -s tests`,
+`nox -s bench`.
 Arguments after `--` go to the command, e.g. `nox -s check -- -k zhou`."""
 
 import nox
@@ -38,7 +39,7 @@ def merge(session):
 
 @nox.session(reuse_venv=True, default=False)
 def handout(session):
-    """Write the repository students receive: nox -s handout -- OUT."""
+    """Write the repository students receive: nox -s handout -- OUT [--notebooks]."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
     session.run("python", "-m", "graders.handout", *session.posargs)
 
@@ -63,3 +64,10 @@ def bench(session):
     """Time grading against bare compute, and throughput with --jobs 1 and 2."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
     session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+@nox.session(reuse_venv=True, default=False)
+def gradescope(session):
+    """Write the autograder for a Gradescope programming assignment: nox -s gradescope -- OUT."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
+    session.run("python", "-m", "graders.gradescope", "build", *session.posargs)

@@ -50,6 +50,13 @@ def package_folders():
     return found
 
 
+def visible_folders():
+    """The folders of this machine that a worker sees, read-only: the system folders, the
+    Python installation and its package folders (resolved paths)."""
+    return sorted({os.path.realpath(path) for path in SYSTEM if os.path.isdir(path)} |
+                  {python_prefix(), *package_folders()})
+
+
 def _isolation():
     """The namespaces, identity and capabilities part of the command line."""
     return [executable(), "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY),

@@ -1,8 +1,10 @@
 """Finding submissions and reading the tutorial modules out of them, folders or zips.
 
 A submission is a folder or a .zip per student holding the modules (trask.py, ...) at its top
-level or under exercises/ (a zip may wrap either in one folder). Nothing else is read: a
-student's conftest.py, pytest.ini or numpy.py never reaches the grader or the worker.
+level or under exercises/, either of them possibly wrapped in one folder. A notebook
+(trask.ipynb) stands for a module that is not there as a .py: only its imports, definitions and
+constants are taken (graders/notebook.py). Nothing else is read: a student's conftest.py,
+pytest.ini or numpy.py never reaches the grader or the worker.
 
 Only what lies inside a submission is read: files are opened relative to their folder without
 following symbolic links, so a link (to the kit's solutions, say) is refused even if it appears
@@ -18,10 +20,14 @@ import stat
 import zipfile
 from dataclasses import dataclass
 
+from graders import notebook
+
 MODULE_LIMIT = 1 << 20  # bytes per module file, also the most unpacked of one in a zip
 # Methods whose unpacking stops at the bytes asked for. Python unpacks bzip2 and LZMA a whole
 # block at a time, whatever the zip declares, so a tiny member could fill the grader's memory.
 UNPACKED_IN_BOUNDS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+NOTEBOOK_LIMIT = 16 << 20  # bytes per notebook, which may hold plots among its outputs
+SUFFIXES = (".py", ".ipynb")  # a module's files, in order of preference
 NAME_LIMIT = 100  # characters of a submission's own name kept in its graded name
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 # What the batch writes at the top of its output folder, compared without case (a folder of that
@@ -169,14 +175,27 @@ def read_folder(path, modules):
         os.close(handle)
 
 
-def _read_dir(folder, modules):
-    """read_folder for a folder open as the descriptor `folder`."""
+def _read_dir(folder, modules, wrapped=False):
+    """read_folder for a folder open as the descriptor `folder`; `wrapped` when it is the one
+    folder that a submission's own folder holds."""
     try:
         names = set(os.listdir(folder))
     except OSError as error:
         return {}, {m: "%s.py cannot be read (%s)" % (m, _plain(error)) for m in modules}
-    if any(module + ".py" in names for module in modules):
+    if any(module + suffix in names for module in modules for suffix in SUFFIXES):
         return _read_modules(folder, modules)
+    inner = [name for name in names if not name.startswith((".", "__"))]
+    if not wrapped and len(inner) == 1 and inner[0] != "exercises" \
+            and stat.S_ISDIR(_mode(folder, inner[0])):
+        try:
+            handle = os.open(inner[0], DIRECTORY, dir_fd=folder)
+        except OSError:
+            pass  # reported below as exercises/ missing, as a folder without modules is
+        else:
+            try:
+                return _read_dir(handle, modules, wrapped=True)
+            finally:
+                os.close(handle)
     try:
         exercises = os.open("exercises", DIRECTORY, dir_fd=folder)
     except OSError as error:
@@ -197,13 +216,30 @@ def _read_modules(folder, modules):
     found, problems = {}, {}
     for module in modules:
         source, problems[module] = _read_file(folder, module + ".py")
+        if source is None and problems[module] == "%s.py is missing" % module:
+            source, why = _read_file(folder, module + ".ipynb", NOTEBOOK_LIMIT)
+            if why != "%s.ipynb is missing" % module:
+                source, problems[module] = _from_notebook(module, source, why)
         if source is not None:
             found[module] = source
             del problems[module]
     return found, problems
 
 
-def _read_file(folder, filename):
+def _from_notebook(module, data, why):
+    """(module source, None) or (None, why not) for the bytes of module.ipynb."""
+    if data is None:
+        return None, why
+    try:
+        source = notebook.to_module(data)
+    except notebook.NotebookError as error:
+        return None, "%s.ipynb cannot be read: %s" % (module, error)
+    if len(source) > MODULE_LIMIT:
+        return None, "%s.ipynb has more than %d bytes of code" % (module, MODULE_LIMIT)
+    return source, None
+
+
+def _read_file(folder, filename, limit=MODULE_LIMIT):
     """(bytes, None) or (None, why not) for a regular file directly in `folder`."""
     try:
         handle = os.open(filename, FILE, dir_fd=folder)
@@ -220,8 +256,8 @@ def _read_file(folder, filename):
         if not stat.S_ISREG(os.fstat(handle).st_mode):
             return None, NOT_PLAIN % filename
         chunks, size = [], 0
-        while size <= MODULE_LIMIT:
-            chunk = os.read(handle, MODULE_LIMIT + 1 - size)
+        while size <= limit:
+            chunk = os.read(handle, limit + 1 - size)
             if not chunk:
                 break
             chunks.append(chunk)
@@ -230,8 +266,8 @@ def _read_file(folder, filename):
         return None, "%s cannot be read (%s)" % (filename, _plain(error))
     finally:
         os.close(handle)
-    if size > MODULE_LIMIT:
-        return None, "%s is larger than %d bytes" % (filename, MODULE_LIMIT)
+    if size > limit:
+        return None, "%s is larger than %d bytes" % (filename, limit)
     return b"".join(chunks), None
 
 
@@ -254,8 +290,8 @@ def _plain(error):
 
 def _read_zip(handle, modules):
     """read_folder for a zip open as the descriptor `handle`; reads at most MODULE_LIMIT bytes
-    of each module, so at most len(modules) * MODULE_LIMIT of the zip. Under the key "" a
-    sentence on unsafe members that are not modules."""
+    of each module (NOTEBOOK_LIMIT of a notebook), so a bounded part of the zip. Under the
+    key "" a sentence on unsafe members that are not modules."""
     if not stat.S_ISREG(os.fstat(handle).st_mode):
         return {}, dict.fromkeys(modules, NOT_PLAIN % "the zip file")
     try:
@@ -264,13 +300,21 @@ def _read_zip(handle, modules):
             found, problems = {}, {}
             for module in modules:
                 source, why = _read_member(archive, members, module + ".py")
+                if why == "%s.py is missing" % module:
+                    source, why = _read_member(archive, members, module + ".ipynb",
+                                               NOTEBOOK_LIMIT)
+                    if why != "%s.ipynb is missing" % module:
+                        source, why = _from_notebook(module, source, why)
+                    else:
+                        why = "%s.py is missing" % module
                 if why:
                     problems[module] = why
                 else:
                     found[module] = source
+            named = {module + suffix for module in modules for suffix in SUFFIXES}
             unsafe = [info.filename for info in members if (info.filename != _within(
                 info.filename) or stat.S_ISLNK(info.external_attr >> 16)) and
-                info.filename.rsplit("/", 1)[-1] not in {m + ".py" for m in modules}]
+                info.filename.rsplit("/", 1)[-1] not in named]
             if unsafe:  # not modules, but a sign of a zip made to attack: the gradebook says so
                 problems[""] = ("the zip holds %d member(s) with a link or a path leading outside "
                                 "it (%s), which were ignored" % (len(unsafe), unsafe[0]))
@@ -279,7 +323,7 @@ def _read_zip(handle, modules):
         return {}, dict.fromkeys(modules, "the zip file cannot be read (%s)" % error)
 
 
-def _read_member(archive, members, filename):
+def _read_member(archive, members, filename, limit=MODULE_LIMIT):
     """(bytes, None) or (None, why not) for `filename` in the zip, at its top, under
     exercises/, or either in one folder."""
     layout = re.compile(r"([^/]+/)?(exercises/)?" + re.escape(filename))
@@ -296,15 +340,15 @@ def _read_member(archive, members, filename):
         return None, LINK % (filename + " in the zip", "file")
     if info.flag_bits & 0x1:
         return None, "the zip is encrypted: hand in a zip without a password"
-    if info.file_size > MODULE_LIMIT:
-        return None, "%s is larger than %d bytes" % (filename, MODULE_LIMIT)
+    if info.file_size > limit:
+        return None, "%s is larger than %d bytes" % (filename, limit)
     if info.compress_type not in UNPACKED_IN_BOUNDS:
         return None, ("%s in the zip is packed with a method the grader cannot unpack (method "
                       "%d): zip it again with the usual settings" % (filename, info.compress_type))
     corrupt = "%s in the zip is corrupt (%%s)" % filename
     try:
         with archive.open(info) as member:
-            source = member.read(MODULE_LIMIT + 1)  # never more than the zip declares
+            source = member.read(limit + 1)  # never more than the zip declares
     except zipfile.BadZipFile as error:
         return None, corrupt % ("CRC check failed" if "CRC" in str(error) else error)
     except Exception:  # zlib.error, EOFError, ...: the packed data is damaged

@@ -1,8 +1,8 @@
 """Write the repository students receive: stubs, public checks, graders and a CI workflow.
 
-    python -m graders.handout OUT      (nox -s handout -- OUT)
+    python -m graders.handout OUT [--notebooks]     (nox -s handout -- OUT [--notebooks])
 
-OUT gets exercises/ (the stubs), spec/ with the public cases only, the graders that run them,
+OUT gets exercises/ (the stubs, or with --notebooks one Jupyter notebook per tutorial), spec/ with the public cases only, the graders that run them,
 the student README, noxfile and GitHub workflow from handout/, and grader-files.sha256, the
 hash manifest the workflow verifies. Never solutions/, hidden cases, or instructor tools. OUT
 must not exist yet or be empty: the kit never writes over anyone's work.
@@ -16,7 +16,7 @@ import sys
 
 import yaml
 
-from graders import spec
+from graders import exercise_notebooks, spec
 
 KIT = spec.KIT
 TEMPLATES = os.path.join(KIT, "handout")
@@ -25,7 +25,7 @@ TEMPLATES = os.path.join(KIT, "handout")
 GRADER_FILES = ["__init__.py", "conftest.py", "checks.py", "collect.py", "spec.py",
                 "submission.py", "sandbox.py", "bubblewrap.py", "seccomp.py", "cgroups.py",
                 "landlock.py", "worker.py", "wire.py", "report.py", "kinds.py", "reference.py",
-                "classroom.py", "results.py"]
+                "classroom.py", "results.py", "notebook.py"]
 MANIFEST = "grader-files.sha256"
 
 
@@ -73,13 +73,19 @@ def put(target, text):
         handle.write(text)
 
 
-def write(out):
-    """Writes the handout into `out`, which must be missing or empty."""
+def write(out, notebooks=False):
+    """Writes the handout into `out`, which must be missing or empty; the exercises as
+    notebooks (exercises/<module>.ipynb) with `notebooks`."""
     if os.path.exists(out) and os.listdir(out):
         raise FileExistsError("%s is not empty: the handout goes into a new folder" % out)
     for module in spec.modules():
-        copy(os.path.join(KIT, "exercises", module + ".py"),
-             os.path.join(out, "exercises", module + ".py"))
+        stub = os.path.join(KIT, "exercises", module + ".py")
+        if notebooks:
+            with open(stub, encoding="utf-8") as handle:
+                put(os.path.join(out, "exercises", module + ".ipynb"),
+                    exercise_notebooks.notebook(module, handle.read()))
+        else:
+            copy(stub, os.path.join(out, "exercises", module + ".py"))
         copy(os.path.join(KIT, "graders", "test_%s.py" % module),
              os.path.join(out, "graders", "test_%s.py" % module))
         put(os.path.join(out, "spec", module + ".yaml"), public_spec(module))
@@ -115,11 +121,13 @@ def write_manifest(out):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    notebooks = "--notebooks" in argv
+    argv = [arg for arg in argv if arg != "--notebooks"]
     if len(argv) != 1:
-        print("usage: python -m graders.handout OUT", file=sys.stderr)
+        print("usage: python -m graders.handout OUT [--notebooks]", file=sys.stderr)
         return 2
     try:
-        write(argv[0])
+        write(argv[0], notebooks)
     except FileExistsError as error:
         print("error: %s" % error, file=sys.stderr)
         return 2

@@ -122,9 +122,21 @@ def test_handout_refuses_to_write_over_a_folder_with_work_in_it(tmp_path):
     assert (tmp_path / "mine.py").read_text() == "my work"
 
 
+# What GitHub Classroom generates (.github/workflows/classroom.yml in an assignment's repository):
+# the job id, the triggers, the guard against its own bot's commits, and the reporter
+# (classroom-resources/autograding-grading-reporter), whose `runners` input is a comma-separated
+# list of step ids made of letters and digits and which reads each runner's base64 result from
+# the environment variable <RUNNER ID IN CAPITALS>_RESULTS.
+CLASSROOM_JOB = "run-autograding-tests"
+CLASSROOM_TRIGGERS = ["push", "repository_dispatch", "workflow_dispatch"]
+CLASSROOM_GUARD = "github.actor != 'github-classroom[bot]'"
+RUNNER_ID = re.compile(r"([a-zA-Z0-9]+,)*[a-zA-Z0-9]+")
+
+
 @pytest.fixture(scope="module")
 def check_workflow(handout):
-    return workflow.load(handout / ".github" / "workflows" / "check.yml")["jobs"]["check"]
+    return workflow.load(handout / ".github" / "workflows" / "check.yml")["jobs"][
+        CLASSROOM_JOB]
 
 
 def test_workflow_scores_the_stubs_zero_with_honest_wording(handout, check_workflow, tmp_path):
@@ -160,9 +172,26 @@ def test_workflow_uploads_results_and_feeds_the_classroom_reporter(check_workflo
     uses = {step["uses"].split("@")[0]: step for step in check_workflow["steps"] if "uses" in step}
     assert uses["actions/upload-artifact"]["with"]["path"].split() == ["results.json", "junit.xml"]
     reporter = uses["classroom-resources/autograding-grading-reporter"]
-    assert reporter["with"]["runners"] == "score"
-    assert reporter["env"]["SCORE_RESULTS"] == "${{ steps.score.outputs.result }}"
+    assert reporter["uses"].endswith("@v1") and check_workflow["steps"][-1] is reporter
+    runners = reporter["with"]["runners"]
+    assert RUNNER_ID.fullmatch(runners) and set(reporter) == {"name", "uses", "env", "with"}
+    step_ids = {step.get("id") for step in check_workflow["steps"]}
+    for runner in runners.split(","):
+        assert runner in step_ids
+        assert reporter["env"]["%s_RESULTS" % runner.upper()] == \
+            "${{ steps.%s.outputs.result }}" % runner
     assert check_workflow["name"] == "Autograding Tests"  # the check run the reporter updates
+
+
+def test_workflow_has_github_classrooms_job_id_triggers_and_guard(handout):
+    text = (handout / ".github" / "workflows" / "check.yml").read_text()
+    whole = workflow.load(handout / ".github" / "workflows" / "check.yml")
+    assert whole["name"] == "Autograding Tests"
+    assert list(whole["jobs"]) == [CLASSROOM_JOB]
+    assert whole["on"] == CLASSROOM_TRIGGERS  # quoted 'on': YAML 1.1 reads a bare on as true
+    assert whole["jobs"][CLASSROOM_JOB]["if"] == CLASSROOM_GUARD
+    assert whole["permissions"] == {"checks": "write", "actions": "read", "contents": "read"}
+    assert "\n'on':\n" in text
 
 
 @pytest.mark.parametrize("edit", ["grader", "spec", "manifest-too"])
@@ -187,3 +216,77 @@ def test_workflow_reports_modified_grader_files_instead_of_a_score(
     assert summary.startswith("## grader files modified") and "Public checks" not in summary
     if edit == "grader":
         assert "graders/checks.py: FAILED" in summary
+
+
+@pytest.fixture(scope="module")
+def notebook_handout(tmp_path_factory):
+    out = tmp_path_factory.mktemp("handout") / "notebooks"
+    run = subprocess.run([sys.executable, "-m", "graders.handout", str(out), "--notebooks"],
+                         cwd=KIT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def notebook_cells(path):
+    return [(c["cell_type"], "".join(c["source"])) for c in json.loads(path.read_text())["cells"]]
+
+
+def test_notebook_handout_quotes_each_contract_above_its_stub(notebook_handout):
+    assert sorted(os.listdir(notebook_handout / "exercises")) == sorted(
+        m + ".ipynb" for m in spec.modules())
+    for module in spec.modules():
+        cells = notebook_cells(notebook_handout / "exercises" / (module + ".ipynb"))
+        stubs = ast.parse(open(os.path.join(KIT, "exercises", module + ".py")).read()).body
+        defined = [node for node in stubs if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+        code = [source for kind, source in cells if kind == "code"]
+        for node in defined:
+            index = next(i for i, (kind, source) in enumerate(cells)
+                         if kind == "code" and source.startswith(("def %s(" % node.name,
+                                                                  "class %s" % node.name)))
+            kind, text = cells[index - 1]
+            first_line = ast.get_docstring(node).splitlines()[0]
+            assert kind == "markdown" and "> " + first_line in text, (module, node.name)
+        assert len(code) == len(defined) + 2  # the imports, a cell per stub, the checks
+        assert "-k\", \"%s\"" % module in code[-1] and "Check your work" in cells[-2][1]
+
+
+def run_check_cell(handout, module):
+    """Runs a notebook's last cell as Jupyter would, from exercises/; returns what it printed."""
+    source = notebook_cells(handout / "exercises" / (module + ".ipynb"))[-1][1]
+    run = subprocess.run([sys.executable, "-c", source], cwd=handout / "exercises",
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_the_notebooks_check_cell_and_nox_check_grade_the_notebooks(notebook_handout, tmp_path):
+    public = {m: [c for c in spec.load(m).cases if not c.hidden] for m in spec.modules()}
+    printed = run_check_cell(notebook_handout, "trask")
+    assert "0 of %d public checks passed" % len(public["trask"]) in printed
+    # A student fills in every stub cell with their code (here: the solutions').
+    repo = tmp_path / "repo"
+    shutil.copytree(notebook_handout, repo)
+    for module in spec.modules():
+        path = repo / "exercises" / (module + ".ipynb")
+        solution = open(os.path.join(SOLUTIONS, module + ".py")).read()
+        written = {node.name: ast.get_source_segment(solution, node)
+                   for node in ast.parse(solution).body
+                   if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+        book = json.loads(path.read_text())
+        for cell in book["cells"]:
+            text = "".join(cell["source"])
+            name = re.match(r"(?:def|class) (\w+)", text) if cell["cell_type"] == "code" else None
+            if name:
+                cell["source"] = written.pop(name.group(1))
+        helpers = "\n\n".join(written.values())  # the solution's own helpers, in a new cell
+        book["cells"].insert(2, {"cell_type": "code", "metadata": {}, "execution_count": None,
+                                 "outputs": [], "source": helpers})
+        path.write_text(json.dumps(book))
+    printed = run_check_cell(repo, "zhou")
+    assert "%d of %d public checks passed" % (len(public["zhou"]), len(public["zhou"])) in printed
+    results = repo / "results.json"
+    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl", "exercises", "-q",
+                          "--results-json", str(results)], cwd=repo, capture_output=True,
+                         text=True, timeout=600)
+    assert run.returncode == 0, run.stdout
+    assert json.loads(results.read_text())["score"] == possible(hidden=False)

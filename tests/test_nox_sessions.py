@@ -43,9 +43,15 @@ def test_handout_session_writes_the_handout(kit, tmp_path):
     assert not (tmp_path / "out" / "solutions").exists()
 
 
+def test_gradescope_session_writes_the_autograder_zip(kit, tmp_path):
+    run = nox(kit, "-s", "gradescope", "--", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (tmp_path / "out" / "autograder.zip").exists()
+
+
 def test_every_session_has_a_one_line_docstring(kit):
     run = nox(kit, "--list")
     sessions = [line for line in run.stdout.splitlines() if line[:2] in ("* ", "- ")]
     assert {line[2:].split(" -> ")[0] for line in sessions} == {
-        "check", "grade", "merge", "handout", "solutions", "tests", "bench"}
+        "check", "grade", "merge", "handout", "gradescope", "solutions", "tests", "bench"}
     assert all(" -> " in line for line in sessions)

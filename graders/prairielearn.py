@@ -1,0 +1,69 @@
+"""PrairieLearn's external grader: grades /grade/student and writes /grade/results/results.json.
+
+    python -m graders.prairielearn          from the kit's folder in the grading image
+    python3 /grade/serverFilesCourse/nnkit/graders/prairielearn.py    the same, as an entrypoint
+
+GRADE_ROOT (default /grade) replaces /grade, for testing. The results follow PrairieLearn's
+external grading format (https://prairielearn.readthedocs.io/en/latest/externalGrading/):
+`score` from 0 to 1, `gradable`, `message`, `output` and `tests` with `name`, `points`,
+`max_points`, `message` and `output`. PrairieLearn shows every test to the student at once, so
+a hidden case shows its points, and for a generality case the requirement it checks, but not
+its inputs or expected values.
+"""
+
+import json
+import os
+import sys
+import tempfile
+
+if __package__ in (None, ""):  # run as a file: the kit's folder, not graders/, is the root
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+from graders import spec, upload  # noqa: E402
+from graders.report import write_atomically  # noqa: E402
+from graders.results import case_id  # noqa: E402
+
+HIDDEN = "A hidden case: it %s. Its inputs and expected values are not shown."
+HIDDEN_NOTE = ("Hidden cases (new numbers and other sizes) are graded too: they show their "
+               "points, not their inputs or expected values.")
+
+
+def prairielearn_results(results):
+    """PrairieLearn's results from the kit's results.json."""
+    requires = {case.name: case.requires for module in spec.modules()
+                for case in spec.load(module).cases}
+    tests = []
+    for test in results["tests"]:
+        passed = test["status"] == "passed"
+        if test["visibility"] == "visible":
+            message, output = ("passed" if passed else "failed"), test["output"]
+        else:
+            message = HIDDEN % ("passed" if passed else "failed")
+            output = "" if passed or not requires[case_id(test)] else \
+                "It checks a requirement of the contract: %s" % requires[case_id(test)]
+        tests.append({"name": test["name"], "points": test["score"],
+                      "max_points": test["max_score"], "message": message, "output": output})
+    possible = sum(test["max_points"] for test in tests)
+    return {"gradable": True, "score": results["score"] / possible if possible else 0.0,
+            "message": "%g of %g points." % (results["score"], possible),
+            "output": upload.summary(results, HIDDEN_NOTE), "tests": tests}
+
+
+def run(root):
+    """Grades root/student into root/results/results.json."""
+    with tempfile.TemporaryDirectory(prefix="nnkit-prairielearn-") as work:
+        try:
+            results = prairielearn_results(upload.grade(os.path.join(root, "student"), work)[0])
+        except upload.GradingFailed as error:
+            results = {"gradable": False, "score": 0.0, "tests": [],
+                       "message": "The grader could not grade this submission; it does not "
+                                  "count against you. Tell your instructor.",
+                       "output": str(error)}
+    write_atomically(os.path.join(root, "results", "results.json"),
+                     json.dumps(results, indent=2) + "\n")
+    print(results["message"])
+    return 0 if results["gradable"] else 3
+
+
+if __name__ == "__main__":
+    sys.exit(run(os.environ.get("GRADE_ROOT", "/grade")))

@@ -1,0 +1,79 @@
+"""Grading one student's upload where a course platform runs the kit (Gradescope, PrairieLearn).
+
+The upload is a folder holding the four modules (or notebooks) at its top, under exercises/,
+or either inside one folder; graders/collect.py reads it. It is graded, hidden cases
+included, by the graders in a pytest process of their own, and the student's code runs in the
+sandboxed worker as in any grading. The platform modules turn the results into their format.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from graders import bubblewrap, collect, landlock, sandbox, spec
+from graders import results as results_data
+
+KIT = spec.KIT
+
+
+class GradingFailed(Exception):
+    """The graders themselves could not produce results; the message holds their output."""
+
+
+def grade(folder, work):
+    """(results.json of `folder` as a dict, seconds taken); `work` is a scratch folder.
+
+    The results' extra_data also says where the kit lies (a protection) and, in `missing`,
+    why each module that could not be used was not ({module: sentence})."""
+    path = os.path.join(work, "results.json")
+    command = [sys.executable, "-m", "pytest", os.path.join(KIT, "graders"), "--rootdir", KIT,
+               "-q", "-p", "no:cacheprovider", "--impl", os.path.abspath(folder), "--hidden",
+               "--results-json", path]
+    start = time.monotonic()
+    run = subprocess.run(command, cwd=KIT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, env=dict(os.environ, OPENBLAS_NUM_THREADS="1",
+                                             OMP_NUM_THREADS="1"))
+    seconds = time.monotonic() - start
+    if not os.path.isfile(path):
+        raise GradingFailed("the graders wrote no results (exit status %d):\n%s"
+                            % (run.returncode, run.stdout[-4000:]))
+    with open(path, encoding="utf-8") as handle:
+        results = json.load(handle)
+    results["extra_data"]["protections"].append(kit_location())
+    results["extra_data"]["missing"] = collect.read_folder(folder, spec.modules())[1]
+    return results, seconds
+
+
+def kit_location():
+    """A protection phrase: whether the kit (and so solutions/) lies outside every folder
+    that student code can read in this container."""
+    kit = os.path.realpath(KIT)
+    shown = bubblewrap.visible_folders() if sandbox.use_bubblewrap() else \
+        landlock.readable_roots()
+    exposed = [folder for folder in shown
+               if kit == folder or kit.startswith(folder.rstrip(os.sep) + os.sep)]
+    if exposed:
+        return ("WARNING: the kit (with solutions/) lies under %s, which student code can "
+                "read: move it elsewhere" % exposed[0])
+    return "the kit (%s, with solutions/) lies outside every folder student code can read" % kit
+
+
+def summary(results, hidden_note):
+    """The whole submission's result in Markdown: points per tutorial, what could not be
+    used, `hidden_note` on the hidden cases, and the protections that were active."""
+    points, possible = results_data.points(results)
+    lines = ["## %g / %g points" % (results["score"], sum(possible.values())), "",
+             "| tutorial | points | of |", "|---|---:|---:|"]
+    lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in sorted(points)]
+    problems = dict(results["extra_data"]["missing"])
+    for module, found in results["extra_data"]["problems"].items():
+        problems.setdefault(module, "; ".join(found))
+    if problems:
+        lines += ["", "Problems beyond wrong answers:", ""]
+        lines += ["- %s: %s" % (module, problems[module]) for module in sorted(problems)]
+    lines += ["", hidden_note, "",
+              "Protections active while grading: %s."
+              % "; ".join(results["extra_data"]["protections"])]
+    return "\n".join(lines) + "\n"
