@@ -20,6 +20,8 @@ import subprocess
 import sys
 
 WORK, KIT = "/work", "/nnkit"
+# The kit files copied beside the worker: itself, the wire format, the contract's helpers.
+WORKER_FILES = ("worker.py", "wire.py", "stand_ins.py")
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = ("/etc/ld.so.cache",)
 SANDBOX_UID = 65534  # "nobody" inside the sandbox
@@ -96,7 +98,7 @@ def command(home, modules, limits, seccomp_fd, pipe_fds):
     argv += ["--proc", "/proc", "--dev", "/dev"]
     for folder in ("/tmp", "/dev/shm", WORK):
         argv += ["--size", str(limits.folder_bytes), "--tmpfs", folder]
-    for name in ("worker.py", "wire.py"):
+    for name in WORKER_FILES:
         argv += ["--ro-bind", os.path.join(home, "kit", name), "%s/%s" % (KIT, name)]
     for module in modules:
         argv += ["--ro-bind", os.path.join(home, "work", module + ".py"),

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from graders import sandbox, spec
+from graders import roots, sandbox, spec
 from graders.reference import Reference
 from graders.report import Scoreboard
 from graders.submission import Submission
@@ -55,6 +55,7 @@ def pytest_configure(config):
     if not os.path.isdir(folder):
         raise pytest.UsageError("--impl %s: no such folder (%s)" % (impl, folder))
     config.nnkit_impl = folder
+    config.pluginmanager.register(roots.Roots(config), "nnkit-roots")
     config.pluginmanager.register(Scoreboard(config, specs, sandbox.protections()),
                                   "nnkit-scoreboard")
 

@@ -179,7 +179,7 @@ def prepare(home):
     kit, work = os.path.join(home, "kit"), os.path.join(home, "work")
     os.makedirs(kit, mode=0o755)
     os.makedirs(work, mode=0o755)
-    for name in ("worker.py", "wire.py"):
+    for name in bubblewrap.WORKER_FILES:
         with open(os.path.join(HERE, name), "rb") as source, \
                 open(os.path.join(kit, name), "wb") as target:
             target.write(source.read())

@@ -137,6 +137,8 @@ class CallClock:
 class Memo:
     """Shares expensive calls (a training run) between the cases that need their result."""
 
+    standing = ()  # the contract helpers standing in for the student's (graders/roots.py)
+
     def __init__(self):
         self.shared = {}
 
@@ -146,6 +148,7 @@ class Memo:
         A result holding an object from a worker that has since been restarted is computed
         again, so one crashing case does not fail the others that shared its object.
         """
+        key = (key, self.standing)
         if key not in self.shared or self.stale(self.shared[key][1]):
             try:
                 self.shared[key] = (True, compute())
@@ -215,6 +218,13 @@ class Submission(Memo):
         """np.random.seed(seed) in the worker, before a call that draws random numbers."""
         self._request(module, "np.random.seed", "np.random.seed(%d)" % seed,
                       {"op": "seed", "seed": seed})
+
+    def stand_in(self, module, helpers):
+        """Puts the contract's own `helpers` (names in graders/stand_ins.py) in place of the
+        student's in the worker; [] puts the student's back."""
+        self.standing = tuple(helpers)
+        self._request(module, "stand-ins", "stand-ins for %s" % (helpers or "nothing"),
+                      {"op": "stand_in", "module": module, "names": list(helpers)})
 
     def close(self):
         if self.worker:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from graders import checks
+from graders import checks, diagnose
 from graders.spec import reads
 from graders.submission import describe_call
 
@@ -65,8 +65,23 @@ def test_backpropagation(case, student):
     what = "aidan.NeuralNetwork.backpropagation() at weights %s" % (weights.shape,)
     after = checks.real_array(network.get("weights"), what + ", then .weights", [weights.shape])
     numeric = -checks.numerical_gradient(lambda w: squared_error(inputs, outputs, w), weights)
-    checks.gradients({"weights (change = -dL/dweights)": (after - weights, numeric)},
-                     case.tolerance, what)
+    pairs = {"weights (change = -dL/dweights)": (after - weights, numeric)}
+    checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
+        lambda: diagnose.ratio(pairs, diagnose.name(case), len(inputs)),
+        lambda: _slope(student, inputs[:1], outputs[:1], weights, diagnose.name(case))))
+
+
+def _slope(student, x, y, weights, what):
+    """A wrong slope, from the change backpropagation makes for one sample x (1, D)."""
+    network = student.new("aidan.NeuralNetwork", x, y)
+    network.set("weights", weights)
+    network.call("feed_forward")
+    network.call("backpropagation")
+    change = checks.real_array(network.get("weights"), what, [weights.shape]) - weights
+    numeric = -checks.numerical_gradient(lambda w: squared_error(x, y, w), weights)
+    z = float((x @ weights)[0, 0])
+    return diagnose.slope(diagnose.entries(change, numeric, lambda i: ["output"]),
+                          {"output": ("output", z, checks.sigmoid(z))}, "sigmoid", what)
 
 
 def _trained(impl, case):
