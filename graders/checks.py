@@ -63,7 +63,8 @@ def real_array(value, what, shapes):
         flipped = value.ndim == 2 and value.shape[0] != value.shape[1] and \
             value.shape[::-1] in shapes
         fail(_("%s returned an array of shape %s, but the tests expected shape %s.")
-             % (what, value.shape, wanted), diagnose.simple("transposed", what) if flipped else None)
+             % (what, value.shape, wanted),
+             diagnose.simple("transposed", what) if flipped else None)
     if not np.all(np.isfinite(value)):
         fail(_("%s returned an array with NaN or inf in it: %s")
              % (what, _short(value.tolist())))

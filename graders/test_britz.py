@@ -150,7 +150,8 @@ def test_build_model(case, student, reference):
         model, reference_model = strict_model(returned, shapes, what), run(reference)[0]
         for name in shapes:
             checks.close(model[name].reshape(shapes[name][0]), reference_model[name].reshape(
-                shapes[name][0]), case.tolerance, "%s[%r]" % (what, name))
+                shapes[name][0]), case.tolerance, "%s[%r]" % (what, name),
+                diagnosis=lambda: seed_ignored(student, X, y, settings, model, shapes, case))
         return
     expected = case.expected
     if "training_accuracy" in expected:
@@ -170,6 +171,17 @@ def test_build_model(case, student, reference):
                 checks.close(losses[iteration], band["value"], case.tolerance, label)
             else:
                 checks.between(losses[iteration], band["low"], band["high"], label)
+
+
+def seed_ignored(student, X, y, settings, model, shapes, case):
+    """Whether training with another seed gives exactly the same model."""
+    if "seed" not in settings:
+        return None
+    again = strict_model(student.call("britz.build_model", X, y, **dict(
+        settings, seed=settings["seed"] + 1)), shapes, diagnose.name(case))
+    if all(np.array_equal(model[name], again[name]) for name in shapes):
+        return diagnose.simple("seed-ignored", diagnose.name(case))
+    return None
 
 
 def printed_losses(printed, what):
