@@ -5,6 +5,8 @@ dicts, or `Unsupported` for anything the worker could not send. Nothing here tru
 to compare itself: types, shapes and finiteness are checked before any arithmetic.
 """
 
+import unicodedata
+
 import numpy as np
 import pytest
 
@@ -185,12 +187,17 @@ def gradients(pairs, tolerance, what, diagnosis=None):
     if not rows:
         return
     header = (_("parameter"), _("worst index"), _("analytic"), _("numeric"), _("ratio"))
-    widths = [max(len(row[i]) for row in rows + [header]) for i in range(len(header))]
-    table = "\n".join("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths))
-                      .rstrip() for row in [header] + rows)
+    widths = [max(width(row[i]) for row in rows + [header]) for i in range(len(header))]
+    table = "\n".join("  " + "  ".join(cell + " " * (size - width(cell)) for cell, size in zip(
+        row, widths)).rstrip() for row in [header] + rows)
     fail(_("%s: the gradient is wrong for %d of %d parameters (%s):\n%s\n"
            "A ratio of 2 or 0.5 means a factor of 2; -1 a flipped sign.")
          % (what, len(rows), len(pairs), tolerance, table), recognise(diagnosis))
+
+
+def width(text):
+    """Columns `text` takes in a terminal: two for each wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def recognise(diagnosis):

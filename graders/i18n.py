@@ -16,6 +16,7 @@ import ast
 import gettext
 import io
 import os
+import struct
 
 LOCALE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")
 DOMAIN = "nnkit"
@@ -30,14 +31,15 @@ def languages():
 
 
 def from_environment(environ=os.environ):
-    """The language the locale variables ask for, if the kit has it; else English."""
+    """The language the locale variables ask for: the first of them that is set decides (a
+    list in LANGUAGE, such as fr:zh, gives its first language the kit has); else English."""
     for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        for value in environ.get(variable, "").split(":"):
-            language = value.split(".")[0].split("_")[0].lower()
-            if language in languages():
-                return language
-            if language and language not in ("c", "posix"):
-                return SOURCE_LANGUAGE
+        if environ.get(variable):
+            for value in environ[variable].split(":"):
+                language = value.split(".")[0].split("_")[0].lower()
+                if language in languages():
+                    return language
+            return SOURCE_LANGUAGE
     return SOURCE_LANGUAGE
 
 
@@ -88,18 +90,18 @@ def read_po(text):
 def compile_po(text):
     """The .mo bytes of a .po file's text (the layout of the standard library's msgfmt.py)."""
     entries = sorted((k.encode("utf-8"), v.encode("utf-8")) for k, v in read_po(text).items())
-    ids = b"".join(k + b"\0" for k, _ in entries)
-    strs = b"".join(v + b"\0" for _, v in entries)
+    ids = b"".join(k + b"\0" for k, v in entries)
+    strs = b"".join(v + b"\0" for k, v in entries)
     offsets, id_at, str_at = [], 0, 0
     for k, v in entries:
         offsets.append((len(k), id_at, len(v), str_at))
         id_at, str_at = id_at + len(k) + 1, str_at + len(v) + 1
     start = 7 * 4 + 16 * len(entries)
     table = []
-    for length, at, _, _ in offsets:
-        table += [length, at + start]
-    for _, _, length, at in offsets:
-        table += [length, at + start + len(ids)]
-    header = array.array("i", [0x950412de, 0, len(entries), 7 * 4, 7 * 4 + 8 * len(entries),
-                               0, 0])
-    return header.tobytes() + array.array("i", table).tobytes() + ids + strs
+    for id_length, id_offset, _str_length, _str_offset in offsets:
+        table += [id_length, id_offset + start]
+    for _id_length, _id_offset, str_length, str_offset in offsets:
+        table += [str_length, str_offset + start + len(ids)]
+    header = struct.pack("Iiiiiii", 0x950412de, 0, len(entries), 7 * 4,
+                         7 * 4 + 8 * len(entries), 0, 0)
+    return header + array.array("i", table).tobytes() + ids + strs

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from graders import collect, sandbox, wire
+from graders.i18n import _
 
 REPLY_LIMIT = 16 << 20  # bytes in one reply from the worker
 
@@ -70,7 +71,7 @@ class WorkerProcess:
         (length,) = wire.HEADER.unpack(header)
         if length > REPLY_LIMIT:
             self.stop()
-            raise WorkerGone("it sent a reply of %d bytes (the limit is %d)"
+            raise WorkerGone(_("it sent a reply of %d bytes (the limit is %d)")
                              % (length, REPLY_LIMIT), "reply size limit")
         try:
             reply = wire.parse(self._read(length, clock), REPLY_LIMIT)
@@ -78,7 +79,7 @@ class WorkerProcess:
             return reply
         except (wire.WireError, RecursionError, KeyError, TypeError, ValueError) as error:
             self.stop()
-            raise WorkerGone("it sent a reply the grader cannot read (%s)" % error,
+            raise WorkerGone(_("it sent a reply the grader cannot read (%s)") % error,
                              "crash") from None
 
     def _read(self, size, clock):
@@ -88,7 +89,7 @@ class WorkerProcess:
             if not ready:
                 if clock.expired():
                     self.stop()
-                    raise WorkerGone("it ran past the %g s time limit per call%s"
+                    raise WorkerGone(_("it ran past the %g s time limit per call%s")
                                      % (clock.limit, clock.unit), "timeout")
                 continue
             chunk = os.read(self.worker.replies, size - got)
@@ -120,7 +121,7 @@ class CallClock:
         self.worker, self.limit = worker, limit
         self.cpu_start = worker.cpu_seconds()
         self.by_cpu = self.cpu_start is not None
-        self.unit = " (CPU time)" if self.by_cpu else ""
+        self.unit = _(" (CPU time)") if self.by_cpu else ""
         self.deadline = time.monotonic() + limit * (sandbox.WALL_FACTOR if self.by_cpu else 1)
 
     def wait(self):
@@ -207,11 +208,11 @@ class Submission(Memo):
         """Creates `module.Class(*args)` in the worker and returns a Remote for it."""
         module, name = cls.split(".", 1)
         what = describe_call(cls, args, kwargs)
-        handle, _ = self._request(module, name, what, {"op": "new", "module": module, "name": name,
-                                              "args": wire.encode(list(args)),
-                                              "kwargs": wire.encode(kwargs)})
+        handle = self._request(module, name, what, {"op": "new", "module": module, "name": name,
+                                                    "args": wire.encode(list(args)),
+                                                    "kwargs": wire.encode(kwargs)})[0]
         if not isinstance(handle, wire.Handle):
-            raise StudentError("%s did not create an object" % what)
+            raise StudentError(_("%s did not create an object") % what)
         return Remote(self, module, name, handle.number, self.generation)
 
     def seed(self, module, seed):
@@ -240,14 +241,14 @@ class Submission(Memo):
         tutorial has its own time budget: a loop in one tutorial costs only that tutorial.
         """
         if module in self.missing:
-            raise StudentError("%s could not run: %s" % (what, self.missing[module]))
+            raise StudentError(_("%s could not run: %s") % (what, self.missing[module]))
         if (module, function) in self.timed_out:
             raise StudentError(self.timed_out[module, function])
         self._import(module)
         reply = self._exchange(message, what, module, function)
         self.printed.append(reply.get("stdout", ""))
         if "error" in reply:
-            for text, problem, _ in LIMIT_ERRORS:
+            for text, problem, _explanation in LIMIT_ERRORS:
                 if text in reply["error"].get("message", ""):
                     self._problem(module, problem)
             raise StudentError(explain_error(what, reply["error"]))
@@ -270,7 +271,7 @@ class Submission(Memo):
     def _exchange(self, message, what, module, function):
         left = self.limits.tutorial_seconds - self.spent[module]
         if left <= 0:
-            raise StudentError("%s was not run: %s.py used up its %g s time budget"
+            raise StudentError(_("%s was not run: %s.py used up its %g s time budget")
                                % (what, module, self.limits.tutorial_seconds))
         if self.worker is None:
             self._start_worker()
@@ -279,7 +280,7 @@ class Submission(Memo):
             return self.worker.exchange(message, min(self.limits.call_seconds, left))
         except WorkerGone as gone:
             self.worker = None
-            text = "%s failed: %s" % (what, gone)
+            text = _("%s failed: %s") % (what, gone)
             self._problem(module, gone.problem)
             if gone.problem == "timeout":
                 self.timed_out[module, function] = text
@@ -319,7 +320,7 @@ class Remote:
 
     def _send(self, what, message):
         if self.generation != self.submission.generation:
-            raise StudentError("%s: the %s object was lost when the worker stopped earlier"
+            raise StudentError(_("%s: the %s object was lost when the worker stopped earlier")
                                % (what, self.cls))
         message["handle"] = self.number
         function = "%s.%s" % (self.cls, message["name"])
@@ -339,14 +340,14 @@ LIMIT_ERRORS = (
 def explain_error(what, error):
     """A student-facing sentence for an error reply from the worker."""
     kind, message, where = error.get("type"), error.get("message", ""), error.get("where", "")
-    at = " (at %s)" % where if where else ""
-    for text, _, explanation in LIMIT_ERRORS:
+    at = _(" (at %s)") % where if where else ""
+    for text, _problem, explanation in LIMIT_ERRORS:
         if text in message:
             at += "; %s" % explanation
     if kind == "NotImplementedError":
-        return "%s is not implemented yet: it raises NotImplementedError%s" % (what, at)
+        return _("%s is not implemented yet: it raises NotImplementedError%s") % (what, at)
     if kind == "missing":
-        return "%s could not run: %s" % (what, message)
+        return _("%s could not run: %s") % (what, message)
     if what.startswith("import "):
-        return "%s.py could not be imported: %s: %s%s" % (what[7:], kind, message, at)
-    return "%s raised %s: %s%s" % (what, kind, message, at)
+        return _("%s.py could not be imported: %s: %s%s") % (what[7:], kind, message, at)
+    return _("%s raised %s: %s%s") % (what, kind, message, at)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from graders import checks, diagnose
+from graders.i18n import _
 from graders.spec import reads
 from graders.submission import describe_call
 
@@ -21,14 +22,14 @@ def _network(impl, case):
 
 @reads(input=DATA, expected={"weights": "array(D, 1)"})
 def test_init(case, student):
-    network, inputs, _ = _network(student, case)
+    network, inputs, _outputs = _network(student, case)
     what = "aidan.NeuralNetwork(inputs %s, outputs)" % (inputs.shape,)
     weights = checks.real_array(network.get("weights"), what + ".weights", [(inputs.shape[1], 1)])
     checks.close(weights, case.expected_array("weights"), case.tolerance, what + ".weights")
     for name in ("error_history", "epoch_list"):
         value = network.get(name)
         if value != []:
-            checks.fail("%s.%s is %s, but the tests expected an empty list."
+            checks.fail(_("%s.%s is %s, but the tests expected an empty list.")
                         % (what, name, checks.kind_of(value)))
 
 
@@ -122,7 +123,7 @@ def test_error_history(case, student, reference):
 
     history, epoch_list = run(student)
     if epoch_list != list(range(epochs)):
-        checks.fail("%s.epoch_list should be [0, 1, ..., %d], got %s"
+        checks.fail(_("%s.epoch_list should be [0, 1, ..., %d], got %s")
                     % (what, epochs - 1, checks.kind_of(epoch_list)))
     if case.from_solutions:
         checks.close(history, run(reference)[0], case.tolerance, what + ".error_history")
@@ -130,5 +131,5 @@ def test_error_history(case, student, reference):
         rises = np.flatnonzero(np.diff(history) > 0)
         if rises.size:
             i = int(rises[0])
-            checks.fail("%s.error_history rises at epoch %d: %r then %r; the post's error "
-                        "never increases." % (what, i + 1, history[i], history[i + 1]))
+            checks.fail(_("%s.error_history rises at epoch %d: %r then %r; the post's error "
+                          "never increases.") % (what, i + 1, history[i], history[i + 1]))

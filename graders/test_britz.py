@@ -6,6 +6,7 @@ import re
 import numpy as np
 
 from graders import checks, diagnose, spec
+from graders.i18n import _
 from graders.spec import reads
 from graders.submission import describe_call
 
@@ -164,9 +165,9 @@ def test_build_model(case, student, reference):
         losses = printed_losses(printed, what)
         for iteration in range(band["from"], band["to"] + 1, 1000):
             if iteration not in losses:
-                checks.fail("%s printed no 'Loss after iteration %d: ...' line."
+                checks.fail(_("%s printed no 'Loss after iteration %d: ...' line.")
                             % (what, iteration))
-            label = "%s: printed loss at iteration %d" % (what, iteration)
+            label = _("%s: printed loss at iteration %d") % (what, iteration)
             if "value" in band:
                 checks.close(losses[iteration], band["value"], case.tolerance, label)
             else:
@@ -193,7 +194,7 @@ def printed_losses(printed, what):
             try:
                 value = float(match.group(2))
             except ValueError:
-                checks.fail("%s printed %r, which is not a loss value." % (what, line))
+                checks.fail(_("%s printed %r, which is not a loss value.") % (what, line))
             losses[int(match.group(1))] = checks.real_number(
                 value, "%s (printed %r)" % (what, line))
     return losses

@@ -5,8 +5,8 @@ and reads requests from one pipe and writes replies to another (the file descrip
 argv; any further arguments are folders of installed packages, such as a venv's, that the
 sandbox shows at their own paths). It only calls student code and sends back what comes
 out, as plain data (or, asked to, puts the contract's own helpers from stand_ins.py in place
-of a student's): it never sees expected values, compares results or computes scores, so nothing a student's code does
-in here can change a verdict, only the values it returns.
+of a student's): it never sees expected values, compares results or computes scores, so
+nothing a student's code does in here can change a verdict, only the values it returns.
 """
 
 import importlib

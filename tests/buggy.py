@@ -82,7 +82,8 @@ BUGGY = {
         ("np.mean(np.square(", "np.sum(np.square(")],
         "zhou::mse-loss", "mean-vs-sum"),
     "zhou-own-seed": ("solutions", "zhou", [
-        ("self.w1 = np.random.normal()", "np.random.seed(42)\n        self.w1 = np.random.normal()")],
+        ("self.w1 = np.random.normal()",
+         "np.random.seed(42)\n        self.w1 = np.random.normal()")],
         "zhou::initial-weights", "seed-ignored"),
     "zhou-own-generator": ("solutions", "zhou", [
         ("self.w1 = np.random.normal()", "self.w1 = np.random.default_rng().normal()")],
