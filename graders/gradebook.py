@@ -8,7 +8,7 @@ import os
 from graders import results as results_data
 from graders import spec
 from graders.i18n import N_, _
-from graders.report import write_atomically
+from graders.report import root_causes, write_atomically
 
 STATUS_GRADED, STATUS_WITH_PROBLEMS, STATUS_ERROR = "graded", "graded with problems", "error"
 
@@ -132,9 +132,4 @@ def roots(results):
     for test in results.get("tests", []):
         for helper in test["extra_data"].get("root", []):
             found.setdefault(helper, []).append(results_data.case_id(test))
-    lines = []
-    for helper, cases in sorted(found.items()):
-        lines += ["", _("Root cause: %s is wrong. These cases failed only because of it and earn "
-                        "their points, since they passed with the contract's %s standing in: "
-                        "%s.") % (helper, helper, ", ".join(cases))]
-    return lines
+    return [line for sentence in root_causes(found) for line in ("", sentence)]

@@ -129,9 +129,14 @@ class Scoreboard:
         if self.not_run:
             write(_("%d case(s) of the specs did not run: %s")
                   % (len(self.not_run), ", ".join(self.not_run)), red=True)
+        found = {}
         for case, passed, message, notes in self.rows():
-            if notes.get("diagnosis") or notes.get("root"):
+            if notes.get("diagnosis"):
                 write("%s: %s" % (case.name, explain(notes)))
+            for helper in notes.get("root", []):
+                found.setdefault(helper, []).append(case.name)
+        for line in root_causes(found):
+            write(line)
         kinds = [row[0].kind for row in self.rows()]
         hidden = len(kinds) - kinds.count(spec.PUBLIC)
         if hidden:
@@ -179,10 +184,17 @@ class Scoreboard:
             write_atomically(path, json.dumps(self.results_json(), indent=2) + "\n")
 
 
+def root_causes(found):
+    """A sentence per wrong helper {helper: [ids of the cases credited around it]}."""
+    return [_("Root cause: %s is wrong. These cases failed only because of it and earn their "
+              "points, since they passed with the contract's %s standing in: %s.") % (
+        helper, helper, ", ".join(cases)) for helper, cases in sorted(found.items())]
+
+
 def explain(notes):
     """One line on a case's diagnosis code, or on the helper it was credited around."""
     if notes.get("root"):
-        return _("credited: it failed only because of %s, which is wrong (see its own case); "
+        return _("Credited: it failed only because of %s, which is wrong (see its own case); "
                  "it passed with the contract's %s standing in.") % (
             ", ".join(notes["root"]), ", ".join(notes["root"]))
     return _("diagnosis %s") % notes["diagnosis"]
