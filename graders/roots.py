@@ -25,7 +25,8 @@ CALLEES = {
               "NeuralNetwork.backpropagation": ["NeuralNetwork.sigmoid",
                                                 "NeuralNetwork.feed_forward"],
               "NeuralNetwork.train": ["NeuralNetwork.sigmoid", "NeuralNetwork.feed_forward"],
-              "NeuralNetwork.predict": ["NeuralNetwork.sigmoid"]},
+              # predictions are made after train(), which calls feed_forward
+              "NeuralNetwork.predict": ["NeuralNetwork.sigmoid", "NeuralNetwork.feed_forward"]},
 }
 
 INPUTS = np.linspace(-3, 3, 7)  # probe points of a sigmoid or its slope at the input

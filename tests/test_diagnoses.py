@@ -36,7 +36,13 @@ def test_buggy_implementations_get_their_diagnosis(tmp_path):
     assert named >= HIT_RATE * len(BUGGY), "\n".join(report)
 
 
+# The tutorials' code kept verbatim hard-codes the tutorials' seeds, so it fails the generality
+# cases that pass another seed; the diagnosis says exactly that, and nothing anywhere else.
+TRUE_DIAGNOSES = {"verbatim": {"trask::hidden-two-layer-seeded": "seed-ignored",
+                               "britz::hidden-build-model-other-seed": "seed-ignored"}}
+
+
 @pytest.mark.parametrize("name", sorted(CORRECT))
-def test_correct_implementations_get_no_diagnosis(name, tmp_path):
+def test_correct_functions_get_no_diagnosis(name, tmp_path):
     results, _ = grade(CORRECT[name], tmp_path=tmp_path)
-    assert diagnoses(results) == {}
+    assert diagnoses(results) == TRUE_DIAGNOSES.get(name, {})
