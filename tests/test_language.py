@@ -63,3 +63,19 @@ def test_lang_en_wins_over_the_locale(buggy):
     out = check(buggy, "--lang", "en", lang_env="zh_CN.UTF-8")
     assert "the gradient is wrong" in out and "Diagnosis:" in out and "hidden layer" in out
     assert not re.search("[\u4e00-\u9fff]", out)
+
+
+def test_batch_writes_feedback_in_the_language_asked_and_the_same_gradebook(tmp_path):
+    submissions = tmp_path / "class"
+    write("zhou-loss-derivative-reversed", str(submissions / "ann"))
+    books = {}
+    for language in ("zh", "en"):
+        out = tmp_path / language
+        subprocess.run([sys.executable, "-m", "graders.batch", str(submissions), "--out",
+                        str(out), "--jobs", "1", "--lang", language], cwd=KIT, check=True,
+                        capture_output=True, timeout=300)
+        feedback = (out / "ann" / "feedback.md").read_text(encoding="utf-8")
+        assert ("诊断：sign-flipped" in feedback) == (language == "zh")
+        assert ("Diagnosis: sign-flipped" in feedback) == (language == "en")
+        books[language] = (out / "gradebook.csv").read_text(encoding="utf-8")
+    assert books["zh"] == books["en"]
