@@ -25,7 +25,7 @@ class Failed(pytest.fail.Exception):
 def fail(message, diagnosis=None):
     """Fails the current case with `message` (and the diagnosis's sentence) and no traceback."""
     if diagnosis is not None:
-        message = "%s\n%s %s" % (message, _("Diagnosis:"), diagnosis.sentence)
+        message = "%s\n%s" % (message, _("Diagnosis: %s") % diagnosis.sentence)
     raise Failed(message, diagnosis and diagnosis.code)
 
 
