@@ -5,8 +5,9 @@ import os
 import pytest
 
 from graders import stand_ins
+from graders.submission import Submission
 from graders.results import case_ids
-from tests.helpers import failed, grade, variant
+from tests.helpers import SOLUTIONS, failed, grade, variant
 
 # name: (module, [(text in solutions/<module>.py, replacement)], the only cases that may fail,
 # the helper named as the root, cases that must be credited around it)
@@ -51,3 +52,14 @@ def test_the_worker_is_given_only_the_contracts_helpers():
         source = handle.read()
     assert "import numpy as np" in source and source.count("import ") == 1
     assert os.path.basename(stand_ins.__file__) == "stand_ins.py"
+
+
+def test_the_worker_refuses_to_stand_in_anything_else():
+    student = Submission(SOLUTIONS, ["zhou"], start=True)
+    try:
+        with pytest.raises(pytest.fail.Exception, match="KeyError"):
+            student.stand_in("zhou", ["OurNeuralNetwork.backprop"])
+        student.stand_in("zhou", ["deriv_sigmoid"])
+        assert student.call("zhou.deriv_sigmoid", 0.0) == 0.25
+    finally:
+        student.close()
