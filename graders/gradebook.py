@@ -121,7 +121,7 @@ def feedback(name, results, intake, modules):
                 lines.append("  " + _("A hidden case (the tutorial's procedure on new numbers): "
                                       "the public checks of the same function show what to fix."))
             if test["extra_data"].get("diagnosis"):
-                lines.append("  " + _("Diagnosis: %s") % test["extra_data"]["diagnosis"])
+                lines.append("  " + _("Diagnosis code: %s") % test["extra_data"]["diagnosis"])
     lines += ["", results.get("output", "")]
     return "\n".join(lines).rstrip() + "\n"
 

@@ -75,7 +75,8 @@ def test_batch_writes_feedback_in_the_language_asked_and_the_same_gradebook(tmp_
                         str(out), "--jobs", "1", "--lang", language], cwd=KIT, check=True,
                         capture_output=True, timeout=300)
         feedback = (out / "ann" / "feedback.md").read_text(encoding="utf-8")
-        assert ("诊断：sign-flipped" in feedback) == (language == "zh")
-        assert ("Diagnosis: sign-flipped" in feedback) == (language == "en")
+        assert ("诊断代码：sign-flipped" in feedback) == (language == "zh")
+        assert ("Diagnosis code: sign-flipped" in feedback) == (language == "en")
+        assert ("符号都反了" in feedback) == (language == "zh")
         books[language] = (out / "gradebook.csv").read_text(encoding="utf-8")
     assert books["zh"] == books["en"]
