@@ -27,7 +27,7 @@ import time  # noqa: E402
 
 import pytest  # noqa: E402
 
-from graders import collect, gradebook, sandbox, spec  # noqa: E402
+from graders import collect, gradebook, i18n, sandbox, spec  # noqa: E402
 from graders import results as results_data  # noqa: E402
 from graders.report import write_atomically  # noqa: E402
 
@@ -62,7 +62,11 @@ def parse_args(argv):
     parser.add_argument("--shard", default="1/1", metavar="I/N",
                         help="grade only shard I of N (submissions sorted by name, every Nth "
                              "from the Ith); merge shards with python -m graders.merge")
+    parser.add_argument("--lang", choices=i18n.languages(),
+                        help="language of the feedback students read (default: from LANG, "
+                             "else en); the gradebook is the same in every language")
     args = parser.parse_args(argv)
+    args.lang = i18n.set_language(args.lang)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
     for option in ("call_timeout", "time_budget"):
@@ -117,7 +121,8 @@ def grade_in_child(entry, work, args):
             *("-pno:" + name for name in UNUSED_PLUGINS), "--impl", os.path.join(work, "modules"), "--hidden",
             "--results-json", os.path.join(work, "results.json"),
             "--junitxml", os.path.join(work, "junit.xml"),
-            "--call-timeout", str(args.call_timeout), "--time-budget", str(args.time_budget)])
+            "--call-timeout", str(args.call_timeout), "--time-budget", str(args.time_budget),
+            "--lang", args.lang])
         sys.stdout.flush()
     finally:
         os._exit(int(code))

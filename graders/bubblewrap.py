@@ -22,6 +22,8 @@ import sys
 import tempfile
 
 WORK, KIT = "/work", "/nnkit"
+# The kit files copied beside the worker: itself, the wire format, the contract's helpers.
+WORKER_FILES = ("worker.py", "wire.py", "stand_ins.py")
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = ("/etc/ld.so.cache",)
 NOBODY = 65534  # the worker's user inside the sandbox
@@ -120,7 +122,7 @@ def command(home, modules, limits, seccomp_fd, pipe_fds):
     argv += ["--proc", "/proc", "--dev", "/dev"]
     for folder in ("/tmp", "/dev/shm", WORK):
         argv += ["--size", str(limits.folder_bytes), "--tmpfs", folder]
-    for name in ("worker.py", "wire.py"):
+    for name in WORKER_FILES:
         argv += ["--ro-bind", os.path.join(home, "kit", name), "%s/%s" % (KIT, name)]
     for module in modules:
         argv += ["--ro-bind", os.path.join(home, "work", module + ".py"),

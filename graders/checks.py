@@ -5,23 +5,36 @@ dicts, or `Unsupported` for anything the worker could not send. Nothing here tru
 to compare itself: types, shapes and finiteness are checked before any arithmetic.
 """
 
+import unicodedata
+
 import numpy as np
 import pytest
 
-from graders import wire
+from graders import diagnose, wire
+from graders.i18n import _
 
 
-def fail(message):
-    """Fails the current case with `message` and no traceback."""
-    pytest.fail(message, pytrace=False)
+class Failed(pytest.fail.Exception):
+    """A failed check; `diagnosis` is the mistake recognised in it (graders/diagnose.py)."""
+
+    def __init__(self, message, diagnosis=None):
+        super().__init__(message, pytrace=False)
+        self.diagnosis = diagnosis
+
+
+def fail(message, diagnosis=None):
+    """Fails the current case with `message` (and the diagnosis's sentence) and no traceback."""
+    if diagnosis is not None:
+        message = "%s\n%s" % (message, _("Diagnosis: %s") % diagnosis.sentence)
+    raise Failed(message, diagnosis and diagnosis.code)
 
 
 def kind_of(value):
     if isinstance(value, np.ndarray):
-        return "an array of shape %s and dtype %s" % (tuple(value.shape), value.dtype)
+        return _("an array of shape %s and dtype %s") % (tuple(value.shape), value.dtype)
     if isinstance(value, wire.Unsupported):
-        return "a %s (not plain data)" % value.type_name
-    return "a %s (%s)" % (type(value).__name__, _short(value))
+        return _("a %s (not plain data)") % value.type_name
+    return _("a %s (%s)") % (type(value).__name__, _short(value))
 
 
 def _short(value):
@@ -32,34 +45,38 @@ def _short(value):
 def real_number(value, what):
     """`value` as a float, if it is a finite real number (a numpy scalar counts)."""
     if type(value) not in (int, float):
-        fail("%s returned %s, but the tests expected a real number." % (what, kind_of(value)))
+        fail(_("%s returned %s, but the tests expected a real number.") % (what, kind_of(value)))
     if not np.isfinite(value):
-        fail("%s returned %r, but the tests expected a finite number." % (what, value))
+        fail(_("%s returned %r, but the tests expected a finite number.") % (what, value))
     return float(value)
 
 
 def real_array(value, what, shapes):
     """`value` as a float64 array, if it is a finite real numpy array of one of `shapes`."""
     shapes = [tuple(shape) for shape in shapes]
-    wanted = " or ".join(str(shape) for shape in shapes)
+    wanted = _(" or ").join(str(shape) for shape in shapes)
     if not isinstance(value, np.ndarray):
-        fail("%s returned %s, but the tests expected a numpy array of shape %s."
+        fail(_("%s returned %s, but the tests expected a numpy array of shape %s.")
              % (what, kind_of(value), wanted))
     if value.dtype.kind not in "fiu":
-        fail("%s returned an array of dtype %s, but the tests expected real numbers."
+        fail(_("%s returned an array of dtype %s, but the tests expected real numbers.")
              % (what, value.dtype))
     if value.shape not in shapes:
-        fail("%s returned an array of shape %s, but the tests expected shape %s."
-             % (what, value.shape, wanted))
+        flipped = value.ndim == 2 and value.shape[0] != value.shape[1] and \
+            value.shape[::-1] in shapes
+        fail(_("%s returned an array of shape %s, but the tests expected shape %s.")
+             % (what, value.shape, wanted),
+             diagnose.simple("transposed", what) if flipped else None)
     if not np.all(np.isfinite(value)):
-        fail("%s returned an array with NaN or inf in it: %s" % (what, _short(value.tolist())))
+        fail(_("%s returned an array with NaN or inf in it: %s")
+             % (what, _short(value.tolist())))
     return value.astype(float)
 
 
 def sequence(value, length, what):
     """`value` as a list, if it is a tuple or list of `length` items."""
     if not isinstance(value, (tuple, list)) or len(value) != length:
-        fail("%s returned %s, but the tests expected a tuple of %d values."
+        fail(_("%s returned %s, but the tests expected a tuple of %d values.")
              % (what, kind_of(value), length))
     return list(value)
 
@@ -67,10 +84,10 @@ def sequence(value, length, what):
 def number_list(value, length, what):
     """`value` as a float array, if it is a list of `length` finite real numbers."""
     if not isinstance(value, list):
-        fail("%s returned %s, but the tests expected a list of %d numbers."
+        fail(_("%s returned %s, but the tests expected a list of %d numbers.")
              % (what, kind_of(value), length))
     if len(value) != length:
-        fail("%s returned a list of %d values, but the tests expected %d."
+        fail(_("%s returned a list of %d values, but the tests expected %d.")
              % (what, len(value), length))
     for i, item in enumerate(value):
         if type(item) not in (int, float):
@@ -86,12 +103,12 @@ def mapping(value, keys, what):
     """`value` as a dict, if it is a dict with exactly `keys`."""
     if not isinstance(value, dict) or set(value) != set(keys):
         got = sorted(value) if isinstance(value, dict) else kind_of(value)
-        fail("%s returned %s, but the tests expected a dict with keys %s."
+        fail(_("%s returned %s, but the tests expected a dict with keys %s.")
              % (what, got, sorted(keys)))
     return value
 
 
-def close(actual, expected, tolerance, what, late=None):
+def close(actual, expected, tolerance, what, late=None, diagnosis=None):
     """Fails unless |actual - expected| <= atol + rtol * |expected| everywhere.
 
     late: what the tutorial's procedure gives one update later, if known; an output that
@@ -99,33 +116,33 @@ def close(actual, expected, tolerance, what, late=None):
     """
     actual, expected = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
     if actual.shape != expected.shape:
-        fail("%s has shape %s, but the tests expected shape %s."
+        fail(_("%s has shape %s, but the tests expected shape %s.")
              % (what, actual.shape, expected.shape))
     allowed = tolerance.atol + tolerance.rtol * np.abs(expected)
     excess = np.abs(actual - expected) - allowed
     if np.all(excess <= 0):
         return
     if late is not None and np.allclose(actual, late, rtol=1e-6, atol=1e-12):
-        fail("%s is one update late: got %s, which is what one more update gives; expected %s "
-             "(%s). Take the output from the forward pass before the last update, as the "
-             "tutorial's loop does." % (what, _short(actual.tolist()), _short(expected.tolist()),
-                                        tolerance))
+        fail(_("%s is one update late: got %s, which is what one more update gives; expected "
+               "%s (%s).") % (what, _short(actual.tolist()), _short(expected.tolist()),
+                             tolerance), diagnose.simple("one-update-late", what))
+    found = recognise(diagnosis)
     if actual.ndim == 0:
-        fail("%s is %r, but the tests expected %r (%s)."
-             % (what, float(actual), float(expected), tolerance))
+        fail(_("%s is %r, but the tests expected %r (%s).")
+             % (what, float(actual), float(expected), tolerance), found)
     worst = np.unravel_index(np.argmax(excess), excess.shape)
-    fail("%s is wrong at index %s: got %r, expected %r (%s); %d of %d entries are off.\n"
-         "  got      %s\n  expected %s" % (
+    fail(_("%s is wrong at index %s: got %r, expected %r (%s); %d of %d entries are off.\n"
+           "  got      %s\n  expected %s") % (
              what, tuple(int(i) for i in worst), float(actual[worst]), float(expected[worst]),
              tolerance, int(np.sum(excess > 0)), excess.size, _short(actual.tolist()),
-             _short(expected.tolist())))
+             _short(expected.tolist())), found)
 
 
 def between(value, low, high, what):
     """Fails unless low <= value <= high (either bound may be None)."""
     if (low is not None and value < low) or (high is not None and value > high):
         band = "[%s, %s]" % ("-inf" if low is None else low, "inf" if high is None else high)
-        fail("%s is %r, but the tests expected a value in %s." % (what, float(value), band))
+        fail(_("%s is %r, but the tests expected a value in %s.") % (what, float(value), band))
 
 
 def sigmoid(x):
@@ -148,12 +165,13 @@ def numerical_gradient(loss, x, h=1e-5):
     return grad
 
 
-def gradients(pairs, tolerance, what):
+def gradients(pairs, tolerance, what, diagnosis=None):
     """Fails unless every analytic gradient matches central differences of the kit's loss.
 
     pairs: {parameter: (analytic, numeric)}. Passes where |a - n| <= atol + rtol * max(|a|,
     |n|); a failure lists every parameter that is off, with its worst index, both values and
-    their ratio, in a small table.
+    their ratio, in a small table. diagnosis: a function of no arguments that returns the
+    mistake recognised in the failure (graders/diagnose.py), or None; called only on failure.
     """
     rows = []
     for parameter, (analytic, numeric) in pairs.items():
@@ -165,13 +183,27 @@ def gradients(pairs, tolerance, what):
         worst = np.unravel_index(np.argmax(score), score.shape)
         a, n = float(analytic[worst]), float(numeric[worst])
         rows.append((parameter, str(tuple(int(i) for i in worst)), "%.6g" % a, "%.6g" % n,
-                     "%.4g" % (a / n) if n else "undefined"))
+                     "%.4g" % (a / n) if n else _("undefined")))
     if not rows:
         return
-    header = ("parameter", "worst index", "analytic", "numeric", "ratio")
-    widths = [max(len(row[i]) for row in rows + [header]) for i in range(len(header))]
-    table = "\n".join("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths))
-                      .rstrip() for row in [header] + rows)
-    fail("%s: the gradient is wrong for %d of %d parameters (%s):\n%s\n"
-         "A ratio of 2 or 0.5 means a factor of 2; -1 a flipped sign."
-         % (what, len(rows), len(pairs), tolerance, table))
+    header = (_("parameter"), _("worst index"), _("analytic"), _("numeric"), _("ratio"))
+    widths = [max(width(row[i]) for row in rows + [header]) for i in range(len(header))]
+    table = "\n".join("  " + "  ".join(cell + " " * (size - width(cell)) for cell, size in zip(
+        row, widths)).rstrip() for row in [header] + rows)
+    fail(_("%s: the gradient is wrong for %d of %d parameters (%s):\n%s\n"
+           "A ratio of 2 or 0.5 means a factor of 2; -1 a flipped sign.")
+         % (what, len(rows), len(pairs), tolerance, table), recognise(diagnosis))
+
+
+def width(text):
+    """Columns `text` takes in a terminal: two for each wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def recognise(diagnosis):
+    """What the function `diagnosis` recognises, or None; a failure in the extra calls it
+    makes into student code leaves the failure it explains as it was."""
+    try:
+        return diagnosis and diagnosis()
+    except pytest.fail.Exception:
+        return None

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from graders import sandbox, spec
+from graders import i18n, roots, sandbox, spec
 from graders.reference import Reference
 from graders.report import Scoreboard
 from graders.submission import Submission
@@ -28,6 +28,9 @@ def pytest_addoption(parser):
                     help="write the results in Gradescope's results.json format")
     group.addoption("--every-case", action="store_true",
                     help="fail unless every case of the specs ran (nox -s solutions)")
+    group.addoption("--lang", choices=i18n.languages(),
+                    help="language of the messages (default: from LANG and the other locale "
+                         "variables, else en)")
     defaults = sandbox.Limits()
     group.addoption("--call-timeout", type=float, default=defaults.call_seconds,
                     metavar="SECONDS", help="time limit for one call into student code: CPU "
@@ -40,6 +43,7 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    i18n.set_language(config.getoption("lang"))
     for option in ("call_timeout", "time_budget"):
         if not config.getoption(option) > 0:
             raise pytest.UsageError("--%s must be a number of seconds above 0, not %g"
@@ -55,6 +59,7 @@ def pytest_configure(config):
     if not os.path.isdir(folder):
         raise pytest.UsageError("--impl %s: no such folder (%s)" % (impl, folder))
     config.nnkit_impl = folder
+    config.pluginmanager.register(roots.Roots(config), "nnkit-roots")
     config.pluginmanager.register(Scoreboard(config, specs, sandbox.protections()),
                                   "nnkit-scoreboard")
 

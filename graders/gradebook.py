@@ -7,9 +7,13 @@ import os
 
 from graders import results as results_data
 from graders import spec
-from graders.report import write_atomically
+from graders.i18n import N_, _
+from graders.report import root_causes, write_atomically
 
 STATUS_GRADED, STATUS_WITH_PROBLEMS, STATUS_ERROR = "graded", "graded with problems", "error"
+
+
+KINDS = (N_("public"), N_("new-numbers"), N_("generality"))  # case kinds, for translation
 
 
 def problems(results, intake):
@@ -83,25 +87,29 @@ def summary(rows, modules, possible):
 
 
 def feedback(name, results, intake, modules):
-    """feedback.md: the student's score per tutorial and what to fix, case by case."""
+    """feedback.md: the student's score per tutorial and what to fix, case by case, in the
+    language chosen for the student (graders/i18n.py)."""
     points, possible = results_data.points(results, modules)
     total, most = sum(points.values()), sum(possible.values())
-    lines = ["# Feedback for %s" % name, "",
-             "Score: **%g / %g**" % (total, most), ""]
+    lines = [_("# Feedback for %s") % name, "",
+             _("Score: **%g / %g**") % (total, most), ""]
     if results.get("error"):
-        lines += ["Grading could not finish: %s" % results["error"], ""]
-    lines += ["Problems with the files handed in: " + "; ".join(intake), ""] if intake else []
-    lines += ["| tutorial | points | of |", "|---|---:|---:|"]
+        lines += [_("Grading could not finish: %s") % results["error"], ""]
+    lines += [_("Problems with the files handed in: ") + "; ".join(intake), ""] if intake else []
+    lines += ["| %s | %s | %s |" % (_("tutorial"), _("points"), _("of")), "|---|---:|---:|"]
     lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in modules]
+    lines += roots(results)
     for module, tests in results_data.by_module(results, modules).items():
         if not tests:
             continue
         lines += ["", "## %s" % module, ""]
         for test in tests:
             case, kind = test["extra_data"]["case"], test["extra_data"]["kind"]
-            mark = "passed" if test["status"] == "passed" else "FAILED"
-            lines.append("- %s %s (%s, %g/%g)" % (mark, case, kind, test["score"],
+            mark = _("passed") if test["status"] == "passed" else _("FAILED")
+            lines.append("- %s %s (%s, %g/%g)" % (mark, case, _(kind), test["score"],
                                                   test["max_score"]))
+            if test["extra_data"].get("root"):
+                lines.append("  " + test["output"])
             if test["status"] == "passed":
                 continue
             if test["visibility"] == "visible":
@@ -110,7 +118,18 @@ def feedback(name, results, intake, modules):
             elif kind == spec.GENERALITY:
                 lines.append("  " + test["output"].partition("\n")[0])  # its requirement
             else:
-                lines.append("  A hidden case (the tutorial's procedure on new numbers): the "
-                             "public checks of the same function show what to fix.")
+                lines.append("  " + _("A hidden case (the tutorial's procedure on new numbers): "
+                                      "the public checks of the same function show what to fix."))
+            if test["extra_data"].get("diagnosis"):
+                lines.append("  " + _("Diagnosis code: %s") % test["extra_data"]["diagnosis"])
     lines += ["", results.get("output", "")]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def roots(results):
+    """Lines naming each helper that made other cases fail, and those cases (credited)."""
+    found = {}
+    for test in results.get("tests", []):
+        for helper in test["extra_data"].get("root", []):
+            found.setdefault(helper, []).append(results_data.case_id(test))
+    return [line for sentence in root_causes(found) for line in ("", sentence)]

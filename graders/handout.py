@@ -25,7 +25,8 @@ TEMPLATES = os.path.join(KIT, "handout")
 GRADER_FILES = ["__init__.py", "conftest.py", "checks.py", "collect.py", "spec.py",
                 "submission.py", "sandbox.py", "bubblewrap.py", "seccomp.py", "cgroups.py",
                 "landlock.py", "worker.py", "wire.py", "report.py", "kinds.py", "reference.py",
-                "classroom.py", "results.py", "notebook.py"]
+                "classroom.py", "results.py", "notebook.py", "i18n.py", "diagnose.py",
+                "roots.py", "stand_ins.py"]
 MANIFEST = "grader-files.sha256"
 
 
@@ -93,6 +94,9 @@ def write(out, notebooks=False):
         copy(path, os.path.join(out, "spec", "data", os.path.basename(path)))
     for name in GRADER_FILES:
         copy(os.path.join(KIT, "graders", name), os.path.join(out, "graders", name))
+    for path in catalogues(os.path.join(KIT, "graders")):  # the messages in every language
+        copy(path, os.path.join(out, "graders", os.path.relpath(path, os.path.join(KIT,
+                                                                                   "graders"))))
     copy(os.path.join(KIT, "pyproject.toml"), os.path.join(out, "pyproject.toml"))
     for name in ("README.md", "noxfile.py", ".gitignore"):
         copy(os.path.join(TEMPLATES if name != ".gitignore" else KIT, name),
@@ -103,6 +107,11 @@ def write(out, notebooks=False):
         put(os.path.join(out, workflow), handle.read().replace("__MANIFEST_SHA256__", manifest))
 
 
+def catalogues(graders):
+    """The message catalogues (.po) under a graders folder."""
+    return glob.glob(os.path.join(graders, "locale", "*", "LC_MESSAGES", "*.po"))
+
+
 def sha256(path):
     with open(path, "rb") as handle:
         return hashlib.sha256(handle.read()).hexdigest()
@@ -111,6 +120,7 @@ def sha256(path):
 def write_manifest(out):
     """Writes grader-files.sha256 (sha256sum format) and returns the manifest's own hash."""
     paths = sorted(glob.glob(os.path.join(out, "graders", "*.py")) +
+                   catalogues(os.path.join(out, "graders")) +
                    glob.glob(os.path.join(out, "spec", "**", "*.*"), recursive=True) +
                    [os.path.join(out, "noxfile.py"), os.path.join(out, "pyproject.toml")])
     lines = ["%s  %s\n" % (sha256(p), os.path.relpath(p, out)) for p in paths]

@@ -17,6 +17,7 @@ import pytest
 
 from graders import results as results_data
 from graders import spec
+from graders.i18n import _
 
 VISIBILITY = {False: "visible", True: "after_published"}
 PRINTED_LIMIT = 2000  # characters of a student's own printed output shown with a failure
@@ -30,6 +31,7 @@ class Scoreboard:
         self.protections = protections
         self.cases = {}  # nodeid -> Case
         self.results = {}  # nodeid -> (passed, message)
+        self.notes = {}  # nodeid -> {"diagnosis": code, "root": [helpers]}, where there are
         self.kit_errors = []  # nodeids
         self.not_run = []  # case names that should have run and did not
 
@@ -57,23 +59,26 @@ class Scoreboard:
             self.kit_errors.append(item.nodeid)
             entry = call.excinfo.traceback[-1]
             report.longrepr = (
-                "%s: the grader itself failed on this case, so it says nothing about your "
-                "code; tell your instructor. (%s: %s, at %s:%d)" % (
+                _("%s: the grader itself failed on this case, so it says nothing about your "
+                  "code; tell your instructor. (%s: %s, at %s:%d)") % (
                     KIT_ERROR, call.excinfo.typename, call.excinfo.value,
                     os.path.basename(str(entry.path)), entry.lineno + 1))
             return
+        diagnosis = getattr(call.excinfo.value, "diagnosis", None) if call.excinfo else None
+        if diagnosis:
+            report.user_properties.append(("diagnosis", diagnosis))
         parts = [report.longreprtext.strip()]
         if case.requires:
-            parts.insert(0, "This case checks a requirement of the contract beyond the "
-                            "tutorial's own numbers: %s" % case.requires)
+            parts.insert(0, _("This case checks a requirement of the contract beyond the "
+                              "tutorial's own numbers: %s") % case.requires)
         printed = "".join(map(str, getattr(getattr(self.config, "nnkit_student", None),
                                            "printed", [])))
         if printed.strip():
             if len(printed) > PRINTED_LIMIT:
-                printed = printed[:PRINTED_LIMIT] + "\n... (%d more characters)" % (
+                printed = printed[:PRINTED_LIMIT] + _("\n... (%d more characters)") % (
                     len(printed) - PRINTED_LIMIT)
-            parts.append("Your code printed during this case:\n" + printed.rstrip())
-        parts.append("Tutorial step to re-read: %s" % case.source)
+            parts.append(_("Your code printed during this case:\n") + printed.rstrip())
+        parts.append(_("Tutorial step to re-read: %s") % case.source)
         report.longrepr = "\n".join(parts)
 
     def pytest_runtest_logreport(self, report):
@@ -83,20 +88,21 @@ class Scoreboard:
             earlier = self.results.get(report.nodeid, (True, ""))
             passed = earlier[0] and report.passed
             self.results[report.nodeid] = (passed, "" if passed else report.longreprtext)
+            self.notes.setdefault(report.nodeid, {}).update(report.user_properties)
 
     # -- totals ---------------------------------------------------------------------------
 
     def rows(self):
         """(case, passed, message) for every case that ran, in spec order."""
-        done = [(case, *self.results[nodeid]) for nodeid, case in self.cases.items()
-                if nodeid in self.results]
+        done = [(case, *self.results[nodeid], self.notes.get(nodeid, {}))
+                for nodeid, case in self.cases.items() if nodeid in self.results]
         order = {id(c): i for spec in self.specs.values() for i, c in enumerate(spec.cases)}
         return sorted(done, key=lambda row: (row[0].module, order.get(id(row[0]), 0)))
 
     def totals(self):
         """{module: (earned, possible, passed count, count)} over the cases that ran."""
         table = {}
-        for case, passed, _ in self.rows():
+        for case, passed, _message, _notes in self.rows():
             earned, possible, ok, count = table.get(case.module, (0.0, 0.0, 0, 0))
             table[case.module] = (earned + (case.points if passed else 0.0),
                                   possible + case.points, ok + passed, count + 1)
@@ -107,46 +113,57 @@ class Scoreboard:
         if not table:
             return
         write = terminalreporter.write_line
-        terminalreporter.section("score")
-        write("%-10s %8s %8s %8s" % ("tutorial", "points", "of", "checks"))
+        terminalreporter.section(_("score"))
+        write("%-10s %8s %8s %8s" % (_("tutorial"), _("points"), _("of"), _("checks")))
         for module, (earned, possible, ok, count) in sorted(table.items()):
             write("%-10s %8g %8g %5d/%d" % (module, earned, possible, ok, count))
         earned = sum(row[0] for row in table.values())
         possible = sum(row[1] for row in table.values())
         ok = sum(row[2] for row in table.values())
         count = sum(row[3] for row in table.values())
-        write("%-10s %8g %8g %5d/%d  (%.1f%%)" % ("total", earned, possible, ok, count,
+        write("%-10s %8g %8g %5d/%d  (%.1f%%)" % (_("total"), earned, possible, ok, count,
                                                   100.0 * earned / possible if possible else 0))
         if self.kit_errors:
-            write("KIT ERROR in %d case(s): the grader failed, not the code graded: %s"
+            write(_("KIT ERROR in %d case(s): the grader failed, not the code graded: %s")
                   % (len(self.kit_errors), ", ".join(self.kit_errors)), red=True)
         if self.not_run:
-            write("%d case(s) of the specs did not run: %s"
+            write(_("%d case(s) of the specs did not run: %s")
                   % (len(self.not_run), ", ".join(self.not_run)), red=True)
-        kinds = [case.kind for case, _, _ in self.rows()]
+        found = {}
+        for case, passed, message, notes in self.rows():
+            if notes.get("diagnosis"):
+                write("%s: %s" % (case.name, explain(notes)))
+            for helper in notes.get("root", []):
+                found.setdefault(helper, []).append(case.name)
+        for line in root_causes(found):
+            write(line)
+        kinds = [row[0].kind for row in self.rows()]
         hidden = len(kinds) - kinds.count(spec.PUBLIC)
         if hidden:
-            write("%d of %d checks passed; %d of the checks are hidden cases: %d run the "
-                  "tutorial's own procedure on new numbers, %d check generality (other shapes, "
-                  "sizes or seeds the contract allows)." % (
+            write(_("%d of %d checks passed; %d of the checks are hidden cases: %d run the "
+                    "tutorial's own procedure on new numbers, %d check generality (other "
+                    "shapes, sizes or seeds the contract allows).") % (
                       ok, count, hidden, kinds.count(spec.NEW_NUMBERS),
                       kinds.count(spec.GENERALITY)))
         else:
-            write("%d of %d public checks passed. Hidden checks (random inputs) run when your "
-                  "instructor grades." % (ok, count))
+            write(_("%d of %d public checks passed. Hidden checks (random inputs) run when "
+                    "your instructor grades.") % (ok, count))
 
     def results_json(self):
         tests = [{"name": test_name(case),
                   "score": case.points if passed else 0.0, "max_score": case.points,
                   "status": "passed" if passed else "failed",
-                  "output": case.description if passed else message,
+                  "output": (case.description + (" " + explain(notes) if notes else "")
+                             if passed else message),
                   "visibility": VISIBILITY[case.hidden],
-                  "extra_data": results_data.extra_data(case.module, case.id, case.kind)}
-                 for case, passed, message in self.rows()]
+                  "extra_data": dict(results_data.extra_data(case.module, case.id, case.kind),
+                                     **notes)}
+                 for case, passed, message, notes in self.rows()]
         kit_errors = [self.cases[nodeid].name for nodeid in self.kit_errors]
         student = getattr(self.config, "nnkit_student", None)
         return {"score": sum(test["score"] for test in tests), "tests": tests,
-                "output": "Protections active while grading: %s." % "; ".join(self.protections),
+                "output": _("Protections active while grading: %s.") % "; ".join(
+                    self.protections),
                 "visibility": "visible",
                 "extra_data": {"kit_errors": kit_errors,
                                "problems": getattr(student, "problems", {}),
@@ -155,7 +172,7 @@ class Scoreboard:
     def pytest_sessionfinish(self, session):
         if self.config.getoption("every_case"):
             hidden = self.config.getoption("hidden")
-            ran = {case.name for case, _, _ in self.rows()}
+            ran = {row[0].name for row in self.rows()}
             self.not_run = [case.name for spec in self.specs.values() for case in spec.cases
                             if (hidden or not case.hidden) and case.name not in ran]
             if self.not_run:
@@ -165,6 +182,22 @@ class Scoreboard:
         path = self.config.getoption("results_json")
         if path:
             write_atomically(path, json.dumps(self.results_json(), indent=2) + "\n")
+
+
+def root_causes(found):
+    """A sentence per wrong helper {helper: [ids of the cases credited around it]}."""
+    return [_("Root cause: %s is wrong. These cases failed only because of it and earn their "
+              "points, since they passed with the contract's %s standing in: %s.") % (
+        helper, helper, ", ".join(cases)) for helper, cases in sorted(found.items())]
+
+
+def explain(notes):
+    """One line on a case's diagnosis code, or on the helper it was credited around."""
+    if notes.get("root"):
+        return _("Credited: it failed only because of %s, which is wrong (see its own case); "
+                 "it passed with the contract's %s standing in.") % (
+            ", ".join(notes["root"]), ", ".join(notes["root"]))
+    return _("diagnosis %s") % notes["diagnosis"]
 
 
 def test_name(case):

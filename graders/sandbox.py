@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass
 
 from graders import bubblewrap, cgroups, landlock, seccomp
+from graders.i18n import _
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LINUX = sys.platform.startswith("linux")  # elsewhere (macOS) only the portable protections
@@ -184,7 +185,7 @@ def prepare(home):
     kit, work = os.path.join(home, "kit"), os.path.join(home, "work")
     os.makedirs(kit, mode=0o755)
     os.makedirs(work, mode=0o755)
-    for name in ("worker.py", "wire.py"):
+    for name in bubblewrap.WORKER_FILES:
         with open(os.path.join(HERE, name), "rb") as source, \
                 open(os.path.join(kit, name), "wb") as target:
             target.write(source.read())
@@ -321,19 +322,19 @@ class Worker:
     def explain_exit(self, code):
         """Why the worker ended in the middle of a call, from its exit code and limits hit."""
         if "memory" in self.hit:
-            return ("it went over the memory limit of %s for all its processes together "
-                    "and was stopped" % _size(self.limits.memory_bytes))
+            return _("it went over the memory limit of %s for all its processes together "
+                     "and was stopped") % _size(self.limits.memory_bytes)
         if code in landlock.SETUP_FAILURES and not use_bubblewrap():
-            return ("the sandbox could not be set up (%s failed): a problem of the grading "
-                    "machine, not of this submission" % landlock.SETUP_FAILURES[code])
+            return _("the sandbox could not be set up (%s failed): a problem of the grading "
+                     "machine, not of this submission") % landlock.SETUP_FAILURES[code]
         if code is None or code >= 0:
-            return ("the worker process exited with code %s in the middle of the call "
-                    "(sys.exit or os._exit ends grading of this call, not with a pass)" % code)
-        names = {signal.SIGKILL: "it was killed (SIGKILL): out of time or memory",
-                 signal.SIGXCPU: "it went over the CPU time limit",
-                 signal.SIGXFSZ: "it went over the file size limit (too much output written)",
-                 signal.SIGSEGV: "it crashed (segmentation fault)"}
-        return names.get(-code, "it was ended by signal %d" % -code)
+            return _("the worker process exited with code %s in the middle of the call "
+                     "(sys.exit or os._exit ends grading of this call, not with a pass)") % code
+        names = {signal.SIGKILL: _("it was killed (SIGKILL): out of time or memory"),
+                 signal.SIGXCPU: _("it went over the CPU time limit"),
+                 signal.SIGXFSZ: _("it went over the file size limit (too much output written)"),
+                 signal.SIGSEGV: _("it crashed (segmentation fault)")}
+        return names.get(-code, _("it was ended by signal %d") % -code)
 
 
 def _size(number):
@@ -364,7 +365,7 @@ def kill_orphans(keep=()):
     As subreaper, this process inherits whatever a stopped worker left running; it starts
     no other children of its own while grading.
     """
-    for _ in range(50):
+    for _attempt in range(50):
         children = [pid for pid in _children(os.getpid())
                     if pid not in LIVE_WORKERS and pid not in keep]
         if not children:

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from graders import collect, sandbox, wire
+from graders.i18n import N_, _
 
 REPLY_LIMIT = 16 << 20  # bytes in one reply from the worker
 
@@ -73,7 +74,7 @@ class WorkerProcess:
         (length,) = wire.HEADER.unpack(header)
         if length > REPLY_LIMIT:
             self.stop()
-            raise WorkerGone("it sent a reply of %d bytes (the limit is %d)"
+            raise WorkerGone(_("it sent a reply of %d bytes (the limit is %d)")
                              % (length, REPLY_LIMIT), "reply size limit")
         body = self._read(length, clock)
         try:
@@ -86,8 +87,8 @@ class WorkerProcess:
             return reply
         except Exception as error:  # anything a forged reply can raise while it is decoded
             self.stop()
-            raise WorkerGone("it sent a reply the grader cannot read (%s: %s)"
-                             % (type(error).__name__, str(error)[:200]), "crash") from None
+            raise WorkerGone(_("it sent a reply the grader cannot read (%s)") % (
+                "%s: %s" % (type(error).__name__, str(error)[:200])), "crash") from None
 
     def _read(self, size, clock):
         chunks, got = [], 0
@@ -96,7 +97,7 @@ class WorkerProcess:
             if not ready:
                 if clock.expired():
                     self.stop()
-                    raise WorkerGone("it ran past the %g s time limit per call%s"
+                    raise WorkerGone(_("it ran past the %g s time limit per call%s")
                                      % (clock.limit, clock.unit), "timeout")
                 continue
             chunk = os.read(self.worker.replies, size - got)
@@ -128,7 +129,7 @@ class CallClock:
         self.worker, self.limit = worker, limit
         self.cpu_start = worker.cpu_seconds()
         self.by_cpu = self.cpu_start is not None
-        self.unit = " (CPU time)" if self.by_cpu else ""
+        self.unit = _(" (CPU time)") if self.by_cpu else ""
         wall = limit * sandbox.WALL_FACTOR if self.by_cpu else limit
         self.deadline = time.monotonic() + min(wall, wall_limit)
 
@@ -146,6 +147,8 @@ class CallClock:
 class Memo:
     """Shares expensive calls (a training run) between the cases that need their result."""
 
+    standing = ()  # the contract helpers standing in for the student's (graders/roots.py)
+
     def __init__(self):
         self.shared = {}
 
@@ -155,6 +158,7 @@ class Memo:
         A result holding an object from a worker that has since been restarted is computed
         again, so one crashing case does not fail the others that shared its object.
         """
+        key = (key, self.standing)
         if key not in self.shared or self.stale(self.shared[key][1]):
             try:
                 self.shared[key] = (True, compute())
@@ -214,17 +218,24 @@ class Submission(Memo):
         """Creates `module.Class(*args)` in the worker and returns a Remote for it."""
         module, name = cls.split(".", 1)
         what = describe_call(cls, args, kwargs)
-        handle, _ = self._request(module, name, what, {"op": "new", "module": module, "name": name,
-                                              "args": wire.encode(list(args)),
-                                              "kwargs": wire.encode(kwargs)})
+        handle = self._request(module, name, what, {"op": "new", "module": module, "name": name,
+                                                    "args": wire.encode(list(args)),
+                                                    "kwargs": wire.encode(kwargs)})[0]
         if not isinstance(handle, wire.Handle):
-            raise StudentError("%s did not create an object" % what)
+            raise StudentError(_("%s did not create an object") % what)
         return Remote(self, module, name, handle.number, self.generation)
 
     def seed(self, module, seed):
         """np.random.seed(seed) in the worker, before a call that draws random numbers."""
         self._request(module, "np.random.seed", "np.random.seed(%d)" % seed,
                       {"op": "seed", "seed": seed})
+
+    def stand_in(self, module, helpers):
+        """Puts the contract's own `helpers` (names in graders/stand_ins.py) in place of the
+        student's in the worker; [] puts the student's back."""
+        self.standing = tuple(helpers)
+        self._request(module, "stand-ins", "stand-ins for %s" % (helpers or "nothing"),
+                      {"op": "stand_in", "module": module, "names": list(helpers)})
 
     def close(self):
         if self.worker:
@@ -240,7 +251,7 @@ class Submission(Memo):
         tutorial has its own time budget: a loop in one tutorial costs only that tutorial.
         """
         if module in self.missing:
-            raise StudentError("%s could not run: %s" % (what, self.missing[module]))
+            raise StudentError(_("%s could not run: %s") % (what, self.missing[module]))
         if (module, function) in self.timed_out:
             raise StudentError(self.timed_out[module, function])
         self._fresh_worker_for(module)
@@ -248,7 +259,7 @@ class Submission(Memo):
         reply = self._exchange(message, what, module, function)
         self.printed.append(reply.get("stdout", ""))
         if "error" in reply:
-            for text, problem, _ in LIMIT_ERRORS:
+            for text, problem, _explanation in LIMIT_ERRORS:
                 if limit_error(reply["error"], text):
                     self._problem(module, problem)
             raise StudentError(explain_error(what, reply["error"]))
@@ -273,7 +284,7 @@ class Submission(Memo):
     def _exchange(self, message, what, module, function):
         left = self.limits.tutorial_seconds - self.spent[module]
         if left <= 0:
-            raise StudentError("%s was not run: %s.py used up its %g s time budget"
+            raise StudentError(_("%s was not run: %s.py used up its %g s time budget")
                                % (what, module, self.limits.tutorial_seconds))
         if self.worker is None:
             self._start_worker()
@@ -282,7 +293,7 @@ class Submission(Memo):
             return self.worker.exchange(message, min(self.limits.call_seconds, left), left)
         except WorkerGone as gone:
             self.worker = None
-            text = "%s failed: %s" % (what, gone)
+            text = _("%s failed: %s") % (what, gone)
             self._problem(module, gone.problem)
             if gone.problem == "timeout":
                 self.timed_out[module, function] = text
@@ -331,7 +342,7 @@ class Remote:
 
     def _send(self, what, message):
         if self.generation != self.submission.generation:
-            raise StudentError("%s: the %s object was lost when the worker stopped earlier"
+            raise StudentError(_("%s: the %s object was lost when the worker stopped earlier")
                                % (what, self.cls))
         message["handle"] = self.number
         function = "%s.%s" % (self.cls, message["name"])
@@ -342,9 +353,9 @@ class Remote:
 # Errors that mean a sandbox limit was reached: (text in the message, problem, explanation).
 LIMIT_ERRORS = (
     ("No space left on device", "folder size limit",
-     "the sandbox's writable folders (/work, /tmp) hold a limited number of bytes"),
+     N_("the sandbox's writable folders (/work, /tmp) hold a limited number of bytes")),
     ("Resource temporarily unavailable", "process limit",
-     "a submission may run only a limited number of processes and threads"),
+     N_("a submission may run only a limited number of processes and threads")),
 )
 
 
@@ -357,14 +368,14 @@ def limit_error(error, text):
 def explain_error(what, error):
     """A student-facing sentence for an error reply from the worker."""
     kind, message, where = error.get("type"), error.get("message", ""), error.get("where", "")
-    at = " (at %s)" % where if where else ""
-    for text, _, explanation in LIMIT_ERRORS:
+    at = _(" (at %s)") % where if where else ""
+    for text, _problem, explanation in LIMIT_ERRORS:
         if limit_error(error, text):
-            at += "; %s" % explanation
+            at += "; %s" % _(explanation)
     if kind == "NotImplementedError":
-        return "%s is not implemented yet: it raises NotImplementedError%s" % (what, at)
+        return _("%s is not implemented yet: it raises NotImplementedError%s") % (what, at)
     if kind == "missing":
-        return "%s could not run: %s" % (what, message)
+        return _("%s could not run: %s") % (what, message)
     if what.startswith("import "):
-        return "%s.py could not be imported: %s: %s%s" % (what[7:], kind, message, at)
-    return "%s raised %s: %s%s" % (what, kind, message, at)
+        return _("%s.py could not be imported: %s: %s%s") % (what[7:], kind, message, at)
+    return _("%s raised %s: %s%s") % (what, kind, message, at)

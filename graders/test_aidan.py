@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from graders import checks
+from graders import checks, diagnose
+from graders.i18n import _
 from graders.spec import reads
 from graders.submission import describe_call
 
@@ -21,14 +22,14 @@ def _network(impl, case):
 
 @reads(input=DATA, expected={"weights": "array(D, 1)"})
 def test_init(case, student):
-    network, inputs, _ = _network(student, case)
+    network, inputs, _outputs = _network(student, case)
     what = "aidan.NeuralNetwork(inputs %s, outputs)" % (inputs.shape,)
     weights = checks.real_array(network.get("weights"), what + ".weights", [(inputs.shape[1], 1)])
     checks.close(weights, case.expected_array("weights"), case.tolerance, what + ".weights")
     for name in ("error_history", "epoch_list"):
         value = network.get(name)
         if value != []:
-            checks.fail("%s.%s is %s, but the tests expected an empty list."
+            checks.fail(_("%s.%s is %s, but the tests expected an empty list.")
                         % (what, name, checks.kind_of(value)))
 
 
@@ -65,8 +66,23 @@ def test_backpropagation(case, student):
     what = "aidan.NeuralNetwork.backpropagation() at weights %s" % (weights.shape,)
     after = checks.real_array(network.get("weights"), what + ", then .weights", [weights.shape])
     numeric = -checks.numerical_gradient(lambda w: squared_error(inputs, outputs, w), weights)
-    checks.gradients({"weights (change = -dL/dweights)": (after - weights, numeric)},
-                     case.tolerance, what)
+    pairs = {"weights (change = -dL/dweights)": (after - weights, numeric)}
+    checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
+        lambda: diagnose.ratio(pairs, diagnose.name(case), len(inputs)),
+        lambda: _slope(student, inputs[:1], outputs[:1], weights, diagnose.name(case))))
+
+
+def _slope(student, x, y, weights, what):
+    """A wrong slope, from the change backpropagation makes for one sample x (1, D)."""
+    network = student.new("aidan.NeuralNetwork", x, y)
+    network.set("weights", weights)
+    network.call("feed_forward")
+    network.call("backpropagation")
+    change = checks.real_array(network.get("weights"), what, [weights.shape]) - weights
+    numeric = -checks.numerical_gradient(lambda w: squared_error(x, y, w), weights)
+    z = float((x @ weights)[0, 0])
+    return diagnose.slope(diagnose.entries(change, numeric, lambda i: ["output"]),
+                          {"output": ("output", z, checks.sigmoid(z))}, "sigmoid", what)
 
 
 def _trained(impl, case):
@@ -107,7 +123,7 @@ def test_error_history(case, student, reference):
 
     history, epoch_list = run(student)
     if epoch_list != list(range(epochs)):
-        checks.fail("%s.epoch_list should be [0, 1, ..., %d], got %s"
+        checks.fail(_("%s.epoch_list should be [0, 1, ..., %d], got %s")
                     % (what, epochs - 1, checks.kind_of(epoch_list)))
     if case.from_solutions:
         checks.close(history, run(reference)[0], case.tolerance, what + ".error_history")
@@ -115,5 +131,5 @@ def test_error_history(case, student, reference):
         rises = np.flatnonzero(np.diff(history) > 0)
         if rises.size:
             i = int(rises[0])
-            checks.fail("%s.error_history rises at epoch %d: %r then %r; the post's error "
-                        "never increases." % (what, i + 1, history[i], history[i + 1]))
+            checks.fail(_("%s.error_history rises at epoch %d: %r then %r; the post's error "
+                          "never increases.") % (what, i + 1, history[i], history[i + 1]))

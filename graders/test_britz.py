@@ -5,7 +5,8 @@ import re
 
 import numpy as np
 
-from graders import checks, spec
+from graders import checks, diagnose, spec
+from graders.i18n import _
 from graders.spec import reads
 from graders.submission import describe_call
 
@@ -70,7 +71,11 @@ def test_calculate_loss(case, student, reference):
 
     actual = checks.real_number(run(student), what)
     expected = run(reference) if case.from_solutions else case.expected
-    checks.close(actual, expected, case.tolerance, what)
+    unregularised = total_loss(model, X, y, 0) / len(X)
+    checks.close(actual, expected, case.tolerance, what, diagnosis=lambda: diagnose.first(
+        lambda: diagnose.ratio({"": (actual, expected)}, diagnose.name(case), len(X)),
+        lambda: diagnose.missing_term({"loss": (actual, expected)}, {"loss": unregularised},
+                                      diagnose.name(case))))
 
 
 @reads(input=dict(MODEL, X="array(N, D)"), expected=("array(N)", "=solutions"))
@@ -92,13 +97,36 @@ def test_backprop(case, student):
     what = describe_call("britz.backprop", (model, X, y), {"reg_lambda": reg})
     shapes = model_shapes(X.shape[1], model["W1"].shape[1], model["W2"].shape[1])
     grads = strict_model(student.call("britz.backprop", model, X, y, reg_lambda=reg), shapes, what)
-    pairs = {}
+    pairs = {"%s (of N x calculate_loss)" % name: (grads[name].reshape(model[name].shape),
+                                                   gradient(model, X, y, reg, name))
+             for name in ("W2", "b2", "W1", "b1")}
+    checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
+        lambda: diagnose.ratio(pairs, diagnose.name(case), len(X)),
+        lambda: diagnose.missing_term(pairs, {"%s (of N x calculate_loss)" % name: gradient(
+            model, X, y, 0, name) for name in ("W2", "b2", "W1", "b1")}, diagnose.name(case)),
+        lambda: diagnose.zero_biases(pairs, diagnose.name(case),
+                                     lambda name: name.startswith("b")),
+        lambda: _slope(student, model, X[:1], y[:1], shapes, diagnose.name(case))))
+
+
+def gradient(model, X, y, reg_lambda, name):
+    """Central differences of the kit's N x calculate_loss in parameter `name`."""
+    return checks.numerical_gradient(
+        lambda value: total_loss(dict(model, **{name: value}), X, y, reg_lambda), model[name])
+
+
+def _slope(student, model, x, y, shapes, what):
+    """A wrong slope of tanh, from the gradients of one sample x (1, D) with reg_lambda=0:
+    W1[i, j] and b1[j] pass through hidden unit j's slope, W2 and b2 through none."""
+    grads = strict_model(student.call("britz.backprop", model, x, y, reg_lambda=0), shapes, what)
+    z = (x @ model["W1"] + np.reshape(model["b1"], (1, -1)))[0]
+    found = []
     for name in ("W2", "b2", "W1", "b1"):
-        def loss(value, name=name):
-            return total_loss(dict(model, **{name: value}), X, y, reg)
-        pairs["%s (of N x calculate_loss)" % name] = (grads[name].reshape(model[name].shape),
-                                                      checks.numerical_gradient(loss, model[name]))
-    checks.gradients(pairs, case.tolerance, what)
+        numeric = gradient(model, x, y, 0, name)
+        found += diagnose.entries(grads[name].reshape(numeric.shape), numeric, lambda i: (
+            [i[-1]] if name in ("W1", "b1") else []))
+    return diagnose.slope(found, {j: ("hidden", z[j], np.tanh(z[j])) for j in range(len(z))},
+                          "tanh", what)
 
 
 @reads(input=dict(DATA, **{"nn_hdim": "integer", "num_passes?": "integer", "epsilon?": "number",
@@ -123,7 +151,8 @@ def test_build_model(case, student, reference):
         model, reference_model = strict_model(returned, shapes, what), run(reference)[0]
         for name in shapes:
             checks.close(model[name].reshape(shapes[name][0]), reference_model[name].reshape(
-                shapes[name][0]), case.tolerance, "%s[%r]" % (what, name))
+                shapes[name][0]), case.tolerance, "%s[%r]" % (what, name),
+                diagnosis=lambda: seed_ignored(student, X, y, settings, model, shapes, case))
         return
     expected = case.expected
     if "training_accuracy" in expected:
@@ -136,13 +165,24 @@ def test_build_model(case, student, reference):
         losses = printed_losses(printed, what)
         for iteration in range(band["from"], band["to"] + 1, 1000):
             if iteration not in losses:
-                checks.fail("%s printed no 'Loss after iteration %d: ...' line."
+                checks.fail(_("%s printed no 'Loss after iteration %d: ...' line.")
                             % (what, iteration))
-            label = "%s: printed loss at iteration %d" % (what, iteration)
+            label = _("%s: printed loss at iteration %d") % (what, iteration)
             if "value" in band:
                 checks.close(losses[iteration], band["value"], case.tolerance, label)
             else:
                 checks.between(losses[iteration], band["low"], band["high"], label)
+
+
+def seed_ignored(student, X, y, settings, model, shapes, case):
+    """Whether training with another seed gives exactly the same model."""
+    if "seed" not in settings:
+        return None
+    again = strict_model(student.call("britz.build_model", X, y, **dict(
+        settings, seed=settings["seed"] + 1)), shapes, diagnose.name(case))
+    if all(np.array_equal(model[name], again[name]) for name in shapes):
+        return diagnose.simple("seed-ignored", diagnose.name(case))
+    return None
 
 
 def printed_losses(printed, what):
@@ -154,7 +194,7 @@ def printed_losses(printed, what):
             try:
                 value = float(match.group(2))
             except ValueError:
-                checks.fail("%s printed %r, which is not a loss value." % (what, line))
+                checks.fail(_("%s printed %r, which is not a loss value.") % (what, line))
             losses[int(match.group(1))] = checks.real_number(
                 value, "%s (printed %r)" % (what, line))
     return losses

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from graders import checks
+from graders import checks, diagnose
 from graders.spec import reads
 from graders.submission import describe_call
 
@@ -49,7 +49,11 @@ def test_two_layer_update(case, student):
     update = checks.real_array(student.call("trask.two_layer_update", X, y, syn0), what,
                                [syn0.shape])
     numeric = -checks.numerical_gradient(lambda w: two_layer_loss(X, y, w), syn0)
-    checks.gradients({"syn0 (update = -dL/dsyn0)": (update, numeric)}, case.tolerance, what)
+    pairs = {"syn0 (update = -dL/dsyn0)": (update, numeric)}
+    checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
+        lambda: diagnose.ratio(pairs, diagnose.name(case), len(X)),
+        lambda: _slope(student, "trask.two_layer_update", X[:1], y[:1], (syn0,),
+                       diagnose.name(case))))
 
 
 @reads(input=dict(DATA, syn0="array(D, H)", syn1="array(H, K)"), expected="=numerical gradient")
@@ -62,8 +66,43 @@ def test_three_layer_updates(case, student):
     update1 = checks.real_array(result[1], what + "[1] (syn1_update)", [syn1.shape])
     numeric0 = -checks.numerical_gradient(lambda w: three_layer_loss(X, y, w, syn1), syn0)
     numeric1 = -checks.numerical_gradient(lambda w: three_layer_loss(X, y, syn0, w), syn1)
-    checks.gradients({"syn0 (update = -dL/dsyn0)": (update0, numeric0),
-                      "syn1 (update = -dL/dsyn1)": (update1, numeric1)}, case.tolerance, what)
+    pairs = {"syn0 (update = -dL/dsyn0)": (update0, numeric0),
+             "syn1 (update = -dL/dsyn1)": (update1, numeric1)}
+    checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
+        lambda: diagnose.ratio(pairs, diagnose.name(case), len(X)),
+        lambda: _slope(student, "trask.three_layer_updates", X[:1], y[:1], (syn0, syn1),
+                       diagnose.name(case))))
+
+
+def _slope(student, function, x, y, weights, what):
+    """A wrong slope, from the updates of one sample x (1, D) with one output (y (1, 1)).
+
+    Each entry of the last layer's update passes through the output's slope; an entry
+    syn0[i, j] of the 3-layer net also through hidden unit j's.
+    """
+    if y.shape[1] != 1:
+        return None
+    losses = {1: two_layer_loss, 2: three_layer_loss}[len(weights)]
+    updates = student.call(function, x, y, *weights)
+    updates = [updates] if len(weights) == 1 else checks.sequence(updates, 2, what)
+    found, units = [], {}
+    layer_input = x
+    for number, w in enumerate(weights):
+        z = (layer_input @ w)[0]
+        o = checks.sigmoid(z)
+        layer = "output" if number == len(weights) - 1 else "hidden"
+        units.update({(number, j): (layer, z[j], o[j]) for j in range(len(z))})
+        layer_input = o[None, :]
+    output = (len(weights) - 1, 0)
+    for number, w in enumerate(weights):
+        update = checks.real_array(updates[number], what, [w.shape])
+
+        def loss(v, number=number):
+            return losses(x, y, *[v if k == number else other for k, other in enumerate(weights)])
+        numeric = -checks.numerical_gradient(loss, w)
+        found += diagnose.entries(update, numeric, lambda i, number=number: [output] + (
+            [(number, i[1])] if number < len(weights) - 1 else []))
+    return diagnose.slope(found, units, "sigmoid", what)
 
 
 def _training_arguments(case, weight_names):
@@ -105,7 +144,9 @@ def test_train_two_layer(case, student, reference):
     for key in expected:
         late = one_update_later(X, y, np.asarray(expected[key], float)) if key == "l1" else None
         checks.close(actual[key](), expected[key], case.tolerance, "%s: %s" % (what, key),
-                     late=late)
+                     late=late, diagnosis=lambda: seed_ignored(
+                         student, "trask.train_two_layer", X, y, kwargs, actual,
+                         diagnose.name(case)))
 
 
 @reads(input=dict(DATA, **{"hidden?": "integer", "iterations?": "integer", "seed?": "integer",
@@ -130,4 +171,16 @@ def test_train_three_layer(case, student, reference):
     expected = ({key: get() for key, get in run(reference).items()} if case.from_solutions
                 else case.expected)
     for key in expected:
-        checks.close(actual[key](), expected[key], case.tolerance, "%s: %s" % (what, key))
+        checks.close(actual[key](), expected[key], case.tolerance, "%s: %s" % (what, key),
+                     diagnosis=lambda: seed_ignored(student, "trask.train_three_layer", X, y,
+                                                    kwargs, actual, diagnose.name(case)))
+
+
+def seed_ignored(student, function, X, y, kwargs, actual, what):
+    """Whether training with another seed gives exactly the same weights."""
+    if "seed" not in kwargs or any(name in kwargs for name in ("syn0", "syn1")):
+        return None
+    again = student.call(function, X, y, **dict(kwargs, seed=kwargs["seed"] + 1))
+    same = all(np.array_equal(actual[name](), np.asarray(value)) for name, value in zip(
+        ("syn0", "syn1"), again[:-1]))
+    return diagnose.simple("seed-ignored", what) if same else None

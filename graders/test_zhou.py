@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from graders import checks
+from graders import checks, diagnose
+from graders.i18n import _
 from graders.spec import reads
 from graders.submission import describe_call
 
@@ -15,6 +16,22 @@ def network_output(p, x):
     h1 = checks.sigmoid(p["w1"] * x[0] + p["w2"] * x[1] + p["b1"])
     h2 = checks.sigmoid(p["w3"] * x[0] + p["w4"] * x[1] + p["b2"])
     return checks.sigmoid(p["w5"] * h1 + p["w6"] * h2 + p["b3"])
+
+
+# The neurons whose slope each parameter's gradient passes through.
+SITES = dict(dict.fromkeys(("w1", "w2", "b1"), ["h1", "o1"]),
+             **dict.fromkeys(("w3", "w4", "b2"), ["h2", "o1"]),
+             **dict.fromkeys(("w5", "w6", "b3"), ["o1"]))
+
+
+def units(p, x):
+    """{neuron: (layer, input, output)} of the kit's own forward pass."""
+    z1 = p["w1"] * x[0] + p["w2"] * x[1] + p["b1"]
+    z2 = p["w3"] * x[0] + p["w4"] * x[1] + p["b2"]
+    h1, h2 = checks.sigmoid(z1), checks.sigmoid(z2)
+    z3 = p["w5"] * h1 + p["w6"] * h2 + p["b3"]
+    return {"h1": ("hidden", z1, h1), "h2": ("hidden", z2, h2),
+            "o1": ("output", z3, checks.sigmoid(z3))}
 
 
 def _network(impl, params, seed=0):
@@ -44,7 +61,8 @@ def test_mse_loss(case, student):
     y_true, y_pred = case.array("y_true"), case.array("y_pred")
     what = describe_call("zhou.mse_loss", (y_true, y_pred), {})
     actual = checks.real_number(student.call("zhou.mse_loss", y_true, y_pred), what)
-    checks.close(actual, case.expected, case.tolerance, what)
+    checks.close(actual, case.expected, case.tolerance, what, diagnosis=lambda: diagnose.ratio(
+        {"": (actual, case.expected)}, diagnose.name(case), len(y_true)))
 
 
 @reads(input={"weights": "array(D)", "bias": "number", "inputs": "array(D)"}, expected="number")
@@ -84,8 +102,14 @@ def test_backprop(case, student):
             return (y_true - network_output(dict(zip(PARAMETERS, v)), x)) ** 2
 
         numeric = checks.numerical_gradient(loss, vector)
-        checks.gradients({name: (analytic[name], numeric[i]) for i, name in enumerate(PARAMETERS)},
-                         case.tolerance, what)
+        pairs = {name: (analytic[name], numeric[i]) for i, name in enumerate(PARAMETERS)}
+        checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
+            lambda: diagnose.ratio(pairs, diagnose.name(case)),
+            lambda: diagnose.zero_biases(pairs, diagnose.name(case),
+                                         lambda name: name.startswith("b")),
+            lambda: diagnose.slope([(pairs[n][0] / pairs[n][1], SITES[n]) for n in PARAMETERS
+                                    if abs(pairs[n][1]) > 1e-6], units(params, x), "sigmoid",
+                                   diagnose.name(case))))
     else:
         for name, value in case.expected.items():
             checks.close(analytic[name], value, case.tolerance, "%s[%r]" % (what, name))
@@ -101,10 +125,22 @@ def test_initial_weights(case, student):
     wrong = [name for name in PARAMETERS if not np.isclose(
         drawn[name], case.expected[name], rtol=case.tolerance.rtol, atol=case.tolerance.atol)]
     if wrong:
-        checks.fail("%s drew %s, but the tests expected %s (%s). Draw the nine parameters with "
-                    "np.random.normal(), w1 to w6 then b1 to b3, so that numpy's seed decides "
-                    "them." % (what, {n: drawn[n] for n in wrong},
-                               {n: case.expected[n] for n in wrong}, case.tolerance))
+        same = ignores_seed(student, seed, drawn, what)
+        checks.fail(_("%s drew %s, but the tests expected %s (%s). Draw the nine parameters "
+                      "with np.random.normal(), w1 to w6 then b1 to b3, so that numpy's seed "
+                      "decides them.") % (what, {n: drawn[n] for n in wrong},
+                                          {n: case.expected[n] for n in wrong}, case.tolerance),
+                    diagnose.simple("seed-ignored", diagnose.name(case)) if same else None)
+
+
+def ignores_seed(student, seed, drawn, what):
+    """Whether the drawn weights do not follow numpy's seed: the same with another seed, or
+    others with the same seed."""
+    def draw(seed):
+        network = _network(student, {}, seed)
+        return [checks.real_number(network.get(name), what) for name in PARAMETERS]
+    first = [drawn[name] for name in PARAMETERS]
+    return draw(seed + 1) == first or draw(seed) != first
 
 
 @reads(input={"data": "array(N, 2)", "all_y_trues": "array(N)", "seed?": "integer",

@@ -3,9 +3,10 @@
 It is started by graders/sandbox.py, copied with wire.py into a fresh sandbox folder,
 and reads requests from one pipe and writes replies to another (the file descriptors in
 argv; any further arguments are folders of installed packages, such as a venv's, that the
-sandbox shows at their own paths). It only calls student code and sends back what comes out, as plain data: it never
-sees expected values, compares results or computes scores, so nothing a student's code does
-in here can change a verdict, only the values it returns.
+sandbox shows at their own paths). It only calls student code and sends back what comes
+out, as plain data (or, asked to, puts the contract's own helpers from stand_ins.py in place
+of a student's): it never sees expected values, compares results or computes scores, so
+nothing a student's code does in here can change a verdict, only the values it returns.
 """
 
 import importlib
@@ -20,6 +21,7 @@ for folder in sys.argv[3:]:
 import numpy as np  # noqa: E402  (before the student's folder joins sys.path: no shadowing)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # python -I leaves it out
+import stand_ins  # noqa: E402  (the contract's helpers, copied beside this file)
 import wire  # noqa: E402  (the copy beside this file, in the sandbox)
 
 OUTPUT_LIMIT = 1 << 20  # characters one call may print
@@ -81,6 +83,23 @@ class Worker:
 
     def __init__(self):
         self.objects = {}
+        self.replaced = {}  # (owner, attribute) -> the student's own value, or None
+
+    def stand_in(self, module, names):
+        """Puts the kit's stand-ins (stand_ins.STAND_INS, nothing else) in place of the
+        student's `names` in `module`, after putting back whatever stood in before."""
+        for (owner, attribute), original in self.replaced.items():
+            if original is None:
+                delattr(owner, attribute)
+            else:
+                setattr(owner, attribute, original)
+        self.replaced = {}
+        for name in names:
+            helper = stand_ins.STAND_INS[module][name]
+            path, _, attribute = name.rpartition(".")
+            owner = self.find(module, path) if path else importlib.import_module(module)
+            self.replaced[owner, attribute] = vars(owner).get(attribute)
+            setattr(owner, attribute, helper)
 
     def find(self, module, name):
         target = importlib.import_module(module)
@@ -96,6 +115,9 @@ class Worker:
         kwargs = wire.decode(request.get("kwargs", {"dict": {}}))
         if op == "import":
             importlib.import_module(request["module"])
+            return None
+        if op == "stand_in":
+            self.stand_in(request["module"], request["names"])
             return None
         if op == "seed":
             np.random.seed(request["seed"])

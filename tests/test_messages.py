@@ -14,11 +14,16 @@ PARAMETERS = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")
 
 
 def test_a_gradient_failure_lists_every_parameter_that_is_off(tmp_path):
-    # The newcomer's mistake: the slope taken at the sigmoid's output instead of its input.
-    folder = variant(tmp_path, "zhou", [("    return fx * (1 - fx)", "    return x * (1 - x)")])
+    # The newcomer's mistake: the slope taken at the sigmoid's output instead of its input, in
+    # backprop (a wrong deriv_sigmoid alone costs only its own cases: tests/test_roots.py).
+    folder = variant(tmp_path, "zhou", [("deriv_sigmoid(sum_o1)", "deriv_sigmoid(y_pred)"),
+                                        ("deriv_sigmoid(sum_h1)", "deriv_sigmoid(h1)"),
+                                        ("deriv_sigmoid(sum_h2)", "deriv_sigmoid(h2)")])
     results, _ = grade(folder, hidden=False, tmp_path=tmp_path)
     output = outputs(results)["zhou::backprop-gradient"]
     assert "the gradient is wrong for 9 of 9 parameters" in output
+    assert "Diagnosis: zhou.OurNeuralNetwork.backprop: the gradient is wrong at every layer: " \
+           "the sigmoid's slope is taken as f'(f(x)), the slope at its output." in output
     rows = re.findall(r"^  (w\d|b\d)\s+\(\)\s+(\S+)\s+(\S+)\s+(\S+)$", output, re.M)
     assert sorted(row[0] for row in rows) == sorted(PARAMETERS)
     assert re.search(r"^  parameter\s+worst index\s+analytic\s+numeric\s+ratio$", output, re.M)
