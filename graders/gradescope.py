@@ -26,7 +26,8 @@ KIT = upload.KIT
 HIDDEN_NOTE = ("Hidden cases (new numbers and other sizes) are graded too; their details are "
                "shown when your instructor publishes the grades.")
 SCRIPTS = {"setup.sh": "gradescope/setup.sh", "run_autograder": "gradescope/run_autograder"}
-KIT_FILES = ["graders/*.py", "spec/*.yaml", "spec/data/*", "solutions/*.py", "pyproject.toml"]
+KIT_FILES = ["graders/*.py", "graders/locale/*/LC_MESSAGES/*.po", "spec/*.yaml", "spec/data/*",
+             "solutions/*.py", "pyproject.toml"]
 
 
 def kit_files():
