@@ -2,8 +2,8 @@
 
 It is started by graders/sandbox.py, copied with wire.py into a fresh sandbox folder,
 and reads requests from one pipe and writes replies to another (the file descriptors in
-argv; any further arguments are folders of installed packages, such as a venv's, that the
-sandbox shows at their own paths). It only calls student code and sends back what comes
+argv; any further arguments are folders of installed packages, such as a venv's, as the
+sandbox shows them). It only calls student code and sends back what comes
 out, as plain data (or, asked to, puts the contract's own helpers from stand_ins.py in place
 of a student's): it never sees expected values, compares results or computes scores, so
 nothing a student's code does in here can change a verdict, only the values it returns.
@@ -158,7 +158,8 @@ class Worker:
 
 def limit_processes():
     """Caps processes and threads. Set here, inside the sandbox's own user namespace, the
-    kernel counts only this worker's processes (where no control group does it already)."""
+    kernel counts only this worker's processes; it does not apply when grading as root,
+    where the control group's process limit holds instead."""
     count = int(os.environ.pop("NNKIT_PROCESSES", "0"))
     if count:
         try:
