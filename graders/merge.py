@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 
-from graders import gradebook, spec
+from graders import gradebook, pages, spec
 from graders import results as results_data
 
 
@@ -72,7 +72,10 @@ def merge(shards, out):
                                  "replace it" % target)
             shutil.rmtree(target)
         os.replace(staging, target)
-    return gradebook.write(out, sorted(set(sources) | set(finished(out))), spec.modules())
+    names = sorted(set(sources) | set(finished(out)))
+    if not pages.missing():
+        pages.write_class(out, names)  # the reports came with their folders
+    return gradebook.write(out, names, spec.modules())
 
 
 def main(argv=None):

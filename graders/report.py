@@ -194,6 +194,16 @@ class Scoreboard:
         path = self.config.getoption("results_json")
         if path:
             write_atomically(path, json.dumps(self.results_json(), indent=2) + "\n")
+        path = self.config.getoption("report")
+        if path:
+            from graders import pages  # matplotlib and jinja2 only when a report is asked for
+            if pages.missing():
+                print("\n" + pages.missing())
+            else:
+                write_atomically(path, pages.report_html(
+                    os.path.basename(self.config.nnkit_impl), self.results_json(),
+                    pages.reference_results()))
+                print("\n" + _("Wrote %s") % os.path.abspath(path))
 
 
 def root_causes(found):
