@@ -119,7 +119,9 @@ def curves_of(results):
 def svg(figure):
     """The figure as an inline <svg> element (no XML prologue, text kept as text)."""
     out = io.StringIO()
-    figure.savefig(out, format="svg", bbox_inches="tight")
+    if len(figure.axes) == 1:  # fixed margins: a layout engine would draw everything twice
+        figure.subplots_adjust(left=0.18, right=0.97, bottom=0.16, top=0.9)
+    figure.savefig(out, format="svg")
     pyplot.close(figure)
     text = out.getvalue()
     return text[text.index("<svg"):]
@@ -127,7 +129,7 @@ def svg(figure):
 
 def curve_figure(module, student, reference):
     name, xlabel, ylabel = CURVES[module]
-    figure, axes = pyplot.subplots(figsize=(5.2, 3.2))
+    figure, axes = pyplot.subplots(figsize=(5.2, 3.4))
     for values, label, colour, style in ((reference, _("reference"), REFERENCE, "--"),
                                          (student, _("yours"), STUDENT, "-")):
         if values:
@@ -137,7 +139,7 @@ def curve_figure(module, student, reference):
     axes.set(xlabel=xlabel, ylabel=ylabel, title="%s: %s" % (module, name))
     if all(y > 0 for values in (student, reference) if values for _x, y in values):
         axes.set_yscale("log")
-    axes.legend()
+    axes.legend(loc="upper right")
     axes.grid(alpha=0.3)
     return svg(figure)
 
