@@ -138,3 +138,16 @@ def test_grading_goes_on_and_says_so_without_matplotlib(tmp_path):
     assert "No report.html or class.html" in run.stderr
     assert not (tmp_path / "out" / "class.html").exists()
     assert len([p for p in (tmp_path / "out").iterdir() if (p / "results.json").exists()]) == 1
+
+
+def test_merge_rewrites_the_class_page(out, tmp_path):
+    env = dict(os.environ)
+    env.pop("NNKIT_NO_PAGES", None)
+    merged = tmp_path / "merged"
+    run = subprocess.run([sys.executable, "-m", "graders.merge", str(out), "--out", str(merged)],
+                         cwd=KIT, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    dom, console = open_page(merged / "class.html", tmp_path)
+    assert console == [] and set(re.findall(r'data-case="([^"]+)"', dom)) == all_cases()
+    for name in NAMES:
+        assert (merged / name / "report.html").is_file()
