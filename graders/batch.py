@@ -27,7 +27,7 @@ import time  # noqa: E402
 
 import pytest  # noqa: E402
 
-from graders import collect, gradebook, i18n, pages, sandbox, spec  # noqa: E402
+from graders import collect, gradebook, i18n, sandbox, spec  # noqa: E402
 from graders import results as results_data  # noqa: E402
 from graders.report import write_atomically  # noqa: E402
 
@@ -193,6 +193,7 @@ class Batch:
                   % item, file=sys.stderr)
         self.pages = None
         if not self.args.no_pages:
+            from graders import pages  # matplotlib and jinja2: only for the pages
             if pages.missing():
                 print("note: %s" % pages.missing(), file=sys.stderr)
             else:

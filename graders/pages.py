@@ -10,7 +10,6 @@ on without pages.
 
 import functools
 import hashlib
-import html
 import io
 import json
 import os
@@ -21,7 +20,7 @@ import time
 
 from graders import results as results_data
 from graders import spec
-from graders import i18n
+from graders import gradebook, i18n
 from graders.i18n import _
 from graders.report import write_atomically
 
@@ -30,14 +29,13 @@ try:
     import matplotlib
     matplotlib.use("Agg")
     from matplotlib import pyplot
-    from matplotlib.colors import ListedColormap
     IMPORT_ERROR = None
 except ImportError as error:  # grading goes on; the pages are left out, and we say why
     IMPORT_ERROR = error
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 # Okabe and Ito's colour-blind-safe palette; student and reference also differ in line style.
-STUDENT, REFERENCE, THIRD = "#D55E00", "#0072B2", "#009E73"
+STUDENT, REFERENCE, CLASS_1 = "#D55E00", "#0072B2", "#E69F00"
 # Which recorded curve each tutorial draws, and its axes.
 CURVES = {"trask": ("errors", "report", "mean |error|"),
           "aidan": ("error_history", "epoch", "error"),
@@ -157,8 +155,8 @@ def boundary_figure(models):
         model = {key: np.asarray(value, float) for key, value in model.items()}
         grid = np.argmax(forward(model, np.c_[xx.ravel(), yy.ravel()]), axis=1)
         axes.contourf(xx, yy, grid.reshape(xx.shape), levels=[-.5, .5, 1.5],
-                      colors=[REFERENCE, "#E69F00"], alpha=0.35)
-        for label, marker, colour in ((0, "o", REFERENCE), (1, "^", "#E69F00")):
+                      colors=[REFERENCE, CLASS_1], alpha=0.35)
+        for label, marker, colour in ((0, "o", REFERENCE), (1, "^", CLASS_1)):
             axes.scatter(*X[y == label].T, marker=marker, s=14, color=colour,
                          edgecolors="black", linewidths=0.4)
         axes.set(title=title, xticks=[], yticks=[])
@@ -252,7 +250,6 @@ def class_html(out, names):
         except (OSError, ValueError):
             continue
         points, _possible = results_data.points(graded[name], list(specs))
-        from graders import gradebook
         found = gradebook.problems(graded[name], meta.get("problems", []))
         rows.append((name, sum(points.values()), gradebook.status(graded[name], found),
                      "; ".join(found), os.path.isfile(os.path.join(out, name, "report.html"))))
@@ -281,10 +278,6 @@ def class_html(out, names):
 
 def write_class(out, names):
     write_atomically(os.path.join(out, "class.html"), class_html(out, names))
-
-
-def escape(text):
-    return html.escape(text)
 
 
 class BatchPages:
