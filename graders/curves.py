@@ -24,8 +24,9 @@ def record(name, get):
                              for key, item in value.items()}
         elif isinstance(value, (list, tuple, np.ndarray)):
             current[name] = thin(np.asarray(value, float))
-    except (pytest.fail.Exception, TypeError, ValueError):
-        pass  # what came back is not numbers: the case's own check says so
+    except (pytest.fail.Exception, Exception):  # noqa: B014
+        pass  # not numbers of the expected shape: the case's own check says so; a picture
+        # must never turn into a failure or a kit error
 
 
 POINTS = 400  # a curve keeps at most this many points (a-i-dan's history has 25000)
