@@ -10,8 +10,13 @@ nox.options.sessions = ["grade"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
 
+def install(session, *groups):
+    """Installs dependency groups of pyproject.toml: `grade`, and `report` for the pages."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
+
+
 def run_graders(session, *options, success_codes=(0,)):
-    session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
+    install(session, "grade", "report")
     session.run("python", "-m", "pytest", "graders", *options, *session.posargs,
                 success_codes=list(success_codes))
 
@@ -26,14 +31,14 @@ def check(session):
 @nox.session(reuse_venv=True)
 def grade(session):
     """Grade a class: nox -s grade -- [SUBMISSIONS] [--out DIR] [--jobs N] [--regrade]."""
-    session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
+    install(session, "grade", "report")
     session.run("python", "-m", "graders.batch", *session.posargs)
 
 
 @nox.session(reuse_venv=True, default=False)
 def merge(session):
     """Merge sharded grading: nox -s merge -- SHARD_OUT [SHARD_OUT ...] --out DIR."""
-    session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
+    install(session, "grade", "report")
     session.run("python", "-m", "graders.merge", *session.posargs)
 
 
@@ -61,8 +66,8 @@ def tests(session):
 
 @nox.session(reuse_venv=True, default=False)
 def bench(session):
-    """Time grading against bare compute, and throughput with --jobs 1 and 2."""
-    session.install(*nox.project.dependency_groups(PYPROJECT, "grade"))
+    """Time grading against bare compute, throughput with --jobs 1 and 2, and the pages."""
+    install(session, "grade", "report")
     session.run("python", "benchmarks/bench.py", *session.posargs)
 
 

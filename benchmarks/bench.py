@@ -8,6 +8,10 @@
    is the best of --repeat runs, as timeit does: the least disturbed by whatever else the
    machine is doing.
 2. Grades N copies of the class with --jobs 1 and --jobs 2 and prints the throughput of each.
+3. Times drawing the pages (graders/pages.py) of the class graded in part 1: report.html per
+   submission and class.html (best of --repeat), and the reference's curves, drawn once per
+   machine and version of the kit (cached). The batch draws them after a submission's folder
+   is in place, so they never hold up a grade; a batch with --no-pages draws none.
 """
 
 import argparse
@@ -74,6 +78,33 @@ def per_submission(scratch, repeat):
                                                    grading[name] / bare, grading[name] - bare))
 
 
+def rendering(scratch, repeat):
+    from graders import pages
+    if pages.missing():
+        print(pages.missing())
+        return
+    out = os.path.join(scratch, "grades-0")
+    names = sorted(name for name in os.listdir(out)
+                   if os.path.isfile(os.path.join(out, name, "results.json")))
+    began = time.perf_counter()
+    reference = pages.reference_results()
+    print("reference curves: %.2f s (graded once, then cached in %s)" % (
+        time.perf_counter() - began, pages.reference_cache()))
+    print("%-10s %12s" % ("submission", "report.html s"))
+    seconds = {}
+    for name in names:
+        for _ in range(repeat):
+            began = time.perf_counter()
+            pages.write_report(os.path.join(out, name), name, reference)
+            took = time.perf_counter() - began
+            seconds[name] = min(seconds.get(name, took), took)
+        print("%-10s %12.3f" % (name, seconds[name]))
+    began = time.perf_counter()
+    pages.write_class(out, names)
+    print("mean report.html: %.3f s a submission; class.html for %d submissions: %.3f s" % (
+        sum(seconds.values()) / len(seconds), len(names), time.perf_counter() - began))
+
+
 def throughput(scratch, copies):
     many = os.path.join(scratch, "class")
     os.makedirs(many)
@@ -99,6 +130,8 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nnkit-bench-") as scratch:
         per_submission(scratch, args.repeat)
+        print()
+        rendering(scratch, args.repeat)
         print()
         throughput(scratch, args.copies)
 

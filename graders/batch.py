@@ -52,6 +52,10 @@ def parse_args(argv):
                         help="submissions graded at once (default: the number of CPUs)")
     parser.add_argument("--regrade", action="store_true",
                         help="grade again submissions that already have results")
+    parser.add_argument("--no-pages", action="store_true",
+                        default=os.environ.get("NNKIT_NO_PAGES") == "1",
+                        help="write no report.html and class.html (default: write them where "
+                             "matplotlib and jinja2 are installed; NNKIT_NO_PAGES=1 too)")
     defaults = sandbox.Limits()
     parser.add_argument("--call-timeout", type=float, default=defaults.call_seconds,
                         help="seconds one call into student code may take (default %g)"
@@ -187,6 +191,13 @@ class Batch:
         for item in collect.hidden_items(self.args.submissions):
             print("note: %r is not graded: names starting with '.' are hidden, not submissions"
                   % item, file=sys.stderr)
+        self.pages = None
+        if not self.args.no_pages:
+            from graders import pages  # matplotlib and jinja2: only for the pages
+            if pages.missing():
+                print("note: %s" % pages.missing(), file=sys.stderr)
+            else:
+                self.pages = pages.BatchPages(self.out)
         sandbox.become_subreaper()
         running = {}  # pid -> (entry, work folder, start time, attempt)
         done, started = 0, time.monotonic()
@@ -223,10 +234,16 @@ class Batch:
                 os.waitpid(pid, 0)
         sandbox.remove_tree(self.staging)
         rows = self.write_gradebook()
+        if self.pages:
+            self.pages.class_page([entry.name for entry in self.entries], final=True)
         print("\n" + gradebook.summary(rows, self.modules, self.possible))
         print("\nProtections active: %s." % "; ".join(self.protections))
         print("Wrote %s and a folder per submission in %s" % (
             os.path.join(self.out, "gradebook.csv"), self.out))
+        if self.pages:
+            print("Wrote %s and a report.html per submission (rendering took %.2f s a "
+                  "submission)" % (os.path.join(self.out, "class.html"),
+                                   self.pages.seconds / max(self.pages.reports, 1)))
 
     def work(self, entry):
         return os.path.join(self.staging, entry.name)
@@ -312,6 +329,9 @@ class Batch:
         else:
             os.replace(work, target)
         self.write_gradebook()
+        if self.pages:  # after the folder is in place: the pictures never hold up a grade
+            self.pages.report(entry.name)
+            self.pages.class_page([e.name for e in self.entries])
 
     def write_gradebook(self):
         return gradebook.write(self.out, [entry.name for entry in self.entries], self.modules)

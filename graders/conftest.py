@@ -26,6 +26,9 @@ def pytest_addoption(parser):
                     help="also run the hidden cases (compared with solutions/)")
     group.addoption("--results-json", metavar="FILE",
                     help="write the results in Gradescope's results.json format")
+    group.addoption("--report", nargs="?", const="report.html", metavar="FILE",
+                    help="also write report.html (or FILE): your curves over the reference's, "
+                         "the score and each failed case (needs matplotlib and jinja2)")
     group.addoption("--every-case", action="store_true",
                     help="fail unless every case of the specs ran (nox -s solutions)")
     group.addoption("--lang", choices=i18n.languages(),

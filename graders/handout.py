@@ -26,7 +26,7 @@ GRADER_FILES = ["__init__.py", "conftest.py", "checks.py", "collect.py", "spec.p
                 "submission.py", "sandbox.py", "bubblewrap.py", "seccomp.py", "cgroups.py",
                 "landlock.py", "worker.py", "wire.py", "report.py", "kinds.py", "reference.py",
                 "classroom.py", "results.py", "notebook.py", "i18n.py", "diagnose.py",
-                "roots.py", "stand_ins.py"]
+                "roots.py", "stand_ins.py", "curves.py", "pages.py"]
 MANIFEST = "grader-files.sha256"
 
 
@@ -94,6 +94,8 @@ def write(out, notebooks=False):
         copy(path, os.path.join(out, "spec", "data", os.path.basename(path)))
     for name in GRADER_FILES:
         copy(os.path.join(KIT, "graders", name), os.path.join(out, "graders", name))
+    for path in glob.glob(os.path.join(KIT, "graders", "templates", "*.html")):  # --report
+        copy(path, os.path.join(out, "graders", "templates", os.path.basename(path)))
     for path in catalogues(os.path.join(KIT, "graders")):  # the messages in every language
         copy(path, os.path.join(out, "graders", os.path.relpath(path, os.path.join(KIT,
                                                                                    "graders"))))

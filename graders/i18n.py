@@ -105,3 +105,8 @@ def compile_po(text):
     header = struct.pack("Iiiiiii", 0x950412de, 0, len(entries), 7 * 4,
                          7 * 4 + 8 * len(entries), 0, 0)
     return header + array.array("i", table).tobytes() + ids + strs
+
+
+def language():
+    """The language messages are translated into now ('en', 'zh', ...), for <html lang>."""
+    return _current.info().get("language", SOURCE_LANGUAGE)

@@ -72,7 +72,12 @@ def merge(shards, out):
                                  "replace it" % target)
             shutil.rmtree(target)
         os.replace(staging, target)
-    return gradebook.write(out, sorted(set(sources) | set(finished(out))), spec.modules())
+    names = sorted(set(sources) | set(finished(out)))
+    if os.environ.get("NNKIT_NO_PAGES") != "1":
+        from graders import pages  # matplotlib and jinja2: only for the pages
+        if not pages.missing():
+            pages.write_class(out, names)  # the reports came with their folders
+    return gradebook.write(out, names, spec.modules())
 
 
 def main(argv=None):

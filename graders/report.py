@@ -15,6 +15,7 @@ import tempfile
 
 import pytest
 
+from graders import curves
 from graders import results as results_data
 from graders import spec
 from graders.i18n import _
@@ -34,6 +35,7 @@ class Scoreboard:
         self.notes = {}  # nodeid -> {"diagnosis": code, "root": [helpers]}, where there are
         self.kit_errors = []  # nodeids
         self.not_run = []  # case names that should have run and did not
+        self.curves = {}  # nodeid -> {name: values}: training curves of public cases
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):
@@ -46,6 +48,10 @@ class Scoreboard:
         student = getattr(self.config, "nnkit_student", None)
         if student is not None:
             student.printed = []  # what this case's calls print (graders/submission.py)
+        case = self.cases.get(item.nodeid)
+        curves.current = None if case is None or case.hidden else {}
+        if curves.current is not None:
+            self.curves[item.nodeid] = curves.current
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -93,8 +99,9 @@ class Scoreboard:
     # -- totals ---------------------------------------------------------------------------
 
     def rows(self):
-        """(case, passed, message) for every case that ran, in spec order."""
-        done = [(case, *self.results[nodeid], self.notes.get(nodeid, {}))
+        """(case, passed, message, notes) for every case that ran, in spec order."""
+        done = [(case, *self.results[nodeid], self.notes.get(nodeid, {}),
+                 self.curves.get(nodeid) or None)
                 for nodeid, case in self.cases.items() if nodeid in self.results]
         order = {id(c): i for spec in self.specs.values() for i, c in enumerate(spec.cases)}
         return sorted(done, key=lambda row: (row[0].module, order.get(id(row[0]), 0)))
@@ -102,7 +109,7 @@ class Scoreboard:
     def totals(self):
         """{module: (earned, possible, passed count, count)} over the cases that ran."""
         table = {}
-        for case, passed, _message, _notes in self.rows():
+        for case, passed, _message, _notes, _curve in self.rows():
             earned, possible, ok, count = table.get(case.module, (0.0, 0.0, 0, 0))
             table[case.module] = (earned + (case.points if passed else 0.0),
                                   possible + case.points, ok + passed, count + 1)
@@ -130,7 +137,7 @@ class Scoreboard:
             write(_("%d case(s) of the specs did not run: %s")
                   % (len(self.not_run), ", ".join(self.not_run)), red=True)
         found = {}
-        for case, passed, message, notes in self.rows():
+        for case, passed, message, notes, _curve in self.rows():
             if notes.get("diagnosis"):
                 write("%s: %s" % (case.name, explain(notes)))
             for helper in notes.get("root", []):
@@ -150,6 +157,11 @@ class Scoreboard:
                     "your instructor grades.") % (ok, count))
 
     def results_json(self):
+        rows, seen = [], []  # a training run that several cases check: kept with the first
+        for row in self.rows():
+            curve = row[4] if row[4] and (row[0].module, row[4]) not in seen else None
+            seen.append((row[0].module, row[4]))
+            rows.append(row[:4] + (curve,))
         tests = [{"name": test_name(case),
                   "score": case.points if passed else 0.0, "max_score": case.points,
                   "status": "passed" if passed else "failed",
@@ -157,8 +169,8 @@ class Scoreboard:
                              if passed else message),
                   "visibility": VISIBILITY[case.hidden],
                   "extra_data": dict(results_data.extra_data(case.module, case.id, case.kind),
-                                     **notes)}
-                 for case, passed, message, notes in self.rows()]
+                                     **notes, **({"curve": curve} if curve else {}))}
+                 for case, passed, message, notes, curve in rows]
         kit_errors = [self.cases[nodeid].name for nodeid in self.kit_errors]
         student = getattr(self.config, "nnkit_student", None)
         return {"score": sum(test["score"] for test in tests), "tests": tests,
@@ -182,6 +194,16 @@ class Scoreboard:
         path = self.config.getoption("results_json")
         if path:
             write_atomically(path, json.dumps(self.results_json(), indent=2) + "\n")
+        path = self.config.getoption("report")
+        if path:
+            from graders import pages  # matplotlib and jinja2 only when a report is asked for
+            if pages.missing():
+                print("\n" + pages.missing())
+            else:
+                write_atomically(path, pages.report_html(
+                    os.path.basename(self.config.nnkit_impl), self.results_json(),
+                    pages.reference_results()))
+                print("\n" + _("Wrote %s") % os.path.abspath(path))
 
 
 def root_causes(found):

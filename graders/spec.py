@@ -106,6 +106,7 @@ class Spec:
     path: str
     tutorial: str
     cases: list
+    url: str = ""  # the tutorial's page, which the class page links each case to
 
 
 def modules():
@@ -146,7 +147,7 @@ def load(module, spec_dir=SPEC_DIR):
     if general > GENERALITY_SHARE * total + 1e-9:
         raise SpecError("%s, key 'points': generality cases hold %g of the %g points; at most "
                         "%d%% may" % (where, general, total, round(100 * GENERALITY_SHARE)))
-    return Spec(module, path, str(data["tutorial"]), cases)
+    return Spec(module, path, str(data["tutorial"]), cases, str(data.get("url", "")))
 
 
 def reads(input, expected):

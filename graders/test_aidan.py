@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from graders import checks, diagnose
+from graders import checks, curves, diagnose
 from graders.i18n import _
 from graders.spec import reads
 from graders.submission import describe_call
@@ -122,6 +122,7 @@ def test_error_history(case, student, reference):
                 network.get("epoch_list"))
 
     history, epoch_list = run(student)
+    curves.record("error_history", lambda: history)
     if epoch_list != list(range(epochs)):
         checks.fail(_("%s.epoch_list should be [0, 1, ..., %d], got %s")
                     % (what, epochs - 1, checks.kind_of(epoch_list)))

@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 
-from graders import checks, diagnose, spec
+from graders import checks, curves, diagnose, spec
 from graders.i18n import _
 from graders.spec import reads
 from graders.submission import describe_call
@@ -147,6 +147,8 @@ def test_build_model(case, student, reference):
             "britz.build_model", X, y, **settings))
 
     returned, printed = run(student)
+    curves.record("printed_losses", lambda: sorted(printed_losses(printed, what).items()))
+    curves.record("model", lambda: strict_model(returned, shapes, what))
     if case.from_solutions:
         model, reference_model = strict_model(returned, shapes, what), run(reference)[0]
         for name in shapes:

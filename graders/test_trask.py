@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from graders import checks, diagnose
+from graders import checks, curves, diagnose
 from graders.spec import reads
 from graders.submission import describe_call
 
@@ -168,6 +168,7 @@ def test_train_three_layer(case, student, reference):
                         ("syn0", "syn1", "errors"), strict, what)
 
     actual = run(student)
+    curves.record("errors", actual["errors"])
     expected = ({key: get() for key, get in run(reference).items()} if case.from_solutions
                 else case.expected)
     for key in expected:

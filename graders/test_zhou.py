@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from graders import checks, diagnose
+from graders import checks, curves, diagnose
 from graders.i18n import _
 from graders.spec import reads
 from graders.submission import describe_call
@@ -166,6 +166,7 @@ def test_training(case, student, reference):
         return checks.number_list(returned, -(-epochs // 10), what + " returned losses")
 
     network, returned = run(student)
+    curves.record("losses", lambda: losses(returned))
     if case.from_solutions:
         reference_network, reference_losses = run(reference)
         checks.close(losses(returned), reference_losses, case.tolerance, what + " losses")

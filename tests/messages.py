@@ -1,8 +1,10 @@
-"""The messages the graders mark for translation: every _("...") and N_("...") in graders/."""
+"""The messages the graders mark for translation: every _("...") and N_("...") in graders/,
+and every _("...") of the page templates (graders/templates/)."""
 
 import ast
 import glob
 import os
+import re
 
 from tests.helpers import KIT
 
@@ -20,4 +22,10 @@ def marked():
                     and isinstance(node.args[0].value, str)):
                 found.setdefault(node.args[0].value, "%s:%d" % (
                     os.path.relpath(path, KIT), node.lineno))
+    for path in sorted(glob.glob(os.path.join(KIT, "graders", "templates", "*.html"))):
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        for match in re.finditer(r"""_\((["'])(.*?)\1\)""", text):
+            found.setdefault(match.group(2), "%s:%d" % (
+                os.path.relpath(path, KIT), text.count("\n", 0, match.start()) + 1))
     return found

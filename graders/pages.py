@@ -1,0 +1,307 @@
+"""report.html per submission and class.html per class: static pages, figures inline as SVG.
+
+The curves are what the graders recorded while grading (results.json, each public test's
+`extra_data["curve"]`, graders/curves.py), drawn over the reference's, which come from grading
+solutions/ on the same public cases once (`reference_results`). Nothing of a hidden case is
+shown beyond what feedback.md shows. matplotlib draws the figures and jinja2 fills the
+templates (the `report` dependency group); without them `missing()` says so and grading goes
+on without pages.
+"""
+
+import functools
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from graders import results as results_data
+from graders import spec
+from graders import gradebook, i18n
+from graders.i18n import _
+from graders.report import write_atomically
+
+try:
+    import jinja2
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+    IMPORT_ERROR = None
+except ImportError as error:  # grading goes on; the pages are left out, and we say why
+    IMPORT_ERROR = error
+
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+# Okabe and Ito's colour-blind-safe palette; student and reference also differ in line style.
+STUDENT, REFERENCE, CLASS_1 = "#D55E00", "#0072B2", "#E69F00"
+# Which recorded curve each tutorial draws, and its axes.
+CURVES = {"trask": ("errors", "report", "mean |error|"),
+          "aidan": ("error_history", "epoch", "error"),
+          "zhou": ("losses", "epoch / 10", "MSE loss"),
+          "britz": ("printed_losses", "iteration", "loss")}
+CURVE_CASES = "test_error_history or test_build_model or test_training or test_train_three_layer"
+
+
+def missing():
+    """None when pages can be drawn, else a sentence saying what is missing."""
+    if IMPORT_ERROR is None:
+        return None
+    return _("No report.html or class.html: %s (install the report group of pyproject.toml: "
+             "pip install matplotlib jinja2).") % IMPORT_ERROR
+
+
+@functools.lru_cache(maxsize=None)
+def _environment():
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                                     autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    environment.globals["_"] = _
+    return environment
+
+
+# -- the reference's curves ----------------------------------------------------------------
+
+def reference_cache():
+    """Where the reference's curves are kept: a file named by a hash of everything that
+    draws them (solutions/, spec/, the graders), in the temporary folder of the grading user."""
+    digest = hashlib.sha256()
+    for folder, ending in (("solutions", ".py"), ("spec", ".yaml"), ("graders", ".py")):
+        path = os.path.join(spec.KIT, folder)
+        for name in sorted(os.listdir(path)) if os.path.isdir(path) else []:
+            if name.endswith(ending):
+                with open(os.path.join(path, name), "rb") as handle:
+                    digest.update(name.encode() + b"\0" + handle.read())
+    return os.path.join(tempfile.gettempdir(), "nnkit-reference-%s-%d.json" % (
+        digest.hexdigest()[:16], os.getuid()))
+
+
+def start_reference(cache):
+    """Starts grading solutions/ on the public curve cases into `cache`, unless it is there
+    (or there is no solutions/, as in the student handout): a process, or None."""
+    if os.path.isfile(cache) or not os.path.isdir(os.path.join(spec.KIT, "solutions")):
+        return None
+    return subprocess.Popen([sys.executable, "-m", "pytest", "graders", "--impl", "solutions",
+                             "-q", "-p", "no:cacheprovider", "-k", CURVE_CASES,
+                             "--results-json", cache], cwd=spec.KIT, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def reference_results(cache=None, running=None):
+    """results.json of solutions/ on the public curve cases; no tests where there is none."""
+    cache = cache or reference_cache()
+    if running is None:
+        running = start_reference(cache)
+    if running is not None:
+        running.wait()
+    try:
+        with open(cache, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return {"tests": []}
+
+
+def curves_of(results):
+    """{module: {name: values}} from a results.json's public tests."""
+    found = {}
+    for test in results.get("tests", []):
+        curve = test["extra_data"].get("curve")
+        if curve and test["extra_data"]["kind"] == spec.PUBLIC:
+            for name, values in curve.items():
+                found.setdefault(results_data.module_of(test), {}).setdefault(name, values)
+    return found
+
+
+# -- figures ---------------------------------------------------------------------------------
+
+def svg(figure):
+    """The figure as an inline <svg> element (no XML prologue, text kept as text)."""
+    out = io.StringIO()
+    if len(figure.axes) == 1:  # fixed margins: a layout engine would draw everything twice
+        figure.subplots_adjust(left=0.18, right=0.97, bottom=0.16, top=0.9)
+    figure.savefig(out, format="svg")
+    pyplot.close(figure)
+    text = out.getvalue()
+    return text[text.index("<svg"):]
+
+
+def curve_figure(module, student, reference):
+    name, xlabel, ylabel = CURVES[module]
+    figure, axes = pyplot.subplots(figsize=(5.2, 3.4))
+    for values, label, colour, style in ((reference, _("reference"), REFERENCE, "--"),
+                                         (student, _("yours"), STUDENT, "-")):
+        if values:
+            xs, ys = zip(*values)
+            axes.plot(xs, ys, style, color=colour, label=label, linewidth=2,
+                      marker="o" if len(xs) < 30 else None)
+    axes.set(xlabel=xlabel, ylabel=ylabel, title="%s: %s" % (module, name))
+    if all(y > 0 for values in (student, reference) if values for _x, y in values):
+        axes.set_yscale("log")
+    axes.legend(loc="upper right")
+    axes.grid(alpha=0.3)
+    return svg(figure)
+
+
+def boundary_figure(models):
+    """Britz's decision boundary on the moons, one panel per (title, model)."""
+    import numpy as np
+    from graders.test_britz import forward, moons
+    X, y = moons()
+    xx, yy = np.meshgrid(np.linspace(X[:, 0].min() - .5, X[:, 0].max() + .5, 120),
+                         np.linspace(X[:, 1].min() - .5, X[:, 1].max() + .5, 120))
+    figure, panels = pyplot.subplots(1, len(models), figsize=(4.2 * len(models), 3.4),
+                                     squeeze=False)
+    for axes, (title, model) in zip(panels[0], models):
+        model = {key: np.asarray(value, float) for key, value in model.items()}
+        grid = np.argmax(forward(model, np.c_[xx.ravel(), yy.ravel()]), axis=1)
+        axes.contourf(xx, yy, grid.reshape(xx.shape), levels=[-.5, .5, 1.5],
+                      colors=[REFERENCE, CLASS_1], alpha=0.35)
+        for label, marker, colour in ((0, "o", REFERENCE), (1, "^", CLASS_1)):
+            axes.scatter(*X[y == label].T, marker=marker, s=14, color=colour,
+                         edgecolors="black", linewidths=0.4)
+        axes.set(title=title, xticks=[], yticks=[])
+    return svg(figure)
+
+
+def figures(results, reference):
+    """[(title, alt text, svg)] for a submission's report."""
+    mine, theirs = curves_of(results), curves_of(reference)
+    found = []
+    for module in spec.modules():
+        if module not in CURVES:
+            continue
+        name = CURVES[module][0]
+        student, ref = mine.get(module, {}).get(name), theirs.get(module, {}).get(name)
+        if not student and not ref:
+            continue
+        found.append((_("%s: training curve") % module,
+                      (_("%s's %s during training: yours (solid, orange) over the reference's "
+                         "(dashed, blue).") if student else
+                       _("%s's %s during training: the reference's (dashed, blue); your code "
+                         "gave none to draw.")) % (module, name),
+                      curve_figure(module, student, ref)))
+    models = [(title, source.get("britz", {}).get("model")) for title, source in (
+        (_("yours"), mine), (_("reference"), theirs))]
+    models = [(title, model) for title, model in models if model]
+    if models:
+        found.append((_("britz: decision boundary"),
+                      _("The decision boundary on the moons data (circles class 0, triangles "
+                        "class 1), of: %s.") % ", ".join(title for title, _m in models),
+                      boundary_figure(models)))
+    return found
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+def failures(results):
+    """[(case id, kind, output shown, diagnosis)] for the failed tests, as feedback.md shows."""
+    found = []
+    for test in results.get("tests", []):
+        if test["status"] == "passed":
+            continue
+        kind = test["extra_data"]["kind"]
+        if test["visibility"] == "visible":
+            shown = test["output"]
+        elif kind == spec.GENERALITY:
+            shown = test["output"].partition("\n")[0]  # its requirement
+        else:
+            shown = _("A hidden case (the tutorial's procedure on new numbers): the public "
+                      "checks of the same function show what to fix.")
+        found.append((results_data.case_id(test), _(kind), shown,
+                      test["extra_data"].get("diagnosis")))
+    return found
+
+
+def report_html(name, results, reference):
+    modules = spec.modules()
+    points, possible = results_data.points(results, modules)
+    return _environment().get_template("report.html").render(
+        lang=i18n.language(), name=name, error=results.get("error"),
+        total=sum(points.values()), most=sum(possible.values()),
+        table=[(m, points[m], possible[m]) for m in modules],
+        figures=figures(results, reference), failures=failures(results))
+
+
+def write_report(folder, name, reference):
+    """Writes folder/report.html from folder/results.json."""
+    with open(os.path.join(folder, "results.json"), encoding="utf-8") as handle:
+        results = json.load(handle)
+    write_atomically(os.path.join(folder, "report.html"), report_html(name, results, reference))
+
+
+def histogram(totals, most):
+    figure, axes = pyplot.subplots(figsize=(5.2, 3))
+    axes.hist(totals, bins=10, range=(0, most or 1), color=REFERENCE, edgecolor="black")
+    axes.set(xlabel=_("total points (of %g)") % most, ylabel=_("submissions"))
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    return svg(figure)
+
+
+def class_html(out, names):
+    """class.html for the finished submissions among `names` in `out`."""
+    specs = {module: spec.load(module) for module in spec.modules()}
+    graded, rows = {}, []
+    for name in names:
+        try:
+            with open(os.path.join(out, name, "results.json"), encoding="utf-8") as handle:
+                graded[name] = json.load(handle)
+            with open(os.path.join(out, name, "grading.json"), encoding="utf-8") as handle:
+                meta = json.load(handle)
+        except (OSError, ValueError):
+            continue
+        points, _possible = results_data.points(graded[name], list(specs))
+        found = gradebook.problems(graded[name], meta.get("problems", []))
+        rows.append((name, sum(points.values()), gradebook.status(graded[name], found),
+                     "; ".join(found), os.path.isfile(os.path.join(out, name, "report.html"))))
+    most = sum(case.points for s in specs.values() for case in s.cases)
+    cases, diagnoses = [], {}
+    for module, s in specs.items():
+        for case in s.cases:
+            outcomes = [test["status"] == "passed" for results in graded.values()
+                        for test in results.get("tests", [])
+                        if results_data.case_id(test) == case.name]
+            rate = sum(outcomes) / len(outcomes) if outcomes else None
+            cases.append((case, rate, len(outcomes), s.url))
+    for results in graded.values():
+        for test in results.get("tests", []):
+            code = test["extra_data"].get("diagnosis")
+            if code:
+                diagnoses[code] = diagnoses.get(code, 0) + 1
+    cases.sort(key=lambda row: (2 if row[1] is None else row[1], row[0].module))
+    return _environment().get_template("class.html").render(
+        lang=i18n.language(), rows=rows, most=most, cases=cases,
+        diagnoses=sorted(diagnoses.items(), key=lambda item: (-item[1], item[0])),
+        troubled=[row for row in rows if row[3]],
+        histogram=histogram([row[1] for row in rows], most) if rows else "",
+        pending=len(names) - len(rows))
+
+
+def write_class(out, names):
+    write_atomically(os.path.join(out, "class.html"), class_html(out, names))
+
+
+class BatchPages:
+    """The pages of a batch: report.html as each submission is finished, class.html now and
+    then (at most every `every` seconds) and at the end; `seconds` is what rendering cost."""
+
+    def __init__(self, out, every=10.0):
+        self.out, self.every = out, every
+        # Before any grader is forked: the batch reaps and ends every other child process.
+        # Once per machine and version of the kit (a few seconds), then read from the cache.
+        began = time.perf_counter()
+        self.reference = reference_results()
+        self.reference_seconds = time.perf_counter() - began
+        self.seconds, self.reports, self.written = 0.0, 0, 0.0
+
+    def report(self, name):
+        began = time.perf_counter()
+        write_report(os.path.join(self.out, name), name, self.reference)
+        self.reports += 1
+        self.seconds += time.perf_counter() - began
+
+    def class_page(self, names, final=False):
+        if final or time.monotonic() - self.written >= self.every:
+            began = time.perf_counter()
+            write_class(self.out, names)
+            self.written = time.monotonic()
+            self.seconds += time.perf_counter() - began

@@ -1,0 +1,153 @@
+"""report.html and class.html, opened in a real browser (headless Chromium, Debian's `chromium`).
+
+The example class is graded once for the module, with its pages; each page is then loaded from
+disk with the network off, and must log nothing to the console and show every figure.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from graders import spec
+from tests.helpers import KIT, all_cases
+
+pytest.importorskip("matplotlib", reason="the report group of pyproject.toml is not installed")
+pytest.importorskip("jinja2", reason="the report group of pyproject.toml is not installed")
+
+EXAMPLES = os.path.join(KIT, "examples", "submissions")
+NAMES = ("alice", "bob", "carol", "dave", "erin")
+STUDENT, REFERENCE = "#d55e00", "#0072b2"  # graders/pages.py's colours, as SVG writes them
+
+
+def chromium():
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.fail("headless Chromium is needed: apt-get install -y chromium (.ci/run does)")
+    return found
+
+
+def open_page(path, tmp_path):
+    """(the DOM after loading, what the page logged to the console) in headless Chromium."""
+    profile = tmp_path / ("profile-%s" % os.path.basename(os.path.dirname(path)))
+    run = subprocess.run(
+        [chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", "--no-first-run", "--user-data-dir=%s" % profile,
+         "--enable-logging=stderr", "--v=0", "--dump-dom", "file://%s" % path],
+        capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
+    return run.stdout, console
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pages") / "out"
+    env = dict(os.environ)
+    env.pop("NNKIT_NO_PAGES", None)
+    run = subprocess.run([sys.executable, "-m", "graders.batch", EXAMPLES, "--out", str(out),
+                          "--jobs", "2"], cwd=KIT, env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "rendering took" in run.stdout
+    return out
+
+
+def figures(dom):
+    return re.findall(r'<figure class="figure">(.*?)</figure>', dom, re.S)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_report_opens_with_every_figure(out, name, tmp_path):
+    with open(out / name / "results.json", encoding="utf-8") as handle:
+        results = json.load(handle)
+    dom, console = open_page(out / name / "report.html", tmp_path)
+    assert console == []
+    assert not re.search(r'<(?:script|link|img|iframe)\b', dom), "the page loads nothing"
+    shown = figures(dom)
+    # a figure per tutorial whose training curve is drawn, and Britz's decision boundary
+    assert len(shown) == len(spec.modules()) + 1, len(shown)
+    for figure in shown:
+        assert "<svg" in figure and 'role="img"' in figure and 'aria-label="' in figure
+    graded = {test["extra_data"]["module"] for test in results["tests"]
+              if test["extra_data"].get("curve")}
+    for figure in shown[:-1]:  # the training curves: yours over the reference's
+        module = re.search(r"<strong>(\w+)", figure).group(1)
+        assert REFERENCE in figure.lower()
+        assert (STUDENT in figure.lower()) == (module in graded), module
+    boundary = shown[-1]  # Britz's decision boundary: yours beside the reference's
+    assert "decision boundary" in boundary and "reference" in boundary
+    assert ("yours" in boundary) == ("britz" in graded)
+    for test in results["tests"]:
+        if test["status"] == "failed":
+            assert "%s::%s" % (module_case(test)) in dom
+        if test["extra_data"].get("diagnosis"):
+            assert test["extra_data"]["diagnosis"] in dom
+
+
+def module_case(test):
+    return test["extra_data"]["module"], test["extra_data"]["case"]
+
+
+def test_curves_come_from_public_cases_only(out):
+    for name in NAMES:
+        with open(out / name / "results.json", encoding="utf-8") as handle:
+            tests = json.load(handle)["tests"]
+        assert all(test["extra_data"]["kind"] == spec.PUBLIC for test in tests
+                   if "curve" in test["extra_data"])
+
+
+def test_the_class_page_lists_every_case_rates_and_diagnoses(out, tmp_path):
+    dom, console = open_page(out / "class.html", tmp_path)
+    assert console == []
+    assert len(figures(dom)) == 1 and "<svg" in figures(dom)[0]  # the score distribution
+    assert set(re.findall(r'data-case="([^"]+)"', dom)) == all_cases()
+    rates = [int(rate) for rate in re.findall(r'<td class="num">(\d+)%', dom)]
+    assert len(rates) == len(all_cases()) and rates == sorted(rates)  # most-missed first
+    assert "missing-regularisation" in dom  # carol's diagnosis, counted
+    for name in NAMES:
+        assert 'href="%s/report.html"' % name in dom
+    assert "dave" in dom.split("<h2>Submissions with errors or timeouts</h2>")[1].split(
+        "<h2>")[0]
+
+
+def test_check_report_for_a_student(tmp_path):
+    path = tmp_path / "report.html"
+    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl", "exercises",
+                          "-q", "-p", "no:cacheprovider", "--lang", "zh", "--report", str(path)],
+                         cwd=KIT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1, run.stdout[-2000:]
+    dom, console = open_page(path, tmp_path)
+    assert console == [] and '<html lang="zh">' in dom and "的报告" in dom
+    assert len(figures(dom)) == len(spec.modules()) + 1  # the reference's curves alone
+
+
+def test_grading_goes_on_and_says_so_without_matplotlib(tmp_path):
+    code = ("import sys; sys.modules['matplotlib'] = None; from graders import batch; "
+            "sys.exit(batch.main(sys.argv[1:]))")
+    env = dict(os.environ)
+    env.pop("NNKIT_NO_PAGES", None)
+    run = subprocess.run([sys.executable, "-c", code, EXAMPLES, "--out", str(tmp_path / "out"),
+                          "--shard", "2/5"], cwd=KIT, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "No report.html or class.html" in run.stderr
+    assert not (tmp_path / "out" / "class.html").exists()
+    assert len([p for p in (tmp_path / "out").iterdir() if (p / "results.json").exists()]) == 1
+
+
+def test_merge_rewrites_the_class_page(out, tmp_path):
+    env = dict(os.environ)
+    env.pop("NNKIT_NO_PAGES", None)
+    merged = tmp_path / "merged"
+    run = subprocess.run([sys.executable, "-m", "graders.merge", str(out), "--out", str(merged)],
+                         cwd=KIT, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    dom, console = open_page(merged / "class.html", tmp_path)
+    assert console == [] and set(re.findall(r'data-case="([^"]+)"', dom)) == all_cases()
+    for name in NAMES:
+        assert (merged / name / "report.html").is_file()
