@@ -226,9 +226,10 @@ class Submission(Memo):
         return Remote(self, module, name, handle.number, self.generation)
 
     def seed(self, module, seed):
-        """np.random.seed(seed) in the worker, before a call that draws random numbers."""
+        """np.random.seed(seed) in the worker before the next call into `module` (and only
+        that one: every other call starts from the state the module's import left)."""
         self._request(module, "np.random.seed", "np.random.seed(%d)" % seed,
-                      {"op": "seed", "seed": seed})
+                      {"op": "seed", "module": module, "seed": seed})
 
     def stand_in(self, module, helpers):
         """Puts the contract's own `helpers` (names in graders/stand_ins.py) in place of the

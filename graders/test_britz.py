@@ -147,7 +147,8 @@ def test_build_model(case, student, reference):
             "britz.build_model", X, y, **settings))
 
     returned, printed = run(student)
-    curves.record("printed_losses", lambda: sorted(printed_losses(printed, what).items()))
+    curves.record("printed_losses", lambda: sorted(
+        (iteration, printed_loss(line, what)) for iteration, line in loss_lines(printed).items()))
     curves.record("model", lambda: strict_model(returned, shapes, what))
     if case.from_solutions:
         model, reference_model = strict_model(returned, shapes, what), run(reference)[0]
@@ -164,16 +165,17 @@ def test_build_model(case, student, reference):
                      what + ": training accuracy of the returned model")
     if "printed_loss" in expected:
         band = expected["printed_loss"]
-        losses = printed_losses(printed, what)
+        lines = loss_lines(printed)
         for iteration in range(band["from"], band["to"] + 1, 1000):
-            if iteration not in losses:
+            if iteration not in lines:
                 checks.fail(_("%s printed no 'Loss after iteration %d: ...' line.")
                             % (what, iteration))
+            loss = printed_loss(lines[iteration], what)
             label = _("%s: printed loss at iteration %d") % (what, iteration)
             if "value" in band:
-                checks.close(losses[iteration], band["value"], case.tolerance, label)
+                checks.close(loss, band["value"], case.tolerance, label)
             else:
-                checks.between(losses[iteration], band["low"], band["high"], label)
+                checks.between(loss, band["low"], band["high"], label)
 
 
 def seed_ignored(student, X, y, settings, model, shapes, case):
@@ -187,16 +189,21 @@ def seed_ignored(student, X, y, settings, model, shapes, case):
     return None
 
 
-def printed_losses(printed, what):
-    """{iteration: loss} from the "Loss after iteration i: %f" lines build_model printed."""
-    losses = {}
+def loss_lines(printed):
+    """{iteration: line} of the "Loss after iteration i: %f" lines build_model printed; each
+    is read as a number only by the case that checks it, so a bad line fails that case alone."""
+    lines = {}
     for line in printed.splitlines():
         match = LOSS_LINE.match(line.strip())
         if match:
-            try:
-                value = float(match.group(2))
-            except ValueError:
-                checks.fail(_("%s printed %r, which is not a loss value.") % (what, line))
-            losses[int(match.group(1))] = checks.real_number(
-                value, "%s (printed %r)" % (what, line))
-    return losses
+            lines[int(match.group(1))] = line
+    return lines
+
+
+def printed_loss(line, what):
+    """The loss a "Loss after iteration i: %f" line says, if it is a finite number."""
+    try:
+        value = float(LOSS_LINE.match(line.strip()).group(2))
+    except ValueError:
+        checks.fail(_("%s printed %r, which is not a loss value.") % (what, line))
+    return checks.real_number(value, "%s (printed %r)" % (what, line))

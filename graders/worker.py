@@ -11,6 +11,7 @@ nothing a student's code does in here can change a verdict, only the values it r
 
 import importlib
 import os
+import random
 import resource
 import site
 import sys
@@ -25,6 +26,11 @@ import stand_ins  # noqa: E402  (the contract's helpers, copied beside this file
 import wire  # noqa: E402  (the copy beside this file, in the sandbox)
 
 OUTPUT_LIMIT = 1 << 20  # characters one call may print
+# The random state every module is imported from, so that what a module's import leaves
+# does not depend on which modules were imported before it (nor on the operating system's
+# entropy): not a seed any tutorial uses.
+BASE_SEED = 0x6E6E6B74
+STUDENT_OPS = ("call", "new", "method", "get", "set")  # the ops that may run student code
 MESSAGE_LIMIT = 64 << 20
 
 
@@ -82,8 +88,29 @@ class Worker:
     """Holds the student's modules and the objects created for the grader, by handle number."""
 
     def __init__(self):
-        self.objects = {}
+        self.objects = {}  # handle number -> (module, object)
         self.replaced = {}  # (owner, attribute) -> the student's own value, or None
+        self.imported = {}  # module -> the random states its import left (numpy's, Python's)
+        self.seeds = {}  # module -> the seed the grader asked for, for its next call
+
+    def load(self, module):
+        """Imports `module` from the base random state and keeps the state it leaves."""
+        np.random.seed(BASE_SEED)
+        random.seed(BASE_SEED)
+        importlib.import_module(module)
+        self.imported.setdefault(module, (np.random.get_state(), random.getstate()))
+
+    def rewind(self, module):
+        """Puts numpy's legacy global state and Python's `random` back to what importing
+        `module` left, then applies the seed the grader asked for, if any: each call sees the
+        same random state whatever ran before it in this worker."""
+        if module not in self.imported:
+            self.load(module)
+        numpy_state, python_state = self.imported[module]
+        np.random.set_state(numpy_state)
+        random.setstate(python_state)
+        if module in self.seeds:
+            np.random.seed(self.seeds.pop(module))
 
     def stand_in(self, module, names):
         """Puts the kit's stand-ins (stand_ins.STAND_INS, nothing else) in place of the
@@ -114,30 +141,34 @@ class Worker:
         args = wire.decode(request.get("args", []))
         kwargs = wire.decode(request.get("kwargs", {"dict": {}}))
         if op == "import":
-            importlib.import_module(request["module"])
+            self.load(request["module"])
             return None
         if op == "stand_in":
             self.stand_in(request["module"], request["names"])
             return None
         if op == "seed":
-            np.random.seed(request["seed"])
+            self.seeds[request["module"]] = request["seed"]
             return None
+        if op not in STUDENT_OPS:
+            raise ValueError("unknown op %r" % op)
+        module = request["module"] if op in ("call", "new") else \
+            self.objects[request["handle"]][0]
+        self.rewind(module)
         if op == "call":
-            return self.find(request["module"], request["name"])(*args, **kwargs)
+            return self.find(module, request["name"])(*args, **kwargs)
         if op == "new":
-            obj = self.find(request["module"], request["name"])(*args, **kwargs)
+            obj = self.find(module, request["name"])(*args, **kwargs)
             number = len(self.objects) + 1
-            self.objects[number] = obj
+            self.objects[number] = (module, obj)
             return wire.Handle(number)
-        obj = self.objects[request["handle"]]
+        obj = self.objects[request["handle"]][1]
         if op == "method":
             return getattr(obj, request["name"])(*args, **kwargs)
         if op == "get":
             return getattr(obj, request["name"])
         if op == "set":
             setattr(obj, request["name"], wire.decode(request["value"]))
-            return None
-        raise ValueError("unknown op %r" % op)
+        return None
 
     def answer(self, request):
         captured = CappedOutput()

@@ -1,0 +1,20 @@
+"""A pytest plugin for the graders (`-p tests.alone`): every case runs as if alone.
+
+Before each case the student's worker is stopped, so a case's calls meet a fresh worker, as
+with `-k` and that case's id; and the cases run in reverse order. Training runs that several
+cases share are still made once (they are the same call, whichever case makes it first). tests/test_drift.py compares the scores with those of a full run.
+"""
+
+from graders.submission import Submission
+
+
+def pytest_collection_modifyitems(items):
+    items.reverse()
+
+
+def pytest_runtest_setup(item):
+    student = getattr(item.config, "nnkit_student", None)
+    if isinstance(student, Submission):
+        if student.worker is not None:
+            student.worker.stop()
+            student.worker = None

@@ -1,0 +1,73 @@
+"""Grades that do not drift: a case scores the same run alone, in the full run, in any order,
+and a case that reads one printed line is judged on that line only."""
+
+import os
+import re
+
+import pytest
+
+from graders.results import case_id
+from tests.helpers import copy_solutions, failed, grade, outputs, variant
+
+SEED_LINE = re.compile(r"^[ \t]*np\.random\.seed\(seed\)[ \t]*\n", re.M)
+
+
+def reseeded(tmp_path, at_import):
+    """solutions/ with every np.random.seed(seed) inside a function taken out; with
+    `at_import`, each module instead seeds once when imported, with its functions' default
+    seed, as the tutorials' scripts do."""
+    folder = copy_solutions(tmp_path, "seeded-at-import" if at_import else "unseeded")
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        with open(path, encoding="utf-8") as handle:
+            source = handle.read()
+        default = re.search(r"\bseed=(\d+)", source)
+        source = SEED_LINE.sub("", source)
+        if at_import and default:
+            source = source.replace("import numpy as np\n", "import numpy as np\n"
+                                    "np.random.seed(%s)\n" % default.group(1), 1)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(source)
+    return folder
+
+
+def statuses(results):
+    return {case_id(test): (test["status"], test["score"]) for test in results["tests"]}
+
+
+@pytest.fixture(scope="module", params=["reference", "seeded-at-import", "unseeded"])
+def gradings(request, tmp_path_factory):
+    """(kind, the full run's results, the results of every case run alone)."""
+    tmp_path = tmp_path_factory.mktemp(request.param)
+    folder = copy_solutions(tmp_path) if request.param == "reference" else reseeded(
+        tmp_path, request.param == "seeded-at-import")
+    return (request.param, grade(folder, tmp_path=tmp_path)[0],
+            grade(folder, "-p", "tests.alone", tmp_path=tmp_path)[0])
+
+
+def test_every_case_scores_alone_as_in_the_full_run(gradings):
+    kind, full, alone = gradings
+    assert statuses(alone) == statuses(full)
+    if kind == "reference":
+        assert not failed(full)
+    else:  # seeds matter to these variants: some cases fail, the same ones both times
+        assert failed(full)
+
+
+def test_code_that_seeds_at_import_is_seen_to_ignore_the_seed(gradings):
+    kind, full, _ = gradings
+    if kind != "seeded-at-import":
+        pytest.skip("only code that seeds at import")
+    [test] = [t for t in full["tests"] if case_id(t) == "trask::hidden-two-layer-seeded"]
+    assert test["status"] == "failed"
+    assert test["extra_data"].get("diagnosis") == "seed-ignored"
+
+
+def test_a_bad_printed_line_fails_only_the_case_that_reads_it(tmp_path):
+    folder = variant(tmp_path, "britz", [(
+        'print("Loss after iteration %i: %f" % (i, calculate_loss(model, X, y, reg_lambda)))',
+        'print("Loss after iteration %i: %f" % (i, float("nan") if i == 6000 else '
+        'calculate_loss(model, X, y, reg_lambda)))')])
+    results, _ = grade(folder, "-k", "britz", hidden=False, tmp_path=tmp_path)
+    assert failed(results) == {"britz::loss-later"}
+    assert "Loss after iteration 6000: nan" in outputs(results)["britz::loss-later"]
