@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from graders import i18n, roots, sandbox, spec
+from graders import collect, draws, i18n, roots, sandbox, spec
 from graders.reference import Reference
 from graders.report import Scoreboard
 from graders.submission import Submission
@@ -55,15 +55,17 @@ def pytest_configure(config):
         specs = {module: spec.load(module) for module in spec.modules()}
     except spec.SpecError as error:
         raise pytest.UsageError(str(error)) from None
-    config.nnkit_specs = specs
     impl = config.getoption("impl")
     named = impl in NAMED_IMPLEMENTATIONS
     folder = os.path.join(spec.KIT, impl) if named else os.path.abspath(impl)
     if not os.path.isdir(folder):
         raise pytest.UsageError("--impl %s: no such folder (%s)" % (impl, folder))
     config.nnkit_impl = folder
+    sources, _missing = collect.read_folder(folder, list(specs))
+    config.nnkit_specs = {module: loaded.drawn(draws.salt_of(sources.get(module)))
+                          for module, loaded in specs.items()}
     config.pluginmanager.register(roots.Roots(config), "nnkit-roots")
-    config.pluginmanager.register(Scoreboard(config, specs, sandbox.protections()),
+    config.pluginmanager.register(Scoreboard(config, config.nnkit_specs, sandbox.protections()),
                                   "nnkit-scoreboard")
 
 

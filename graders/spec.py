@@ -14,12 +14,12 @@ import importlib
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import yaml
 
-from graders import kinds
+from graders import draws, kinds
 
 KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPEC_DIR = os.path.join(KIT, "spec")
@@ -99,6 +99,17 @@ class Case:
     def expected_array(self, key=None):
         return np.array(self.expected if key is None else self.expected[key], dtype=float)
 
+    @property
+    def draws(self):
+        """Whether the kit draws some of this case's inputs at grading time (graders/draws.py)."""
+        return draws.has_draw(self.input)
+
+    def drawn(self, salt):
+        """This case with its draws made for a module whose file hashes to `salt`."""
+        if not self.draws:
+            return self
+        return replace(self, input=draws.resolve(self.input, draws.rng(salt, self.name)))
+
 
 @dataclass
 class Spec:
@@ -107,6 +118,10 @@ class Spec:
     tutorial: str
     cases: list
     url: str = ""  # the tutorial's page, which the class page links each case to
+
+    def drawn(self, salt):
+        """This spec with every case's draws made for a module whose file hashes to `salt`."""
+        return replace(self, cases=[case.drawn(salt) for case in self.cases])
 
 
 def modules():
@@ -181,6 +196,12 @@ def _check_against_procedure(case, declared, where):
         raise bad("check", "graders/test_%s.py: test_%s does not declare what it reads "
                            "(@spec.reads)" % (case.module, case.check))
     input_kind, expected_kind = declared[case.check]
+    for position, problem in draws.problems(case.input):
+        raise bad("input" + position, problem)
+    if case.draws and not case.hidden:
+        raise bad("input", "only hidden cases may draw their inputs: a public case cites the "
+                           "tutorial's numbers")
+    case = case.drawn("sample")  # a sample draw must fit what the procedure reads
     sizes = {}
     for key, value, kind in (("input", case.input, input_kind),
                              ("expected", case.expected, expected_kind)):

@@ -56,22 +56,40 @@ def test_activation(case, student, reference):
     checks.close(actual, expected, case.tolerance, what)
 
 
-@reads(input={"y_true": "array(N)", "y_pred": "array(N)"}, expected="number")
-def test_mse_loss(case, student):
+@reads(input={"y_true": "array(N)", "y_pred": "array(N)"}, expected=("number", "=solutions"))
+def test_mse_loss(case, student, reference):
     y_true, y_pred = case.array("y_true"), case.array("y_pred")
     what = describe_call("zhou.mse_loss", (y_true, y_pred), {})
     actual = checks.real_number(student.call("zhou.mse_loss", y_true, y_pred), what)
-    checks.close(actual, case.expected, case.tolerance, what, diagnosis=lambda: diagnose.ratio(
-        {"": (actual, case.expected)}, diagnose.name(case), len(y_true)))
+    expected = reference.call("zhou.mse_loss", y_true, y_pred) if case.from_solutions \
+        else case.expected
+    checks.close(actual, expected, case.tolerance, what, diagnosis=lambda: diagnose.ratio(
+        {"": (actual, expected)}, diagnose.name(case), len(y_true)))
 
 
-@reads(input={"weights": "array(D)", "bias": "number", "inputs": "array(D)"}, expected="number")
-def test_neuron_feedforward(case, student):
-    weights, bias, inputs = case.array("weights"), case.input["bias"], case.array("inputs")
+@reads(input={"weights": "array(D)", "bias": "number"}, expected="=as given")
+def test_neuron_init(case, student):
+    weights, bias = case.array("weights"), float(case.input["bias"])
+    what = "zhou.Neuron(%s, %r)" % (weights.tolist(), bias)
+    neuron = student.new("zhou.Neuron", weights, bias)
+    kept = checks.real_array(neuron.get("weights"), what + ".weights", [weights.shape])
+    checks.close(kept, weights, case.tolerance, what + ".weights")
+    checks.close(checks.real_number(neuron.get("bias"), what + ".bias"), bias, case.tolerance,
+                 what + ".bias")
+
+
+@reads(input={"weights": "array(D)", "bias": "number", "inputs": "array(D)"},
+       expected=("number", "=solutions"))
+def test_neuron_feedforward(case, student, reference):
+    weights, bias, inputs = case.array("weights"), float(case.input["bias"]), case.array("inputs")
     what = "zhou.Neuron(%s, %r).feedforward(%s)" % (weights.tolist(), bias, inputs.tolist())
-    neuron = student.new("zhou.Neuron", weights, float(bias))
-    actual = checks.real_number(neuron.call("feedforward", inputs), what)
-    checks.close(actual, case.expected, case.tolerance, what)
+
+    def run(impl):
+        return impl.new("zhou.Neuron", weights, bias).call("feedforward", inputs)
+
+    actual = checks.real_number(run(student), what)
+    checks.close(actual, run(reference) if case.from_solutions else case.expected,
+                 case.tolerance, what)
 
 
 @reads(input={"params": PARAMS, "x": "array(2)"}, expected=("number", "=solutions"))
@@ -115,21 +133,26 @@ def test_backprop(case, student):
             checks.close(analytic[name], value, case.tolerance, "%s[%r]" % (what, name))
 
 
-@reads(input={"seed": "integer"}, expected=PARAMS)
-def test_initial_weights(case, student):
+@reads(input={"seed": "integer"}, expected=(PARAMS, "=solutions"))
+def test_initial_weights(case, student, reference):
     seed = case.input["seed"]
     what = "np.random.seed(%d), then zhou.OurNeuralNetwork()" % seed
     network = _network(student, {}, seed)
     drawn = {name: checks.real_number(network.get(name), "%s: .%s" % (what, name))
              for name in PARAMETERS}
+    if case.from_solutions:
+        made = _network(reference, {}, seed)
+        expected = {name: made.get(name) for name in PARAMETERS}
+    else:
+        expected = case.expected
     wrong = [name for name in PARAMETERS if not np.isclose(
-        drawn[name], case.expected[name], rtol=case.tolerance.rtol, atol=case.tolerance.atol)]
+        drawn[name], expected[name], rtol=case.tolerance.rtol, atol=case.tolerance.atol)]
     if wrong:
         same = ignores_seed(student, seed, drawn, what)
         checks.fail(_("%s drew %s, but the tests expected %s (%s). Draw the nine parameters "
                       "with np.random.normal(), w1 to w6 then b1 to b3, so that numpy's seed "
                       "decides them.") % (what, {n: drawn[n] for n in wrong},
-                                          {n: case.expected[n] for n in wrong}, case.tolerance),
+                                          {n: expected[n] for n in wrong}, case.tolerance),
                     diagnose.simple("seed-ignored", diagnose.name(case)) if same else None)
 
 

@@ -1,5 +1,6 @@
 """The specs are checked as data: well formed, tied to real procedures and contract names."""
 
+import ast
 import dataclasses
 import inspect
 import os
@@ -34,6 +35,29 @@ def test_spec_loads_and_names_real_procedures_and_functions(module):
             case.name, case.function)
     public_checks = {case.check for case in loaded.cases if not case.hidden}
     assert set(procedures) <= public_checks, "every procedure needs a public case"
+
+
+def graded_names(module):
+    """The contract's functions, methods and constructors: what a student writes in
+    exercises/<module>.py (the classes themselves are only their methods)."""
+    path = os.path.join(KIT, "exercises", module + ".py")
+    source = open(path, encoding="utf-8").read()
+    classes = {node.name for node in ast.parse(source).body if isinstance(node, ast.ClassDef)}
+    return spec.contract_names(path) - classes
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_name_of_the_contract_has_a_hidden_case(module):
+    hidden = {case.function for case in spec.load(module).cases if case.hidden}
+    assert sorted(graded_names(module) - hidden) == []
+
+
+def test_draws_are_made_per_case_and_file_the_same_every_time():
+    zhou = spec.load("zhou")
+    [case] = [c for c in zhou.cases if c.id == "hidden-sigmoid-drawn"]
+    assert case.draws and not [c for c in zhou.cases if c.draws and not c.hidden]
+    first, again, other = (case.drawn(salt).input["x"] for salt in ("file-a", "file-a", "file-b"))
+    assert first == again != other and len(first) == 6 and all(-6 <= x < 6 for x in first)
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -88,6 +112,14 @@ MALFORMED = [
     (dict(GENERAL, requires=""), "case 'hidden-general', key 'requires'"),
     (dict(GOOD, requires="r"), "case 'good-case', key 'requires'"),
     (dict(GOOD, input=[1, 2]), "case 'good-case', key 'input'"),
+    (dict(GOOD, input={"x": {"draw": "uniform", "low": 0, "high": 1, "shape": [2]},
+                       "deriv": False}), "case 'good-case', key 'input'"),  # public
+    (dict(GENERAL, input={"x": {"draw": "poisson", "low": 0, "high": 1}, "deriv": False}),
+     "case 'hidden-general', key 'input.x'"),
+    (dict(GENERAL, input={"x": {"draw": "uniform", "low": 1, "high": 0}, "deriv": False}),
+     "case 'hidden-general', key 'input.x'"),
+    (dict(GENERAL, input={"x": {"draw": "normal", "mean": 0, "scale": 1, "shape": [2, 2]},
+                          "deriv": False}), "case 'hidden-general', key 'input.x'"),
     (dict(GOOD, tolerence={"rtol": 0, "atol": 0}), "case 'good-case', key 'tolerence'"),
     ({k: v for k, v in GOOD.items() if k != "source"}, "case 'good-case', key 'source'"),
     # what the procedure declares it reads (graders/test_trask.py, @reads)
