@@ -1,16 +1,22 @@
 """Credit that follows the root cause: a caller is not failed for a helper's mistake.
 
 When a case of a function that uses one of the contract's helpers fails, and the student's
-helper gives other values than the contract at a few probe points, the case runs once more
-with the kit's stand-ins (graders/stand_ins.py, which the worker holds) in place of the wrong
-helpers. If it then passes, it earns its points, and the results name the helper as the root
-(`extra_data["root"]`). The helper's own cases still fail.
+helper fails one of its own cases (its public ones, and its hidden ones when hidden cases are
+graded; all of them, whichever cases this run selected), the case runs once more with the
+kit's stand-ins (graders/stand_ins.py, which the worker holds) in place of the wrong helpers.
+If it then passes, it earns its points, and the results name the helper as the root
+(`extra_data["root"]`). So a caller is credited only around a helper that loses points of its
+own: a module with a wrong helper never scores full marks.
 """
 
-import numpy as np
+import importlib
+import inspect
+import os
+
 import pytest
 
-from graders import stand_ins
+from graders import spec
+from graders.reference import Reference
 from graders.submission import Submission
 
 # {module: {function a case grades: [the contract helpers it uses]}}
@@ -29,60 +35,35 @@ CALLEES = {
               "NeuralNetwork.predict": ["NeuralNetwork.sigmoid", "NeuralNetwork.feed_forward"]},
 }
 
-INPUTS = np.linspace(-3, 3, 7)  # probe points of a sigmoid or its slope at the input
-OUTPUTS = np.linspace(0.05, 0.95, 7)  # probe points of a slope taken at a sigmoid output
-X = np.array([[0.0, 1, 1], [1, 0, 1], [1, 1, 0], [0.5, 0, 1]])
-Y = np.array([[1.0], [0], [1], [0]])
-
-
-def _aidan(student, name):
-    network = student.new("aidan.NeuralNetwork", X, Y)
-    if name == "NeuralNetwork.feed_forward":
-        network.set("weights", np.array([[0.3], [-0.8], [0.5]]))
-        network.call("feed_forward")
-        return network.get("hidden"), stand_ins.sigmoid(X @ np.array([[0.3], [-0.8], [0.5]]))
-    return ([network.call("sigmoid", INPUTS), network.call("sigmoid", OUTPUTS, deriv=True)],
-            [stand_ins.sigmoid(INPUTS), stand_ins.nonlin(OUTPUTS, True)])
-
-
-# {module: {helper: probe(student, name) -> (what the student's gives, what the contract says)}}
-PROBES = {
-    "trask": {"nonlin": lambda s, _: (
-        [s.call("trask.nonlin", INPUTS), s.call("trask.nonlin", OUTPUTS, deriv=True)],
-        [stand_ins.sigmoid(INPUTS), stand_ins.nonlin(OUTPUTS, True)])},
-    "zhou": {"sigmoid": lambda s, _: (s.call("zhou.sigmoid", INPUTS), stand_ins.sigmoid(INPUTS)),
-             "deriv_sigmoid": lambda s, _: (s.call("zhou.deriv_sigmoid", INPUTS),
-                                            stand_ins.slope_at_input(INPUTS)),
-             "mse_loss": lambda s, _: (s.call("zhou.mse_loss", Y[:, 0], OUTPUTS[:4]),
-                                       stand_ins.mse_loss(Y[:, 0], OUTPUTS[:4]))},
-    "aidan": dict.fromkeys(("NeuralNetwork.sigmoid", "NeuralNetwork.feed_forward"), _aidan),
-}
-
-
-def agrees(got, expected):
-    try:
-        return all(np.allclose(np.asarray(g, dtype=float), e, rtol=1e-6, atol=1e-9)
-                   for g, e in zip(got, expected)) if isinstance(got, list) else \
-            bool(np.allclose(np.asarray(got, dtype=float), expected, rtol=1e-6, atol=1e-9))
-    except (TypeError, ValueError):
-        return False
-
-
 class Roots:
     """A pytest plugin: re-runs a failed caller with the contract's helpers standing in."""
 
     def __init__(self, config):
         self.config = config
-        self.wrong = {}  # (module, helper) -> whether the student's helper is wrong
+        self.wrong = {}  # (module, helper) -> whether the student's helper fails a case of its own
+        self.reference = None  # solutions/, for the helper's hidden cases
 
     def is_wrong(self, student, module, helper):
         if (module, helper) not in self.wrong:
-            try:
-                got, expected = PROBES[module][helper](student, helper)
-                self.wrong[module, helper] = not agrees(got, expected)
-            except pytest.fail.Exception:  # the student's helper raised, timed out, is missing
-                self.wrong[module, helper] = True
+            hidden = self.config.getoption("hidden")
+            own = [case for case in self.config.nnkit_specs[module].cases
+                   if case.function == helper and (hidden or not case.hidden)]
+            self.wrong[module, helper] = any(self.fails(student, case) for case in own)
         return self.wrong[module, helper]
+
+    def fails(self, student, case):
+        """Whether `case` (a helper's own) fails: its procedure run as its test would be."""
+        procedure = getattr(importlib.import_module("graders.test_" + case.module),
+                            "test_" + case.check)
+        if self.reference is None:
+            self.reference = Reference(os.path.join(spec.KIT, "solutions"),
+                                       list(self.config.nnkit_specs))
+        given = {"case": case, "student": student, "reference": self.reference}
+        try:
+            procedure(**{name: given[name] for name in inspect.signature(procedure).parameters})
+        except pytest.fail.Exception:
+            return True
+        return False
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
