@@ -24,8 +24,9 @@ TEMPLATES = os.path.join(KIT, "handout")
 # handout, which are the instructor's.
 GRADER_FILES = ["__init__.py", "conftest.py", "checks.py", "collect.py", "spec.py",
                 "submission.py", "sandbox.py", "bubblewrap.py", "seccomp.py", "cgroups.py",
-                "landlock.py", "worker.py", "wire.py", "report.py", "kinds.py", "reference.py",
-                "classroom.py", "results.py", "notebook.py", "i18n.py", "diagnose.py",
+                "landlock.py", "worker.py", "wire.py", "report.py", "kinds.py", "draws.py",
+                "reference.py", "classroom.py", "results.py", "notebook.py", "i18n.py",
+                "diagnose.py",
                 "roots.py", "stand_ins.py", "curves.py", "pages.py"]
 MANIFEST = "grader-files.sha256"
 

@@ -2,7 +2,8 @@
 
 Before each case the student's worker is stopped, so a case's calls meet a fresh worker, as
 with `-k` and that case's id; and the cases run in reverse order. Training runs that several
-cases share are still made once (they are the same call, whichever case makes it first). tests/test_drift.py compares the scores with those of a full run.
+cases share are still made once (they are the same call, whichever case makes it first).
+tests/test_drift.py compares the scores with those of a full run.
 """
 
 from graders.submission import Submission

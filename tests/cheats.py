@@ -124,7 +124,8 @@ def write(module, name, folder):
         source = handle.read()
     owner, _, attribute = name.rpartition(".")
     target = "%s.%s" % (owner, attribute) if owner else attribute
-    source += "\n\n# A lookup cheat (tests/cheats.py)\nimport base64 as _b64\nimport pickle as _pk\n"
+    source += ("\n\n# A lookup cheat (tests/cheats.py)\n"
+               "import base64 as _b64\nimport pickle as _pk\n")
     source += "\n\n".join(inspect.getsource(f) for f in (key, wrong, lookup))
     source += "\n\n%s = lookup(%s, _pk.loads(_b64.b64decode(%r)), %r)\n" % (
         target, target, base64.b64encode(pickle.dumps(table)).decode(), bool(owner))

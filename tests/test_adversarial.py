@@ -36,11 +36,16 @@ def all_cases(module):
     return {"%s::%s" % (module, case.id) for case in spec.load(module).cases}
 
 
-UPDATE_CASES = {"trask::two-layer-update-gradient", "trask::hidden-two-layer-update-random"}
-UPDATES3_CASES = {"trask::three-layer-updates-gradient", "trask::hidden-three-layer-updates-random"}
-AIDAN_PREDICT = {"aidan::predictions", "aidan::hidden-predictions-random"}
-BRITZ_PREDICT = {"britz::predict-argmax", "britz::hidden-predict-random"}
-NEURON = {"zhou::neuron-feedforward"}
+def cases_of(module, function):
+    """Every case of `module.function`, as 'module::case' ids."""
+    return {case.name for case in spec.load(module).cases if case.function == function}
+
+
+UPDATE_CASES = cases_of("trask", "two_layer_update")
+UPDATES3_CASES = cases_of("trask", "three_layer_updates")
+AIDAN_PREDICT = cases_of("aidan", "NeuralNetwork.predict")
+BRITZ_PREDICT = cases_of("britz", "predict")
+NEURON = cases_of("zhou", "Neuron.feedforward")
 
 # name: ({module: (code before, code after)}, {extra file: text}, stub modules, cases it costs)
 HOSTILE = {

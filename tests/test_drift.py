@@ -50,17 +50,12 @@ def test_every_case_scores_alone_as_in_the_full_run(gradings):
     assert statuses(alone) == statuses(full)
     if kind == "reference":
         assert not failed(full)
-    else:  # seeds matter to these variants: some cases fail, the same ones both times
-        assert failed(full)
-
-
-def test_code_that_seeds_at_import_is_seen_to_ignore_the_seed(gradings):
-    kind, full, _ = gradings
-    if kind != "seeded-at-import":
-        pytest.skip("only code that seeds at import")
-    [test] = [t for t in full["tests"] if case_id(t) == "trask::hidden-two-layer-seeded"]
-    assert test["status"] == "failed"
-    assert test["extra_data"].get("diagnosis") == "seed-ignored"
+        return
+    assert failed(full)  # seeds matter to these variants: some cases fail, the same both times
+    if kind == "seeded-at-import":  # seed-ignored sees code that seeds once at import
+        [test] = [t for t in full["tests"] if case_id(t) == "trask::hidden-two-layer-seeded"]
+        assert test["status"] == "failed"
+        assert test["extra_data"].get("diagnosis") == "seed-ignored"
 
 
 def test_a_bad_printed_line_fails_only_the_case_that_reads_it(tmp_path):
