@@ -14,6 +14,7 @@ TRASK_THREE_LAYER = ("trask::hidden-three-layer-updates-random", "trask::hidden-
 BRITZ_TRAINING = ("britz::hidden-backprop-new-model", "britz::hidden-build-model-new-data",
                   "britz::hidden-build-model-other-seed", "britz::hidden-build-model-three-classes")
 ZHOU_TRAINING = ("zhou::hidden-training-new-people", "zhou::hidden-training-six-people")
+ZHOU_DRAWS = {"zhou::initial-weights", "zhou::hidden-initial-weights-drawn-seed"}
 # name: (module, [(text in solutions/<module>.py, replacement)], ids of the cases it must fail)
 VARIANTS = {
     "trask-flipped-error-sign": ("trask", [("l1_error = y - l1", "l1_error = l1 - y")], {
@@ -62,10 +63,10 @@ VARIANTS = {
     # The drawn weights must follow numpy's seed, which the kit sets.
     "zhou-unseeded-network": ("zhou", [("self.w1 = np.random.normal()",
                                         "self.w1 = np.random.default_rng().normal()")],
-                              {"zhou::initial-weights"}),
+                              ZHOU_DRAWS),
     "zhou-fixed-seed-in-init": ("zhou", [(
         "self.w1 = np.random.normal()",
-        "np.random.seed(42)\n        self.w1 = np.random.normal()")], {"zhou::initial-weights"}),
+        "np.random.seed(42)\n        self.w1 = np.random.normal()")], ZHOU_DRAWS),
     # A class-based net that reports its output after the final update.
     "trask-output-one-update-late": ("trask", [(
         "    return syn0, l1", "    return syn0, nonlin(np.dot(X, syn0))")],
