@@ -35,12 +35,13 @@ CALLEES = {
               "NeuralNetwork.predict": ["NeuralNetwork.sigmoid", "NeuralNetwork.feed_forward"]},
 }
 
+
 class Roots:
     """A pytest plugin: re-runs a failed caller with the contract's helpers standing in."""
 
     def __init__(self, config):
         self.config = config
-        self.wrong = {}  # (module, helper) -> whether the student's helper fails a case of its own
+        self.wrong = {}  # (module, helper) -> whether the helper fails a case of its own
         self.reference = None  # solutions/, for the helper's hidden cases
 
     def is_wrong(self, student, module, helper):
