@@ -7,6 +7,8 @@ sandbox shows them). It only calls student code and sends back what comes
 out, as plain data (or, asked to, puts the contract's own helpers from stand_ins.py in place
 of a student's): it never sees expected values, compares results or computes scores, so
 nothing a student's code does in here can change a verdict, only the values it returns.
+Every call starts from the random state the called module's import left (Worker.rewind), so
+what ran before it in this worker never changes what it returns.
 """
 
 import importlib
