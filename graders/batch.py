@@ -27,7 +27,7 @@ import time  # noqa: E402
 
 import pytest  # noqa: E402
 
-from graders import collect, gradebook, i18n, sandbox, spec  # noqa: E402
+from graders import collect, gradebook, i18n, pytest_command, sandbox, spec  # noqa: E402
 from graders import results as results_data  # noqa: E402
 from graders.report import write_atomically  # noqa: E402
 
@@ -121,8 +121,8 @@ def grade_in_child(entry, work, args):
         os.dup2(log, 2)
         entry.write(os.path.join(work, "modules"))
         code = pytest.main([
-            os.path.join(KIT, "graders"), "--rootdir", KIT, "-q", "--assert=plain",
-            *("-pno:" + name for name in UNUSED_PLUGINS), "--impl", os.path.join(work, "modules"), "--hidden",
+            *pytest_command.options(os.path.join(work, "modules")), "-q", "--assert=plain",
+            *("-pno:" + name for name in UNUSED_PLUGINS), "--hidden",
             "--results-json", os.path.join(work, "results.json"),
             "--junitxml", os.path.join(work, "junit.xml"),
             "--call-timeout", str(args.call_timeout), "--time-budget", str(args.time_budget),

@@ -56,6 +56,11 @@ def pytest_configure(config):
     except spec.SpecError as error:
         raise pytest.UsageError(str(error)) from None
     config.nnkit_specs = specs
+    if "--impl" in config.invocation_params.args:
+        raise pytest.UsageError(
+            "give --impl and its folder as one argument, --impl=PATH: pytest reads a separate "
+            "PATH as tests to collect, and runs a conftest.py it finds there before the kit "
+            "can stop it")
     impl = config.getoption("impl")
     named = impl in NAMED_IMPLEMENTATIONS
     folder = os.path.join(spec.KIT, impl) if named else os.path.abspath(impl)

@@ -81,7 +81,7 @@ def start_reference(cache):
     (or there is no solutions/, as in the student handout): a process, or None."""
     if os.path.isfile(cache) or not os.path.isdir(os.path.join(spec.KIT, "solutions")):
         return None
-    return subprocess.Popen([sys.executable, "-m", "pytest", "graders", "--impl", "solutions",
+    return subprocess.Popen([sys.executable, "-m", "pytest", "graders", "--impl=solutions",
                              "-q", "-p", "no:cacheprovider", "-k", CURVE_CASES,
                              "--results-json", cache], cwd=spec.KIT, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

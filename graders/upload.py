@@ -1,9 +1,13 @@
 """Grading one student's upload where a course platform runs the kit (Gradescope, PrairieLearn).
 
 The upload is a folder holding the four modules (or notebooks) at its top, under exercises/,
-or either inside one folder; graders/collect.py reads it. It is graded, hidden cases
-included, by the graders in a pytest process of their own, and the student's code runs in the
-sandboxed worker as in any grading. The platform modules turn the results into their format.
+or either inside one folder; graders/collect.py reads it. Only the module files are copied out
+of it, into a fresh folder, and that folder is graded, hidden cases included, by the graders in
+a pytest process of their own; the student's code runs in the sandboxed worker as in any
+grading. Nothing else in the upload (a conftest.py, pytest.ini, pyproject.toml,
+sitecustomize.py, a .pth file) is read, and the pytest command line (graders/pytest_command.py)
+names only the kit's files, so pytest never collects or configures itself from the upload. The
+platform modules turn the results into their format.
 """
 
 import json
@@ -12,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from graders import bubblewrap, collect, landlock, sandbox, spec
+from graders import bubblewrap, collect, landlock, pytest_command, sandbox, spec
 from graders import results as results_data
 
 KIT = spec.KIT
@@ -28,9 +32,11 @@ def grade(folder, work):
     The results' extra_data also says where the kit lies (a protection) and, in `missing`,
     why each module that could not be used was not ({module: sentence})."""
     path = os.path.join(work, "results.json")
-    command = [sys.executable, "-m", "pytest", os.path.join(KIT, "graders"), "--rootdir", KIT,
-               "-q", "-p", "no:cacheprovider", "--impl", os.path.abspath(folder), "--hidden",
-               "--results-json", path]
+    found, missing = collect.read_folder(folder, spec.modules())
+    modules = os.path.join(work, "modules")
+    collect.write_modules(modules, found)
+    command = [sys.executable, "-m", "pytest", *pytest_command.options(modules), "-q", "--hidden",
+               "--results-json=" + path]
     start = time.monotonic()
     run = subprocess.run(command, cwd=KIT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True, env=dict(os.environ, OPENBLAS_NUM_THREADS="1",
@@ -42,8 +48,9 @@ def grade(folder, work):
     with open(path, encoding="utf-8") as handle:
         results = json.load(handle)
     results["extra_data"]["protections"].append(kit_location())
-    results["extra_data"]["missing"] = collect.read_folder(folder, spec.modules())[1]
+    results["extra_data"]["missing"] = missing
     return results, seconds
+
 
 
 def kit_location():
