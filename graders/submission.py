@@ -19,6 +19,7 @@ from graders import collect, sandbox, wire
 from graders.i18n import N_, _
 
 REPLY_LIMIT = 16 << 20  # bytes in one reply from the worker
+ANSWERS = ("call", "new", "method", "get")  # requests whose reply is student code's value
 
 
 class StudentError(pytest.fail.Exception):
@@ -196,6 +197,7 @@ class Submission(Memo):
         self.timed_out = {}  # (module, function) -> the message of its timeout
         self.problems = {}  # module -> what went wrong beyond wrong answers, for the gradebook
         self.printed = []  # what calls printed; graders/report.py empties it for each case
+        self.calls = []  # what answered with a value (see ANSWERS), emptied with `printed`
         self.module = None  # the tutorial of the latest call
         if start:
             self._start_worker()
@@ -258,6 +260,8 @@ class Submission(Memo):
         self._import(module)
         reply = self._exchange(message, what, module, function)
         self.printed.append(reply.get("stdout", ""))
+        if message["op"] in ANSWERS:
+            self.calls.append(what)
         if "error" in reply:
             for text, problem, _explanation in LIMIT_ERRORS:
                 if limit_error(reply["error"], text):

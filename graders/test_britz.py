@@ -194,9 +194,10 @@ def printed_losses(printed, what):
         match = LOSS_LINE.match(line.strip())
         if match:
             try:
-                value = float(match.group(2))
-            except ValueError:
-                checks.fail(_("%s printed %r, which is not a loss value.") % (what, line))
-            losses[int(match.group(1))] = checks.real_number(
-                value, "%s (printed %r)" % (what, line))
+                iteration, value = int(match.group(1)), float(match.group(2))
+            except ValueError:  # also an iteration of more digits than int() reads
+                iteration = None
+            if iteration is None:
+                checks.fail(_("%s printed %r, which is not a loss value.") % (what, line[:200]))
+            losses[iteration] = checks.real_number(value, "%s (printed %r)" % (what, line[:200]))
     return losses
