@@ -351,7 +351,7 @@ def main(argv=None):
     args = parse_args(argv)
     try:
         batch = Batch(args)
-    except (ValueError, spec.SpecError) as error:
+    except (ValueError, spec.SpecError, sandbox.SandboxUnavailable) as error:
         print("error: %s" % error, file=sys.stderr)
         return 2
     return batch.run()

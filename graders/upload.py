@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from graders import bubblewrap, collect, landlock, pytest_command, sandbox, spec
+from graders import bubblewrap, collect, pytest_command, sandbox, spec
 from graders import results as results_data
 
 KIT = spec.KIT
@@ -57,8 +57,11 @@ def kit_location():
     """A protection phrase: whether the kit (and so solutions/) lies outside every folder
     that student code can read in this container."""
     kit = os.path.realpath(KIT)
-    shown = bubblewrap.visible_folders() if sandbox.use_bubblewrap() else \
-        landlock.readable_roots()
+    if not sandbox.use_bubblewrap():  # what the fallback's probe found it could open
+        warnings = [p for p in sandbox.fallback_protections() if p.startswith("WARNING")]
+        return warnings[0] if warnings else \
+            "the kit (%s, with solutions/) lies outside every folder student code can read" % kit
+    shown = bubblewrap.visible_folders()
     exposed = [folder for folder in shown
                if kit == folder or kit.startswith(folder.rstrip(os.sep) + os.sep)]
     if exposed:
