@@ -70,19 +70,33 @@ def kit_location():
     return "the kit (%s, with solutions/) lies outside every folder student code can read" % kit
 
 
-def summary(results, hidden_note):
+def summary(results, hidden_note, visible_only=False, plain=False):
     """The whole submission's result in Markdown: points per tutorial, what could not be
-    used, `hidden_note` on the hidden cases, and the protections that were active."""
-    points, possible = results_data.points(results)
-    lines = ["## %g / %g points" % (results["score"], sum(possible.values())), "",
-             "| tutorial | points | of |", "|---|---:|---:|"]
-    lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in sorted(points)]
+    used, `hidden_note` on the hidden cases, and the protections that were active.
+
+    visible_only: count only the tests students see now (Gradescope shows this summary at
+    once, and hidden cases only once published), and say how many are still to come.
+    plain: plain text, not Markdown (PrairieLearn shows the output as it is)."""
+    shown = dict(results, tests=[t for t in results["tests"] if t["visibility"] == "visible"]) \
+        if visible_only else results
+    points, possible = results_data.points(shown)
+    title = "## Public checks: %g / %g points" if visible_only else "## %g / %g points"
+    if plain:
+        lines = [title[3:] % (sum(points.values()), sum(possible.values())), ""]
+        lines += ["%s: %g of %g" % (m, points[m], possible[m]) for m in sorted(points)]
+    else:
+        lines = [title % (sum(points.values()), sum(possible.values())), "",
+                 "| tutorial | points | of |", "|---|---:|---:|"]
+        lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in sorted(points)]
     problems = dict(results["extra_data"]["missing"])
     for module, found in results["extra_data"]["problems"].items():
         problems.setdefault(module, "; ".join(found))
     if problems:
         lines += ["", "Problems beyond wrong answers:", ""]
         lines += ["- %s: %s" % (module, problems[module]) for module in sorted(problems)]
+    waiting = len(results["tests"]) - len(shown["tests"])
+    if visible_only and waiting:
+        hidden_note = "%d hidden case(s) are still to be published. %s" % (waiting, hidden_note)
     lines += ["", hidden_note, "",
               "Protections active while grading: %s."
               % "; ".join(results["extra_data"]["protections"])]
