@@ -331,6 +331,10 @@ def _read_member(archive, members, filename, limit=MODULE_LIMIT):
                      key=lambda info: (len(_within(info.filename)), info.filename))
     if not choices:
         return None, "%s is missing" % filename
+    names = [_within(info.filename) for info in choices]
+    if len(set(names)) < len(names):  # one name twice: tools disagree on which one counts
+        return None, ("the zip holds %s twice (%s): zip it again with one copy"
+                      % (filename, sorted(name for name in names if names.count(name) > 1)[0]))
     escaping = [info.filename for info in choices if info.filename != _within(info.filename)]
     if escaping:
         return None, ("%s in the zip has the path %r, which leads outside the zip: such paths "
