@@ -20,6 +20,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import errno  # noqa: E402
+import fcntl  # noqa: E402
 import json  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
@@ -140,6 +141,27 @@ class WriteError(Exception):
     """The batch could not write its own files (disk full, file too large, ...)."""
 
 
+class OutputBusy(Exception):
+    """Another batch is grading into the same output folder."""
+
+
+LOCK = ".lock"  # in --out: held by the batch writing there, for as long as it runs
+
+
+def lock_output(out):
+    """Takes the output folder's lock (kept by the returned descriptor), or raises OutputBusy:
+    two batches on one folder would remove each other's work in progress."""
+    fd = os.open(os.path.join(out, LOCK), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise OutputBusy("another batch is grading into %s: wait until it has finished (then "
+                         "run this one again to grade what is left), or give another --out"
+                         % out) from None
+    return fd
+
+
 class Batch:
     """Schedules the children, finishes each submission's folder and keeps the gradebook."""
 
@@ -164,9 +186,13 @@ class Batch:
                 len(self.modules))
 
     def run(self):
-        """Grades what is not graded yet; returns the exit status (1 after a write error)."""
+        """Grades what is not graded yet; returns the exit status (1 after a write error, 2
+        when another batch holds the output folder)."""
         try:
             self.grade_all()
+        except OutputBusy as error:
+            print("error: %s" % error, file=sys.stderr)
+            return 2
         except WriteError as error:
             print("\nerror: %s. The batch stopped; the submissions finished so far are kept "
                   "in %s, and running it again grades the rest." % (error, self.out),
@@ -177,6 +203,7 @@ class Batch:
     def grade_all(self):
         try:
             os.makedirs(self.out, exist_ok=True)
+            self.lock = lock_output(self.out)
             sandbox.remove_tree(self.staging)  # leftovers of an interrupted run
         except OSError as error:
             raise WriteError("cannot write in %s: %s" % (self.out, error.strerror)) from None
