@@ -77,7 +77,12 @@ def discover(folder, modules):
         names, entries = _names(items), []
         for item, kind in items.items():
             name, note = names[item]
-            found, problems = _read_item(top, item, kind, modules)
+            try:
+                found, problems = _read_item(top, item, kind, modules)
+            except Exception as error:  # whatever one submission does costs it alone
+                found, problems = {}, dict.fromkeys(modules, "the submission could not be "
+                                                    "read (%s: %s)" % (type(error).__name__,
+                                                                       str(error)[:200]))
             entries.append(Entry(name, os.path.join(folder, item), found,
                                  list(dict.fromkeys(problems.values())), note))
     finally:

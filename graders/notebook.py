@@ -35,6 +35,8 @@ def code_cells(data):
         notebook = json.loads(data.decode("utf-8"))
         cells = notebook["cells"]
         sources = [cell.get("source", "") for cell in cells if cell.get("cell_type") == "code"]
+    except RecursionError:
+        raise NotebookError("its JSON is nested too deep to be a notebook") from None
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
         raise NotebookError("it is not a Jupyter notebook (nbformat 4 JSON)") from None
     if not all(isinstance(s, str) or isinstance(s, list) and all(isinstance(line, str)
@@ -94,9 +96,26 @@ def to_module(data):
             message = "code cell %d of the notebook is not valid Python%s: %s" % (
                 number, where, getattr(error, "msg", error))
             return ("raise SyntaxError(%r)\n" % message).encode("utf-8")
+        lines = LINE_ENDS.split(source)
         for node in tree.body:
             if kept(node):
-                decorators = "".join("@%s\n" % ast.get_source_segment(source, decorator)
+                decorators = "".join("@%s\n" % segment(lines, decorator)
                                      for decorator in getattr(node, "decorator_list", []))
-                parts.append(decorators + ast.get_source_segment(source, node) + "\n")
+                parts.append(decorators + segment(lines, node) + "\n")
     return "\n".join(parts).encode("utf-8")
+
+
+# Where Python's own tokenizer ends a line (after \n, \r\n or a lone \r; not \f, which
+# str.splitlines would take).
+LINE_ENDS = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+
+
+def segment(lines, node):
+    """The source of `node` from its cell's `lines`, as ast.get_source_segment gives it, but
+    without splitting the whole cell again for every node (which made a long notebook take
+    quadratic time). Column offsets count UTF-8 bytes."""
+    first, last = node.lineno - 1, node.end_lineno - 1
+    if first == last:
+        return lines[first].encode()[node.col_offset:node.end_col_offset].decode()
+    return (lines[first].encode()[node.col_offset:].decode() + "".join(lines[first + 1:last])
+            + lines[last].encode()[:node.end_col_offset].decode())
