@@ -19,7 +19,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
-import errno  # noqa: E402
 import fcntl  # noqa: E402
 import json  # noqa: E402
 import signal  # noqa: E402
@@ -30,7 +29,7 @@ import pytest  # noqa: E402
 
 from graders import collect, gradebook, i18n, pytest_command, sandbox, spec  # noqa: E402
 from graders import results as results_data  # noqa: E402
-from graders.report import write_atomically  # noqa: E402
+from graders.report import WRITE_ERRORS, write_atomically  # noqa: E402
 
 KIT = spec.KIT
 # What a grading run does not use from pytest: these plugins (the last two run gc.collect at
@@ -133,8 +132,6 @@ def grade_in_child(entry, work, args):
         os._exit(int(code))
 
 
-# Write errors that stop the batch: nothing more can be recorded until space is freed.
-WRITE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EIO)
 
 
 class WriteError(Exception):

@@ -11,6 +11,7 @@ and the run ends with exit status 3. An error raised after student code answered
 case's failure, with a message naming the call: the checks could not read its value.
 """
 
+import errno
 import json
 import os
 import tempfile
@@ -230,6 +231,10 @@ def explain(notes):
 def test_name(case):
     """The name of a case's test in results.json: 'module: case-id (function)'."""
     return "%s: %s (%s)" % (case.module, case.id, case.function)
+
+
+# Write errors that stop a batch: nothing more can be recorded until space is freed.
+WRITE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EIO)
 
 
 def write_atomically(path, text):
