@@ -82,7 +82,9 @@ def secrets_of(kit):
 
 
 def hide_kit(kit, keep):
-    """chmod o-rwx on each entry at the kit's top but those holding a folder in `keep`."""
+    """chmod o-rwx on each entry at the kit's top but those holding a folder in `keep`;
+    returns [(path, mode before)] for `restore`."""
+    changed = []
     for name in os.listdir(kit):
         path = os.path.join(kit, name)
         info = os.lstat(path)
@@ -92,6 +94,14 @@ def hide_kit(kit, keep):
             continue
         if info.st_mode & 0o007:
             os.chmod(path, stat.S_IMODE(info.st_mode) & ~0o007)
+            changed.append((path, stat.S_IMODE(info.st_mode)))
+    return changed
+
+
+def restore(changed):
+    """Puts back the modes `hide_kit` changed (when no uid switch is used after all)."""
+    for path, mode in changed:
+        os.chmod(path, mode)
 
 
 def open_home(home, uid):

@@ -123,7 +123,8 @@ def _fallback_start(home, limits, group):
     """(argv, preexec) of a fallback worker's interpreter; as root, hides the kit first."""
     uid, kit = fallback_uid(), os.path.dirname(HERE)
     if uid is not None:
-        fallback.hide_kit(kit, landlock.readable_roots())
+        _fallback_start.hidden = getattr(_fallback_start, "hidden", []) + fallback.hide_kit(
+            kit, landlock.readable_roots())
         fallback.open_home(home, uid)
     net_flags, version = landlock.network_namespace_flags(), landlock_abi()
 
@@ -143,6 +144,7 @@ def fallback_protections():
             if fallback_uid() is None:
                 raise
             fallback_uid.refused = str(error)  # Python may lie where the uid cannot read it
+            fallback.restore(getattr(_fallback_start, "hidden", []))  # the kit as it was
             found = _probe(kit)
         fallback_protections.cached = fallback.phrases(found, landlock_abi(), kit) + (
             ["no uid switch (%s)" % fallback_uid.refused]
