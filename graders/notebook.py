@@ -87,6 +87,7 @@ def to_module(data):
     """The Python source (bytes) of the module a notebook (bytes) defines; NotebookError if
     it is not a notebook."""
     parts = ["# Read from a notebook: only its imports, definitions and constants.\n"]
+    places, line = [], 3  # [module line, cell, cell line]; the first part takes lines 1-2
     for number, cell in enumerate(code_cells(data), 1):
         source = without_magics(cell)
         try:
@@ -101,8 +102,36 @@ def to_module(data):
             if kept(node):
                 decorators = "".join("@%s\n" % segment(lines, decorator)
                                      for decorator in getattr(node, "decorator_list", []))
-                parts.append(decorators + segment(lines, node) + "\n")
+                part = decorators + segment(lines, node) + "\n"
+                places.append([line + decorators.count("\n"), number, node.lineno])
+                parts.append(part)
+                line += part.count("\n") + 1
+    parts.append(PLACES + json.dumps(places) + "\n")
     return "\n".join(parts).encode("utf-8")
+
+
+PLACES = "# nnkit-cells: "  # the last line: where each statement was in the notebook
+WHERE = re.compile(r"^(\w+)\.py, line (\d+)")
+
+
+def in_notebook(source, where):
+    """`where` ('trask.py, line 12, in f') told in the notebook's terms ('trask.ipynb, code
+    cell 3, line 2, in f') when `source` (bytes) was read from a notebook; else unchanged."""
+    last = source.rstrip(b"\n").rpartition(b"\n")[2].decode("utf-8", "replace")
+    match = WHERE.match(where)
+    if not match or not last.startswith(PLACES):
+        return where
+    try:
+        places = json.loads(last[len(PLACES):])
+    except ValueError:
+        return where
+    line = int(match.group(2))
+    before = [place for place in places if place[0] <= line]
+    if not before:
+        return where
+    start, cell, cell_line = before[-1]
+    return "%s.ipynb, code cell %d, line %d%s" % (
+        match.group(1), cell, cell_line + line - start, where[match.end():])
 
 
 # Where Python's own tokenizer ends a line (after \n, \r\n or a lone \r; not \f, which

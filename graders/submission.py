@@ -15,7 +15,7 @@ import time
 import numpy as np
 import pytest
 
-from graders import collect, sandbox, wire
+from graders import collect, notebook, sandbox, wire
 from graders.i18n import N_, _
 
 REPLY_LIMIT = 16 << 20  # bytes in one reply from the worker
@@ -189,6 +189,7 @@ class Submission(Memo):
         self.home = sandbox.new_home()
         found, self.missing = collect.read_folder(folder, modules)
         collect.write_modules(sandbox.prepare(self.home), found)
+        self.sources = found  # to tell a notebook's lines in its own terms
         self.present = sorted(found)
         self.worker = None
         self.generation = 0  # counts worker starts; a Remote from an earlier one is stale
@@ -266,7 +267,10 @@ class Submission(Memo):
             for text, problem, _explanation in LIMIT_ERRORS:
                 if limit_error(reply["error"], text):
                     self._problem(module, problem)
-            raise StudentError(explain_error(what, reply["error"]))
+            error = dict(reply["error"])
+            error["where"] = notebook.in_notebook(self.sources.get(module, b""),
+                                                  error.get("where", ""))
+            raise StudentError(explain_error(what, error))
         return reply["value"], reply.get("stdout", "")
 
     def _import(self, module):

@@ -116,3 +116,21 @@ def test_a_notebook_module_is_cut_from_its_cell_as_python_reads_it():
         {"cell_type": "code", "source": source}]}).encode()).decode()
     for node in ast.parse(source).body:
         assert ast.get_source_segment(source, node) in module
+
+
+def test_a_runtime_error_in_a_notebook_names_its_cell_and_line(tmp_path):
+    import json
+    from graders import spec
+    from graders.submission import StudentError, Submission
+    cells = [{"cell_type": "code", "source": "import numpy as np\n%matplotlib inline\n"},
+             {"cell_type": "markdown", "source": "The sigmoid"},
+             {"cell_type": "code", "source": "plt = None\n\ndef nonlin(x, deriv=False):\n"
+                                             "    y = 1\n    return y / 0\n"}]
+    (tmp_path / "trask.ipynb").write_text(json.dumps({"cells": cells, "nbformat": 4}))
+    submission = Submission(str(tmp_path), spec.modules())
+    try:
+        with pytest.raises(StudentError) as failure:
+            submission.call("trask.nonlin", 0.0)
+    finally:
+        submission.close()
+    assert "(at trask.ipynb, code cell 2, line 5, in nonlin)" in failure.value.msg
