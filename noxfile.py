@@ -25,7 +25,7 @@ def run_graders(session, *options, success_codes=(0,)):
 def check(session):
     """Grade your work in exercises/ on the public checks (hidden ones run when graded)."""
     # Exit status 1 only means some checks failed: the score table is the result.
-    run_graders(session, "--impl", "exercises", success_codes=(0, 1))
+    run_graders(session, "--impl=exercises", success_codes=(0, 1))
 
 
 @nox.session(reuse_venv=True)
@@ -52,7 +52,7 @@ def handout(session):
 @nox.session(reuse_venv=True)
 def solutions(session):
     """Grade the reference solutions/ on every check, hidden ones included: must be 100%."""
-    run_graders(session, "--impl", "solutions", "--hidden", "--every-case")
+    run_graders(session, "--impl=solutions", "--hidden", "--every-case")
 
 
 @nox.session(reuse_venv=True)
@@ -60,7 +60,7 @@ def tests(session):
     """Run the kit's own test suite, and measure that the graders cover all of solutions/."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "test"))
     session.run("python", "-m", "pytest", "tests", *session.posargs)
-    session.run("python", "-m", "pytest", "graders", "--impl", "solutions", "--hidden", "-q",
+    session.run("python", "-m", "pytest", "graders", "--impl=solutions", "--hidden", "-q",
                 "--every-case", "--cov=solutions", "--cov-report=term-missing", "--cov-fail-under=100")
 
 

@@ -19,7 +19,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
-import errno  # noqa: E402
+import fcntl  # noqa: E402
 import json  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
@@ -27,9 +27,9 @@ import time  # noqa: E402
 
 import pytest  # noqa: E402
 
-from graders import collect, gradebook, i18n, sandbox, spec  # noqa: E402
+from graders import collect, gradebook, i18n, pytest_command, sandbox, spec  # noqa: E402
 from graders import results as results_data  # noqa: E402
-from graders.report import write_atomically  # noqa: E402
+from graders.report import WRITE_ERRORS, write_atomically  # noqa: E402
 
 KIT = spec.KIT
 # What a grading run does not use from pytest: these plugins (the last two run gc.collect at
@@ -121,8 +121,8 @@ def grade_in_child(entry, work, args):
         os.dup2(log, 2)
         entry.write(os.path.join(work, "modules"))
         code = pytest.main([
-            os.path.join(KIT, "graders"), "--rootdir", KIT, "-q", "--assert=plain",
-            *("-pno:" + name for name in UNUSED_PLUGINS), "--impl", os.path.join(work, "modules"), "--hidden",
+            *pytest_command.options(os.path.join(work, "modules")), "-q", "--assert=plain",
+            *("-pno:" + name for name in UNUSED_PLUGINS), "--hidden",
             "--results-json", os.path.join(work, "results.json"),
             "--junitxml", os.path.join(work, "junit.xml"),
             "--call-timeout", str(args.call_timeout), "--time-budget", str(args.time_budget),
@@ -132,12 +132,31 @@ def grade_in_child(entry, work, args):
         os._exit(int(code))
 
 
-# Write errors that stop the batch: nothing more can be recorded until space is freed.
-WRITE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EIO)
 
 
 class WriteError(Exception):
     """The batch could not write its own files (disk full, file too large, ...)."""
+
+
+class OutputBusy(Exception):
+    """Another batch is grading into the same output folder."""
+
+
+LOCK = ".lock"  # in --out: held by the batch writing there, for as long as it runs
+
+
+def lock_output(out):
+    """Takes the output folder's lock (kept by the returned descriptor), or raises OutputBusy:
+    two batches on one folder would remove each other's work in progress."""
+    fd = os.open(os.path.join(out, LOCK), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise OutputBusy("another batch is grading into %s: wait until it has finished (then "
+                         "run this one again to grade what is left), or give another --out"
+                         % out) from None
+    return fd
 
 
 class Batch:
@@ -164,9 +183,13 @@ class Batch:
                 len(self.modules))
 
     def run(self):
-        """Grades what is not graded yet; returns the exit status (1 after a write error)."""
+        """Grades what is not graded yet; returns the exit status (1 after a write error, 2
+        when another batch holds the output folder)."""
         try:
             self.grade_all()
+        except OutputBusy as error:
+            print("error: %s" % error, file=sys.stderr)
+            return 2
         except WriteError as error:
             print("\nerror: %s. The batch stopped; the submissions finished so far are kept "
                   "in %s, and running it again grades the rest." % (error, self.out),
@@ -177,6 +200,7 @@ class Batch:
     def grade_all(self):
         try:
             os.makedirs(self.out, exist_ok=True)
+            self.lock = lock_output(self.out)
             sandbox.remove_tree(self.staging)  # leftovers of an interrupted run
         except OSError as error:
             raise WriteError("cannot write in %s: %s" % (self.out, error.strerror)) from None
@@ -351,7 +375,7 @@ def main(argv=None):
     args = parse_args(argv)
     try:
         batch = Batch(args)
-    except (ValueError, spec.SpecError) as error:
+    except (ValueError, spec.SpecError, sandbox.SandboxUnavailable) as error:
         print("error: %s" % error, file=sys.stderr)
         return 2
     return batch.run()

@@ -14,6 +14,7 @@ import json
 import os
 import sys
 
+from graders import inert
 from graders import results as results_data
 
 
@@ -29,7 +30,7 @@ def markdown(results):
     if failures:
         lines += ["", "<details><summary>What to fix</summary>", ""]
         for test in failures:
-            lines += ["**%s**" % test["name"], "", "```", test["output"], "```", ""]
+            lines += ["**%s**" % test["name"], "", *inert.fenced(test["output"]), ""]
         lines.append("</details>")
     return "\n".join(lines) + "\n"
 

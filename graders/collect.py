@@ -77,7 +77,12 @@ def discover(folder, modules):
         names, entries = _names(items), []
         for item, kind in items.items():
             name, note = names[item]
-            found, problems = _read_item(top, item, kind, modules)
+            try:
+                found, problems = _read_item(top, item, kind, modules)
+            except Exception as error:  # whatever one submission does costs it alone
+                found, problems = {}, dict.fromkeys(modules, "the submission could not be "
+                                                    "read (%s: %s)" % (type(error).__name__,
+                                                                       str(error)[:200]))
             entries.append(Entry(name, os.path.join(folder, item), found,
                                  list(dict.fromkeys(problems.values())), note))
     finally:
@@ -331,6 +336,10 @@ def _read_member(archive, members, filename, limit=MODULE_LIMIT):
                      key=lambda info: (len(_within(info.filename)), info.filename))
     if not choices:
         return None, "%s is missing" % filename
+    names = [_within(info.filename) for info in choices]
+    if len(set(names)) < len(names):  # one name twice: tools disagree on which one counts
+        return None, ("the zip holds %s twice (%s): zip it again with one copy"
+                      % (filename, sorted(name for name in names if names.count(name) > 1)[0]))
     escaping = [info.filename for info in choices if info.filename != _within(info.filename)]
     if escaping:
         return None, ("%s in the zip has the path %r, which leads outside the zip: such paths "

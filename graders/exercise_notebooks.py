@@ -16,7 +16,7 @@ CHECK_CELL = '''\
 import os, subprocess, sys
 here = os.getcwd()
 repository = os.path.dirname(here) if os.path.basename(here) == "exercises" else here
-checks = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl", "exercises",
+checks = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl=exercises",
                          "-k", "{module}", "-q"], cwd=repository, capture_output=True, text=True)
 print(checks.stdout + checks.stderr)
 '''

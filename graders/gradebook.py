@@ -5,6 +5,7 @@ import io
 import json
 import os
 
+from graders import inert
 from graders import results as results_data
 from graders import spec
 from graders.i18n import N_, _
@@ -65,7 +66,7 @@ def csv_text(rows, modules):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["submission"] + list(modules) + ["total", "status", "problems"])
-    writer.writerows(rows)
+    writer.writerows([inert.printable(cell) for cell in r] for r in rows)
     return out.getvalue()
 
 
@@ -75,6 +76,7 @@ def points_possible(modules):
 
 def summary(rows, modules, possible):
     """A plain-text table of the gradebook for the terminal."""
+    rows = [[inert.printable(cell) for cell in r] for r in rows]
     width = max([len("submission")] + [len(r[0]) for r in rows])
     lines = ["%-*s %s %8s  %s" % (width, "submission", " ".join("%7s" % m for m in modules),
                                   "total", "status")]
@@ -95,7 +97,8 @@ def feedback(name, results, intake, modules):
              _("Score: **%g / %g**") % (total, most), ""]
     if results.get("error"):
         lines += [_("Grading could not finish: %s") % results["error"], ""]
-    lines += [_("Problems with the files handed in: ") + "; ".join(intake), ""] if intake else []
+    lines += [_("Problems with the files handed in: ") + "; ".join(
+        inert.markdown_text(sentence) for sentence in intake), ""] if intake else []
     lines += ["| %s | %s | %s |" % (_("tutorial"), _("points"), _("of")), "|---|---:|---:|"]
     lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in modules]
     lines += roots(results)
@@ -113,8 +116,7 @@ def feedback(name, results, intake, modules):
             if test["status"] == "passed":
                 continue
             if test["visibility"] == "visible":
-                lines += ["", "  ```", *("  " + line for line in test["output"].splitlines()),
-                          "  ```", ""]
+                lines += ["", *inert.fenced(test["output"], "  "), ""]
             elif kind == spec.GENERALITY:
                 lines.append("  " + test["output"].partition("\n")[0])  # its requirement
             else:

@@ -58,10 +58,11 @@ def _add(archive, source, name, mode):
 
 def gradescope_results(results, seconds):
     """The kit's results.json with what Gradescope shows besides: the time taken and a
-    Markdown summary. Hidden cases already have visibility after_published."""
+    Markdown summary. Hidden cases already have visibility after_published; the summary,
+    which students see at once, counts only the visible (public) cases."""
     return dict(results, execution_time=int(round(seconds)),
-                output=upload.summary(results, HIDDEN_NOTE), output_format="md",
-                visibility="visible")
+                output=upload.summary(results, HIDDEN_NOTE, visible_only=True),
+                output_format="md", visibility="visible")
 
 
 def run(root):
@@ -70,7 +71,7 @@ def run(root):
         results, seconds = upload.grade(os.path.join(root, "submission"), work)
     write_atomically(os.path.join(root, "results", "results.json"),
                      json.dumps(gradescope_results(results, seconds), indent=2) + "\n")
-    print(upload.summary(results, HIDDEN_NOTE))
+    print(upload.summary(results, HIDDEN_NOTE, visible_only=True))
 
 
 def main(argv):

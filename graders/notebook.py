@@ -35,6 +35,8 @@ def code_cells(data):
         notebook = json.loads(data.decode("utf-8"))
         cells = notebook["cells"]
         sources = [cell.get("source", "") for cell in cells if cell.get("cell_type") == "code"]
+    except RecursionError:
+        raise NotebookError("its JSON is nested too deep to be a notebook") from None
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
         raise NotebookError("it is not a Jupyter notebook (nbformat 4 JSON)") from None
     if not all(isinstance(s, str) or isinstance(s, list) and all(isinstance(line, str)
@@ -85,6 +87,7 @@ def to_module(data):
     """The Python source (bytes) of the module a notebook (bytes) defines; NotebookError if
     it is not a notebook."""
     parts = ["# Read from a notebook: only its imports, definitions and constants.\n"]
+    places, line = [], 3  # [module line, cell, cell line]; the first part takes lines 1-2
     for number, cell in enumerate(code_cells(data), 1):
         source = without_magics(cell)
         try:
@@ -94,9 +97,54 @@ def to_module(data):
             message = "code cell %d of the notebook is not valid Python%s: %s" % (
                 number, where, getattr(error, "msg", error))
             return ("raise SyntaxError(%r)\n" % message).encode("utf-8")
+        lines = LINE_ENDS.split(source)
         for node in tree.body:
             if kept(node):
-                decorators = "".join("@%s\n" % ast.get_source_segment(source, decorator)
+                decorators = "".join("@%s\n" % segment(lines, decorator)
                                      for decorator in getattr(node, "decorator_list", []))
-                parts.append(decorators + ast.get_source_segment(source, node) + "\n")
+                part = decorators + segment(lines, node) + "\n"
+                places.append([line + decorators.count("\n"), number, node.lineno])
+                parts.append(part)
+                line += part.count("\n") + 1
+    parts.append(PLACES + json.dumps(places) + "\n")
     return "\n".join(parts).encode("utf-8")
+
+
+PLACES = "# nnkit-cells: "  # the last line: where each statement was in the notebook
+WHERE = re.compile(r"^(\w+)\.py, line (\d+)")
+
+
+def in_notebook(source, where):
+    """`where` ('trask.py, line 12, in f') told in the notebook's terms ('trask.ipynb, code
+    cell 3, line 2, in f') when `source` (bytes) was read from a notebook; else unchanged."""
+    last = source.rstrip(b"\n").rpartition(b"\n")[2].decode("utf-8", "replace")
+    match = WHERE.match(where)
+    if not match or not last.startswith(PLACES):
+        return where
+    try:
+        places = json.loads(last[len(PLACES):])
+    except ValueError:
+        return where
+    line = int(match.group(2))
+    before = [place for place in places if place[0] <= line]
+    if not before:
+        return where
+    start, cell, cell_line = before[-1]
+    return "%s.ipynb, code cell %d, line %d%s" % (
+        match.group(1), cell, cell_line + line - start, where[match.end():])
+
+
+# Where Python's own tokenizer ends a line (after \n, \r\n or a lone \r; not \f, which
+# str.splitlines would take).
+LINE_ENDS = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+
+
+def segment(lines, node):
+    """The source of `node` from its cell's `lines`, as ast.get_source_segment gives it, but
+    without splitting the whole cell again for every node (which made a long notebook take
+    quadratic time). Column offsets count UTF-8 bytes."""
+    first, last = node.lineno - 1, node.end_lineno - 1
+    if first == last:
+        return lines[first].encode()[node.col_offset:node.end_col_offset].decode()
+    return (lines[first].encode()[node.col_offset:].decode() + "".join(lines[first + 1:last])
+            + lines[last].encode()[:node.end_col_offset].decode())

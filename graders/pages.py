@@ -13,6 +13,8 @@ import hashlib
 import io
 import json
 import os
+import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -22,7 +24,7 @@ from graders import results as results_data
 from graders import spec
 from graders import gradebook, i18n
 from graders.i18n import _
-from graders.report import write_atomically
+from graders.report import WRITE_ERRORS, write_atomically
 
 try:
     import jinja2
@@ -72,8 +74,24 @@ def reference_cache():
             if name.endswith(ending):
                 with open(os.path.join(path, name), "rb") as handle:
                     digest.update(name.encode() + b"\0" + handle.read())
-    return os.path.join(tempfile.gettempdir(), "nnkit-reference-%s-%d.json" % (
-        digest.hexdigest()[:16], os.getuid()))
+    return os.path.join(private_folder(), "nnkit-reference-%s.json" % digest.hexdigest()[:16])
+
+
+def private_folder():
+    """The grading user's own cache folder in the temporary folder (mode 0700), made if need
+    be. One that another user made, or that anyone else may write, is not trusted: a fresh
+    folder of this run's stands in (the reference's curves are then drawn once more)."""
+    path = os.path.join(tempfile.gettempdir(), "nnkit-cache-%d" % os.geteuid())
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return tempfile.mkdtemp(prefix="nnkit-cache-")
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
+        return tempfile.mkdtemp(prefix="nnkit-cache-")
+    return path
 
 
 def start_reference(cache):
@@ -81,7 +99,7 @@ def start_reference(cache):
     (or there is no solutions/, as in the student handout): a process, or None."""
     if os.path.isfile(cache) or not os.path.isdir(os.path.join(spec.KIT, "solutions")):
         return None
-    return subprocess.Popen([sys.executable, "-m", "pytest", "graders", "--impl", "solutions",
+    return subprocess.Popen([sys.executable, "-m", "pytest", "graders", "--impl=solutions",
                              "-q", "-p", "no:cacheprovider", "-k", CURVE_CASES,
                              "--results-json", cache], cwd=spec.KIT, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -96,9 +114,12 @@ def reference_results(cache=None, running=None):
         running.wait()
     try:
         with open(cache, encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, ValueError):
-        return {"tests": []}
+            found = json.load(handle)
+        if isinstance(found, dict) and isinstance(found.get("tests"), list):
+            return found
+    except (OSError, ValueError, RecursionError):
+        pass
+    return {"tests": []}
 
 
 def curves_of(results):
@@ -295,13 +316,47 @@ class BatchPages:
 
     def report(self, name):
         began = time.perf_counter()
-        write_report(os.path.join(self.out, name), name, self.reference)
+        guarded("report.html of %s" % name, write_report, os.path.join(self.out, name), name,
+                self.reference)
         self.reports += 1
         self.seconds += time.perf_counter() - began
 
     def class_page(self, names, final=False):
         if final or time.monotonic() - self.written >= self.every:
             began = time.perf_counter()
-            write_class(self.out, names)
+            guarded("class.html", write_class, self.out, names)
             self.written = time.monotonic()
             self.seconds += time.perf_counter() - began
+
+
+PAGE_SECONDS = 60  # the most drawing one page may take (a report takes under a second)
+
+
+class TooSlow(Exception):
+    """Drawing a page took longer than PAGE_SECONDS."""
+
+
+def guarded(what, draw, *args):
+    """Draws a page; whatever the values in it do to matplotlib or jinja2 (an exception, a
+    drawing that never ends), it costs that page alone, with a note: never a grade or the
+    batch. Write errors of the batch's own disk still stop it, as everywhere."""
+    def expire(_signal, _frame):
+        raise TooSlow("it took more than %d s" % PAGE_SECONDS)
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, PAGE_SECONDS)
+    try:
+        draw(*args)
+    except OSError as error:
+        if error.errno in WRITE_ERRORS:
+            raise
+        note(what, error)
+    except Exception as error:
+        note(what, error)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def note(what, error):
+    print("note: %s was not drawn (%s: %s); the grades are kept"
+          % (what, type(error).__name__, str(error)[:200]), file=sys.stderr)

@@ -11,6 +11,7 @@ a hidden case shows its points, and for a generality case the requirement it che
 its inputs or expected values.
 """
 
+import importlib.util
 import json
 import os
 import sys
@@ -19,9 +20,11 @@ import tempfile
 if __package__ in (None, ""):  # run as a file: the kit's folder, not graders/, is the root
     sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-from graders import spec, upload  # noqa: E402
-from graders.report import write_atomically  # noqa: E402
-from graders.results import case_id  # noqa: E402
+# Until the packages below are known to be there, only the standard library is used, so that
+# an image without them still gets a results.json saying so.
+NEEDED = ("numpy", "pytest", "yaml")
+NOT_GRADABLE = ("The grader could not grade this submission; it does not count against you. "
+                "Tell your instructor.")
 
 HIDDEN = "A hidden case: it %s. Its inputs and expected values are not shown."
 HIDDEN_NOTE = ("Hidden cases (new numbers and other sizes) are graded too: they show their "
@@ -30,6 +33,8 @@ HIDDEN_NOTE = ("Hidden cases (new numbers and other sizes) are graded too: they 
 
 def prairielearn_results(results):
     """PrairieLearn's results from the kit's results.json."""
+    from graders import spec, upload
+    from graders.results import case_id
     requires = {case.name: case.requires for module in spec.modules()
                 for case in spec.load(module).cases}
     tests = []
@@ -46,21 +51,46 @@ def prairielearn_results(results):
     possible = sum(test["max_points"] for test in tests)
     return {"gradable": True, "score": results["score"] / possible if possible else 0.0,
             "message": "%g of %g points." % (results["score"], possible),
-            "output": upload.summary(results, HIDDEN_NOTE), "tests": tests}
+            "output": upload.summary(results, HIDDEN_NOTE, plain=True), "tests": tests}
+
+
+def missing_packages():
+    """The packages grading needs that this Python lacks (yaml is PyYAML)."""
+    return [name for name in NEEDED if importlib.util.find_spec(name) is None]
+
+
+def not_gradable(why):
+    return {"gradable": False, "score": 0.0, "tests": [], "message": NOT_GRADABLE,
+            "output": why}
+
+
+def grade(root):
+    """PrairieLearn's results for root/student: gradable false, with the reason, whenever
+    the kit cannot grade (packages missing, no safe sandbox, the graders failing)."""
+    missing = missing_packages()
+    if missing:
+        return not_gradable("The grading image lacks the Python package(s) %s: install them "
+                            "(pip install numpy pytest pyyaml)." % ", ".join(
+                                "PyYAML (yaml)" if name == "yaml" else name for name in missing))
+    from graders import upload
+    with tempfile.TemporaryDirectory(prefix="nnkit-prairielearn-") as work:
+        try:
+            return prairielearn_results(upload.grade(os.path.join(root, "student"), work)[0])
+        except upload.GradingFailed as error:
+            return not_gradable(str(error))
+        except Exception as error:  # e.g. no sandbox that can keep solutions/ from students
+            return not_gradable("%s: %s" % (type(error).__name__, error))
 
 
 def run(root):
-    """Grades root/student into root/results/results.json."""
-    with tempfile.TemporaryDirectory(prefix="nnkit-prairielearn-") as work:
-        try:
-            results = prairielearn_results(upload.grade(os.path.join(root, "student"), work)[0])
-        except upload.GradingFailed as error:
-            results = {"gradable": False, "score": 0.0, "tests": [],
-                       "message": "The grader could not grade this submission; it does not "
-                                  "count against you. Tell your instructor.",
-                       "output": str(error)}
-    write_atomically(os.path.join(root, "results", "results.json"),
-                     json.dumps(results, indent=2) + "\n")
+    """Grades root/student into root/results/results.json (written atomically)."""
+    results = grade(root)
+    folder = os.path.join(root, "results")
+    os.makedirs(folder, exist_ok=True)
+    temporary = os.path.join(folder, ".results.json.tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(results, indent=2) + "\n")
+    os.replace(temporary, os.path.join(folder, "results.json"))
     print(results["message"])
     return 0 if results["gradable"] else 3
 

@@ -5,10 +5,13 @@ test passes and 0 otherwise; the table sums them per tutorial. With --results-js
 results are written in Gradescope's results.json format, atomically, each test carrying its
 module, case id and kind as `extra_data` (graders/results.py reads them).
 
-A failure of the grader itself (anything but a failed check) is a kit error: the student sees
-that the kit failed, not a traceback, and the run ends with exit status 3.
+A failure of the grader itself (anything but a failed check, raised before student code
+answered in that case) is a kit error: the student sees that the kit failed, not a traceback,
+and the run ends with exit status 3. An error raised after student code answered is that
+case's failure, with a message naming the call: the checks could not read its value.
 """
 
+import errno
 import json
 import os
 import tempfile
@@ -48,6 +51,7 @@ class Scoreboard:
         student = getattr(self.config, "nnkit_student", None)
         if student is not None:
             student.printed = []  # what this case's calls print (graders/submission.py)
+            student.calls = []  # and what they were
         case = self.cases.get(item.nodeid)
         curves.current = None if case is None or case.hidden else {}
         if curves.current is not None:
@@ -60,8 +64,10 @@ class Scoreboard:
         case = self.cases.get(item.nodeid)
         if case is None or not report.failed:
             return
-        if call.excinfo is not None and not isinstance(call.excinfo.value,
-                                                       pytest.fail.Exception):
+        unreadable = call.excinfo is not None and not isinstance(call.excinfo.value,
+                                                                 pytest.fail.Exception)
+        calls = getattr(getattr(self.config, "nnkit_student", None), "calls", [])
+        if unreadable and not calls:
             self.kit_errors.append(item.nodeid)
             entry = call.excinfo.traceback[-1]
             report.longrepr = (
@@ -73,7 +79,7 @@ class Scoreboard:
         diagnosis = getattr(call.excinfo.value, "diagnosis", None) if call.excinfo else None
         if diagnosis:
             report.user_properties.append(("diagnosis", diagnosis))
-        parts = [report.longreprtext.strip()]
+        parts = [_unreadable(call, calls) if unreadable else report.longreprtext.strip()]
         if case.requires:
             parts.insert(0, _("This case checks a requirement of the contract beyond the "
                               "tutorial's own numbers: %s") % case.requires)
@@ -227,6 +233,10 @@ def test_name(case):
     return "%s: %s (%s)" % (case.module, case.id, case.function)
 
 
+# Write errors that stop a batch: nothing more can be recorded until space is freed.
+WRITE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EIO)
+
+
 def write_atomically(path, text):
     """Writes `text` to `path` through a temporary file and a rename: all or nothing."""
     folder = os.path.dirname(os.path.abspath(path))
@@ -238,3 +248,11 @@ def write_atomically(path, text):
         out.flush()
         os.fsync(out.fileno())
     os.replace(temporary, path)
+
+
+def _unreadable(call, calls):
+    """The failure of a case whose checks raised an error after student code answered: the
+    value it returned or printed (10**400, an empty array where numbers were due, an odd
+    object) is what the checks could not read, so it costs this case and no other."""
+    return _("The checks could not read what %s returned or printed (%s: %s), so this case "
+             "fails.") % (calls[-1], call.excinfo.typename, str(call.excinfo.value)[:300])

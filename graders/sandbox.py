@@ -9,7 +9,14 @@ its modules. Around that, one of two confinements, chosen once per grading proce
   and may create namespaces: its own PID, user, IPC, hostname and network namespaces, no
   capabilities, a private read-only mount view with size-limited writable folders, and a
   seccomp filter. This is what the kit's own tests require.
-- otherwise the weaker fallback of graders/landlock.py (Landlock and a network namespace).
+- otherwise the weaker fallback of graders/fallback.py: Landlock, a uid of its own where the
+  grader is root, a network namespace; what it lists is what a probe inside found, and where
+  student code could read solutions/ no worker starts.
+
+NNKIT_SANDBOX (read here only) makes a machine look like a more limited platform, for the
+kit's tests: a comma-separated list of `no-bubblewrap` (as where bubblewrap is missing or
+refused), `no-landlock` (as on kernels before 5.13 or where its calls are refused) and
+`not-root` (as where the grader runs as an ordinary user: no uid switch).
 
 Where control groups are available (root, or a delegated cgroup v2 subtree), a worker's
 memory, processes and CPU are limited for all its processes together (graders/cgroups.py),
@@ -28,7 +35,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from graders import bubblewrap, cgroups, landlock, seccomp
+from graders import bubblewrap, cgroups, fallback, landlock, seccomp
 from graders.i18n import _
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -77,11 +84,82 @@ def prctl(option, value):
     return landlock.LIBC.prctl(option, value, 0, 0, 0) if LINUX else -1
 
 
+SIMULATIONS = ("no-bubblewrap", "no-landlock", "not-root")
+SandboxUnavailable = fallback.Unavailable
+
+
+def simulated():
+    """The platform limits NNKIT_SANDBOX asks to simulate (see the module's docstring)."""
+    names = {name for name in os.environ.get("NNKIT_SANDBOX", "").split(",") if name}
+    unknown = sorted(names - set(SIMULATIONS))
+    if unknown:
+        raise SandboxUnavailable("NNKIT_SANDBOX: %s is not one of %s"
+                                 % (unknown[0], ", ".join(SIMULATIONS)))
+    return names
+
+
 def use_bubblewrap():
     """Whether workers run in bubblewrap here: installed, and able to make its namespaces."""
     if not hasattr(use_bubblewrap, "cached"):
-        use_bubblewrap.cached = LINUX and bubblewrap.probe()
+        use_bubblewrap.cached = LINUX and "no-bubblewrap" not in simulated() and \
+            bubblewrap.probe()
     return use_bubblewrap.cached
+
+
+def landlock_abi():
+    """The Landlock ABI the fallback uses (0: none)."""
+    return 0 if "no-landlock" in simulated() else landlock.abi()
+
+
+def fallback_uid():
+    """The uid of the fallback's workers, or None where the grader cannot switch (not root)."""
+    if os.geteuid() != 0 or "not-root" in simulated() or not hasattr(os, "setresuid") or \
+            getattr(fallback_uid, "refused", None):
+        return None
+    return fallback.worker_uid()
+
+
+def _fallback_start(home, limits, group):
+    """(argv, preexec) of a fallback worker's interpreter; as root, hides the kit first."""
+    uid, kit = fallback_uid(), os.path.dirname(HERE)
+    if uid is not None:
+        _fallback_start.hidden = getattr(_fallback_start, "hidden", []) + fallback.hide_kit(
+            kit, landlock.readable_roots())
+        fallback.open_home(home, uid)
+    net_flags, version = landlock.network_namespace_flags(), landlock_abi()
+
+    def preexec():
+        _limit(limits, group)
+        fallback.confine(home, net_flags, version, uid, limits.processes)
+    return [sys.executable, "-I", "-B"], preexec
+
+
+def fallback_protections():
+    """What the fallback gives here, found by a probe started as a worker is (once)."""
+    if not hasattr(fallback_protections, "cached"):
+        kit = os.path.dirname(HERE)
+        try:
+            found = _probe(kit)
+        except SandboxUnavailable as error:
+            if fallback_uid() is None:
+                raise
+            fallback_uid.refused = str(error)  # Python may lie where the uid cannot read it
+            fallback.restore(getattr(_fallback_start, "hidden", []))  # the kit as it was
+            found = _probe(kit)
+        fallback_protections.cached = fallback.phrases(found, landlock_abi(), kit) + (
+            ["no uid switch (%s)" % fallback_uid.refused]
+            if getattr(fallback_uid, "refused", None) else [])
+    return fallback_protections.cached
+
+
+def _probe(kit):
+    home = new_home()
+    try:
+        work = prepare(home)
+        argv, preexec = _fallback_start(home, Limits(), None)
+        return fallback.probe(argv, work, _environment(home, Limits()), preexec, kit)
+    finally:
+        remove_home(home)
 
 
 def seccomp_filter():
@@ -112,8 +190,7 @@ def protections():
         if seccomp_filter():
             active.append("seccomp filter")
     else:
-        active += ["process group and subreaper cleanup" if LINUX else "process group cleanup"]
-        active += landlock.protections(os.path.dirname(HERE))
+        active += fallback_protections()
     if control_groups():
         active.append("control group: memory, processes and CPU limited per submission, "
                       "CPU time per call")
@@ -206,6 +283,8 @@ def _environment(home, limits):
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     if use_bubblewrap():  # the worker caps its processes inside its own user namespace
         env.update(HOME=bubblewrap.WORK, TMPDIR="/tmp", NNKIT_PROCESSES=str(limits.processes))
+    elif fallback_uid() is not None:  # a uid of its own writes only in work/
+        env.update(HOME=os.path.join(home, "work"), TMPDIR=os.path.join(home, "work"))
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # needed by some CPUs' OpenBLAS
         if name in os.environ:
             env[name] = os.environ[name]
@@ -249,13 +328,10 @@ class Worker:
                                           (to_worker_r, from_worker_w))
                 preexec = lambda: _limit(limits, self.group)  # noqa: E731
             else:
-                argv = [sys.executable, "-I", "-B", os.path.join(home, "kit", "worker.py"),
-                        str(to_worker_r), str(from_worker_w)]
-                net_flags, version = landlock.network_namespace_flags(), landlock.abi()
-
-                def preexec():
-                    _limit(limits, self.group)
-                    landlock.confine(home, net_flags, version)
+                fallback_protections()  # raises SandboxUnavailable where none would hold
+                argv, preexec = _fallback_start(home, limits, self.group)
+                argv += [os.path.join(home, "kit", "worker.py"), str(to_worker_r),
+                         str(from_worker_w)]
             self.process = subprocess.Popen(
                 argv, cwd="/" if use_bubblewrap() else os.path.join(home, "work"),
                 env=_environment(home, limits), pass_fds=keep,
@@ -324,6 +400,9 @@ class Worker:
         if "memory" in self.hit:
             return _("it went over the memory limit of %s for all its processes together "
                      "and was stopped") % _size(self.limits.memory_bytes)
+        if code == fallback.SWITCH_FAILED and not use_bubblewrap():
+            return _("the sandbox could not be set up (%s failed): a problem of the grading "
+                     "machine, not of this submission") % "setresuid"
         if code in landlock.SETUP_FAILURES and not use_bubblewrap():
             return _("the sandbox could not be set up (%s failed): a problem of the grading "
                      "machine, not of this submission") % landlock.SETUP_FAILURES[code]

@@ -15,10 +15,11 @@ import time
 import numpy as np
 import pytest
 
-from graders import collect, sandbox, wire
+from graders import collect, notebook, sandbox, wire
 from graders.i18n import N_, _
 
 REPLY_LIMIT = 16 << 20  # bytes in one reply from the worker
+ANSWERS = ("call", "new", "method", "get")  # requests whose reply is student code's value
 
 
 class StudentError(pytest.fail.Exception):
@@ -188,6 +189,7 @@ class Submission(Memo):
         self.home = sandbox.new_home()
         found, self.missing = collect.read_folder(folder, modules)
         collect.write_modules(sandbox.prepare(self.home), found)
+        self.sources = found  # to tell a notebook's lines in its own terms
         self.present = sorted(found)
         self.worker = None
         self.generation = 0  # counts worker starts; a Remote from an earlier one is stale
@@ -196,6 +198,7 @@ class Submission(Memo):
         self.timed_out = {}  # (module, function) -> the message of its timeout
         self.problems = {}  # module -> what went wrong beyond wrong answers, for the gradebook
         self.printed = []  # what calls printed; graders/report.py empties it for each case
+        self.calls = []  # what answered with a value (see ANSWERS), emptied with `printed`
         self.module = None  # the tutorial of the latest call
         if start:
             self._start_worker()
@@ -259,11 +262,16 @@ class Submission(Memo):
         self._import(module)
         reply = self._exchange(message, what, module, function)
         self.printed.append(reply.get("stdout", ""))
+        if message["op"] in ANSWERS:
+            self.calls.append(what)
         if "error" in reply:
             for text, problem, _explanation in LIMIT_ERRORS:
                 if limit_error(reply["error"], text):
                     self._problem(module, problem)
-            raise StudentError(explain_error(what, reply["error"]))
+            error = dict(reply["error"])
+            error["where"] = notebook.in_notebook(self.sources.get(module, b""),
+                                                  error.get("where", ""))
+            raise StudentError(explain_error(what, error))
         return reply["value"], reply.get("stdout", "")
 
     def _import(self, module):

@@ -196,7 +196,10 @@ def loss_lines(printed):
     for line in printed.splitlines():
         match = LOSS_LINE.match(line.strip())
         if match:
-            lines[int(match.group(1))] = line
+            try:
+                lines[int(match.group(1))] = line
+            except ValueError:  # an iteration of more digits than int() reads: no case's
+                pass
     return lines
 
 
@@ -205,5 +208,5 @@ def printed_loss(line, what):
     try:
         value = float(LOSS_LINE.match(line.strip()).group(2))
     except ValueError:
-        checks.fail(_("%s printed %r, which is not a loss value.") % (what, line))
-    return checks.real_number(value, "%s (printed %r)" % (what, line))
+        checks.fail(_("%s printed %r, which is not a loss value.") % (what, line[:200]))
+    return checks.real_number(value, "%s (printed %r)" % (what, line[:200]))

@@ -12,12 +12,20 @@ library and numpy.
 
 import base64
 import json
+import re
 import struct
 
 import numpy as np
 
 DTYPES = ("float64", "float32", "int64", "int32", "int16", "int8", "uint8", "bool")
 HEADER = struct.Struct(">Q")
+# What one message may decode to, beside its bytes: a reply of a few MB of "[[],[]..." or
+# {"tuple": []} would otherwise become gigabytes of Python objects. Honest values are a few
+# arrays, a loss history or a dict of parameters: far below these.
+CONTAINER_LIMIT = 100000  # lists, tuples, dicts and tagged values in one message
+ITEM_LIMIT = 4000000  # items of all of them together
+DEPTH_LIMIT = 64  # containers inside containers
+STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes included
 
 
 class WireError(Exception):
@@ -79,19 +87,21 @@ class Unsupported:
         return "<%s>" % self.type_name
 
 
-def decode(data):
+def decode(data, depth=0):
     """Rebuilds a value from `encode`'s output, checking every piece."""
     if data is None or type(data) in (bool, int, float, str):
         return data
+    if depth >= DEPTH_LIMIT:
+        raise WireError("a value nested more than %d deep" % DEPTH_LIMIT)
     if type(data) is list:
-        return [decode(item) for item in data]
+        return [decode(item, depth + 1) for item in data]
     if type(data) is not dict or len(data) != 1:
         raise WireError("unexpected value %r" % (data,))
     (tag, body), = data.items()
     if tag == "tuple" and type(body) is list:
-        return tuple(decode(item) for item in body)
+        return tuple(decode(item, depth + 1) for item in body)
     if tag == "dict" and type(body) is dict:
-        return {str(key): decode(item) for key, item in body.items()}
+        return {str(key): decode(item, depth + 1) for key, item in body.items()}
     if tag == "ndarray" and type(body) is dict:
         return _decode_array(body)
     if tag == "handle" and type(body) is int:
@@ -121,12 +131,21 @@ def send(stream, message):
 
 
 def parse(payload, limit):
-    """Parses one message body read after its header; refuses bodies over `limit` bytes."""
+    """Parses one message body read after its header; refuses bodies over `limit` bytes, and
+    ones that would unpack into more containers or items than the limits above."""
     if len(payload) > limit:
         raise WireError("message of %d bytes is over the %d-byte limit" % (len(payload), limit))
+    bare = STRINGS.sub(b"", payload)  # what is left are numbers, brackets, commas and colons
+    containers = bare.count(b"[") + bare.count(b"{")
+    if containers > CONTAINER_LIMIT:
+        raise WireError("message holds %d lists, tuples or dicts (the limit is %d)"
+                        % (containers, CONTAINER_LIMIT))
+    items = bare.count(b",") + containers
+    if items > ITEM_LIMIT:
+        raise WireError("message holds %d items (the limit is %d)" % (items, ITEM_LIMIT))
     try:
         message = json.loads(payload.decode("utf-8"))
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise WireError("message is not JSON: %s" % error) from None
     if type(message) is not dict:
         raise WireError("message is not an object")

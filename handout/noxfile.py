@@ -15,5 +15,5 @@ def check(session):
     groups = ("grade", "report") if "--report" in session.posargs else ("grade",)
     session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
     # Exit status 1 only means some checks failed: the score table is the result.
-    session.run("python", "-m", "pytest", "graders", "--impl", "exercises", *session.posargs,
+    session.run("python", "-m", "pytest", "graders", "--impl=exercises", *session.posargs,
                 success_codes=[0, 1])

@@ -1,7 +1,7 @@
 """A pytest plugin for the kit's tests: records every number solutions/ exchanges with the
 graders while hidden cases run (their inputs and expected values), into $NNKIT_RECORD.
 
-    NNKIT_RECORD=out.json python -m pytest graders --impl solutions --hidden \
+    NNKIT_RECORD=out.json python -m pytest graders --impl=solutions --hidden \
         -p tests.record_reference
 """
 

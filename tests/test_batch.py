@@ -176,3 +176,17 @@ def test_hidden_items_are_named_not_lost(tmp_path):
     run = batch(submissions, "--out", tmp_path / "grades", "--jobs", "1")
     assert run.returncode == 0, run.stderr
     assert "'..zip' is not graded: names starting with '.' are hidden" in run.stderr
+
+
+def test_a_second_batch_on_the_same_output_folder_refuses_with_a_sentence(tmp_path):
+    """The lock is held here, as a running batch holds it; the batch started meanwhile
+    refuses before it touches the folder, and runs once the lock is free."""
+    import fcntl
+    out = tmp_path / "grades"
+    out.mkdir()
+    with open(out / ".lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        run = batch(EXAMPLES, "--out", out, "--jobs", "1")
+    assert run.returncode == 2
+    assert "another batch is grading into %s" % out in run.stderr
+    assert sorted(os.listdir(out)) == [".lock"]

@@ -68,7 +68,7 @@ def hidden_values(tmp_path):
     """Every number solutions/ is given or gives back in the hidden cases: their inputs and
     expected values (tests/record_reference.py)."""
     record = tmp_path / "record.json"
-    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl", "solutions",
+    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl=solutions",
                           "--hidden", "-q", "-p", "tests.record_reference"], cwd=KIT,
                          capture_output=True, text=True, env=dict(os.environ,
                                                                   NNKIT_RECORD=str(record)))
@@ -285,7 +285,7 @@ def test_the_notebooks_check_cell_and_nox_check_grade_the_notebooks(notebook_han
     printed = run_check_cell(repo, "zhou")
     assert "%d of %d public checks passed" % (len(public["zhou"]), len(public["zhou"])) in printed
     results = repo / "results.json"
-    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl", "exercises", "-q",
+    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl=exercises", "-q",
                           "--results-json", str(results)], cwd=repo, capture_output=True,
                          text=True, timeout=600)
     assert run.returncode == 0, run.stdout

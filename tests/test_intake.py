@@ -392,3 +392,16 @@ def test_an_unreadable_item_is_a_problem_not_a_crash(tmp_path, monkeypatch, fail
     monkeypatch.undo()
     assert found["sam"].problems == [problem]
     assert found["other"].modules == {m: m.encode() for m in MODULES}
+
+
+def test_a_module_twice_in_a_zip_is_refused_with_a_sentence(tmp_path):
+    path = tmp_path / "tmp.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for module in MODULES:
+            archive.writestr(module + ".py", module)
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            archive.writestr("trask.py", "import os  # the copy one tool reads, not another")
+    found = zip_class(tmp_path, {"twice.zip": path.read_bytes()})
+    assert found["twice"].problems == [
+        "the zip holds trask.py twice (trask.py): zip it again with one copy"]
+    assert sorted(found["twice"].modules) == ["aidan", "britz", "zhou"]

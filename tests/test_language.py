@@ -39,7 +39,7 @@ def check(folder, *options, lang_env):
     environment = {k: v for k, v in os.environ.items()
                    if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
     environment["LANG"] = lang_env
-    return subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl", folder, "-q",
+    return subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl=" + folder, "-q",
                            "-p", "no:cacheprovider", "-k", "zhou", *options], cwd=KIT,
                           env=environment, capture_output=True, text=True, timeout=300).stdout
 

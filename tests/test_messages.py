@@ -51,7 +51,7 @@ def test_a_fault_of_the_kit_is_a_kit_error_not_the_students(tmp_path):
     old = '    y_true, y_pred = case.array("y_true"), case.array("y_pred")\n'
     assert old in source
     grader.write_text(source.replace(old, old + '    case.input["y_tru"]\n'))
-    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl", "solutions", "-q",
+    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl=solutions", "-q",
                           "--results-json", str(tmp_path / "r.json")], cwd=kit,
                          capture_output=True, text=True)
     assert run.returncode == 3

@@ -33,7 +33,7 @@ def run(kit, *command):
 
 
 def test_the_reference_scores_every_case_of_the_new_tutorial(kit):
-    done = run(kit, "pytest", "graders", "--impl", "solutions", "--hidden", "--every-case", "-q")
+    done = run(kit, "pytest", "graders", "--impl=solutions", "--hidden", "--every-case", "-q")
     assert done.returncode == 0, done.stdout + done.stderr
     rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()
             if line.split()[:1] in (["ng"], ["zhou"])}

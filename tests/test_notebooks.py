@@ -95,3 +95,42 @@ def test_student_notebooks_score_what_the_same_modules_score(modules, tmp_path):
         assert 0 < as_notebooks["score"] < possible()
     assert "training..." not in run.stdout and "SystemExit" not in run.stdout
     assert set(spec.modules()) == {case_id(t).split("::")[0] for t in as_notebooks["tests"]}
+
+
+def test_a_deeply_nested_notebook_costs_its_module_with_a_sentence():
+    from graders import notebook
+    deep = b'{"cells": ' + b"[" * 200000 + b"]" * 200000 + b"}"
+    with pytest.raises(notebook.NotebookError, match="nested too deep"):
+        notebook.to_module(deep)
+
+
+def test_a_notebook_module_is_cut_from_its_cell_as_python_reads_it():
+    """Each kept statement's source, as ast.get_source_segment gives it, also across \\r\\n,
+    lone \\r, a form feed and characters of several UTF-8 bytes."""
+    import ast
+    import json
+    from graders import notebook
+    source = ("@dec('ü')\ndef f(x):\n    return 'é' + x\r\nclass A:\r\n    pass\r"
+              "Y = (1,\n 2)\n\x0cimport os; Z = 'ß'\n")
+    module = notebook.to_module(json.dumps({"cells": [
+        {"cell_type": "code", "source": source}]}).encode()).decode()
+    for node in ast.parse(source).body:
+        assert ast.get_source_segment(source, node) in module
+
+
+def test_a_runtime_error_in_a_notebook_names_its_cell_and_line(tmp_path):
+    import json
+    from graders import spec
+    from graders.submission import StudentError, Submission
+    cells = [{"cell_type": "code", "source": "import numpy as np\n%matplotlib inline\n"},
+             {"cell_type": "markdown", "source": "The sigmoid"},
+             {"cell_type": "code", "source": "plt = None\n\ndef nonlin(x, deriv=False):\n"
+                                             "    y = 1\n    return y / 0\n"}]
+    (tmp_path / "trask.ipynb").write_text(json.dumps({"cells": cells, "nbformat": 4}))
+    submission = Submission(str(tmp_path), spec.modules())
+    try:
+        with pytest.raises(StudentError) as failure:
+            submission.call("trask.nonlin", 0.0)
+    finally:
+        submission.close()
+    assert "(at trask.ipynb, code cell 2, line 5, in nonlin)" in failure.value.msg

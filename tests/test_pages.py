@@ -117,7 +117,7 @@ def test_the_class_page_lists_every_case_rates_and_diagnoses(out, tmp_path):
 
 def test_check_report_for_a_student(tmp_path):
     path = tmp_path / "report.html"
-    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl", "exercises",
+    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl=exercises",
                           "-q", "-p", "no:cacheprovider", "--lang", "zh", "--report", str(path)],
                          cwd=KIT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 1, run.stdout[-2000:]

@@ -138,7 +138,12 @@ def test_gradescope_grades_every_shape_of_upload(upload, autograder_zip, tmp_pat
     assert gradescope_schema_errors(results) == []
     assert results["score"] == (possible() if expected == "full" else 0)
     assert results["output_format"] == "md" and isinstance(results["execution_time"], int)
-    assert results["output"].startswith("## %g / %g points" % (results["score"], possible()))
+    public = sum(t["score"] for t in results["tests"] if t["visibility"] == "visible")
+    assert results["output"].startswith("## Public checks: %g / %g points" % (
+        public, possible(hidden=False)))
+    waiting = sum(t["visibility"] != "visible" for t in results["tests"])
+    assert "%d hidden case(s) are still to be published." % waiting in results["output"]
+    assert "%g / %g" % (results["score"], possible()) not in results["output"]  # no total
     hidden = {t["visibility"] for t in results["tests"] if t["extra_data"]["kind"] != "public"}
     public = {t["visibility"] for t in results["tests"] if t["extra_data"]["kind"] == "public"}
     assert hidden == {"after_published"} and public == {"visible"}
@@ -210,3 +215,25 @@ def test_prairielearn_grades_uploads(upload, tmp_path):
     if expected == "zero":
         assert all(t["message"].startswith(("failed", "A hidden case: it failed"))
                    for t in results["tests"])
+
+
+def test_prairielearn_without_its_packages_says_gradable_false_naming_them(tmp_path):
+    """A Python with the standard library alone (-S -I: no site-packages) runs the entry
+    point and gets a results.json that names what the image lacks."""
+    root = tmp_path / "grade"
+    modules(STUBS)(str(root / "student"))
+    run = subprocess.run([sys.executable, "-S", "-I",
+                          os.path.join(KIT, "graders", "prairielearn.py")],
+                         cwd=tmp_path, env=dict(os.environ, GRADE_ROOT=str(root)),
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 3 and "Traceback" not in run.stderr, run.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert prairielearn_schema_errors(results) == [] and results["gradable"] is False
+    assert "numpy, pytest, PyYAML (yaml)" in results["output"]
+
+
+def test_prairielearn_output_is_plain_text(tmp_path):
+    results = run_prairielearn(tmp_path, modules(STUBS))
+    assert not any(line.startswith(("#", "|")) for line in results["output"].splitlines())
+    assert "trask: 0 of %g" % sum(c.points for c in spec.load("trask").cases) \
+        in results["output"]

@@ -67,3 +67,29 @@ def test_parse_refuses_oversized_and_non_json_messages():
         wire.parse(b"\x80(", 100)
     with pytest.raises(wire.WireError, match="not an object"):
         wire.parse(b"[1]", 100)
+
+
+def message(value, **extra):
+    return json.dumps(dict({"ok": wire.encode(value)}, **extra)).encode()
+
+
+@pytest.mark.parametrize("value", [[[]] * (wire.CONTAINER_LIMIT + 1),
+                                   [(1,)] * (wire.CONTAINER_LIMIT // 2 + 1),
+                                   [0] * (wire.ITEM_LIMIT + 1)])
+def test_parse_refuses_what_would_unpack_into_too_many_objects(value):
+    with pytest.raises(wire.WireError, match="the limit is"):
+        wire.parse(message(value), 1 << 30)
+
+
+def test_decoding_refuses_values_nested_too_deep():
+    value = 1.0
+    for _ in range(wire.DEPTH_LIMIT + 1):
+        value = [value]
+    with pytest.raises(wire.WireError, match="nested more than"):
+        wire.decode(json.loads(message(value))["ok"])
+
+
+def test_brackets_and_commas_in_strings_do_not_count():
+    printed = '[{,"\\' * 300000  # what a call may print: JSON escapes its quotes and backslashes
+    parsed = wire.parse(message([1.5] * 1000, stdout=printed), 1 << 30)
+    assert parsed["stdout"] == printed and len(wire.decode(parsed["ok"])) == 1000

@@ -1,0 +1,63 @@
+"""Student text stays text in feedback.md, the Classroom summary, gradebook.csv and the
+terminal: no fence closed, no heading or comment opened, no escape sequence passed on."""
+
+import csv
+import io
+
+from graders import classroom, gradebook, inert
+
+FORGED = "ok\n```\n# Score: 121 / 121\n<!-- the rest is hidden\n````` longer\n\x1b[2J\u202eevil"
+
+
+def results(output):
+    test = {"name": "trask: nonlin", "score": 0, "max_score": 1, "status": "failed",
+            "output": output, "visibility": "visible",
+            "extra_data": {"module": "trask", "case": "nonlin", "kind": "public"}}
+    return {"score": 0, "tests": [test], "output": "", "extra_data": {}}
+
+
+def fences_of(text):
+    """The code blocks of Markdown `text` as (opening line, closing line) numbers, the way
+    CommonMark pairs them: a block closes at a fence at least as long as its opening one."""
+    lines, blocks, open_at = text.splitlines(), [], None
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        run = len(stripped) - len(stripped.lstrip("`"))
+        if run >= 3 and open_at is None:
+            open_at, length = number, run
+        elif open_at is not None and run >= length and stripped == "`" * run:
+            blocks.append((open_at, number))
+            open_at = None
+    return blocks, open_at
+
+
+def test_feedback_keeps_a_forged_output_inside_one_code_block():
+    text = gradebook.feedback("mallory", results(FORGED), ["a \x1b[31mred\x1b[0m name"],
+                              ["trask"])
+    (block,), unclosed = fences_of(text)
+    assert unclosed is None
+    inside = text.splitlines()[block[0]:block[1] + 1]
+    assert any("# Score: 121 / 121" in line for line in inside)
+    assert any("<!--" in line for line in inside)
+    assert "\x1b" not in text and "\u202e" not in text and "\\x1b[2J" in text
+    intake = next(line for line in text.splitlines() if "red" in line)
+    assert "\\x1b\\[31m" in intake
+
+
+def test_markdown_text_opens_no_comment_link_emphasis_or_cell():
+    assert inert.markdown_text("a\n# <!-- [x](http://a) | *b* `c`") == \
+        "a # \\<!-- \\[x\\](http://a) \\| \\*b\\* \\`c\\`"
+
+
+def test_classroom_summary_fences_hold_too():
+    (block,), unclosed = fences_of(classroom.markdown(results(FORGED)))
+    assert unclosed is None
+
+
+def test_gradebook_and_terminal_get_no_control_characters():
+    row = ["mallory", "0", "0", "graded with problems", "trask.py \x1b]0;owned\x07 in the zip"]
+    text = gradebook.csv_text([row], ["trask"])
+    assert "\x1b" not in text and "\x07" not in text
+    assert list(csv.reader(io.StringIO(text)))[1][-1] == "trask.py \\x1b]0;owned\\x07 in the zip"
+    table = gradebook.summary([row], ["trask"], {"trask": 32})
+    assert "\x1b" not in table and "\\x1b" in table
