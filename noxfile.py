@@ -15,9 +15,9 @@ nox.options.default_venv_backend = "none"
 nox.options.sessions = ["grade"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 KIT_GROUPS = ("grade", "report")  # grading and its pages: every session but tests
-# What tests/ needs from the system, by command: (command, Debian package, tests without it).
-SYSTEM = (("bwrap", "bubblewrap", "tests/test_adversarial.py and tests/test_sandbox.py"),
-          ("chromium", "chromium", "tests/test_pages.py"))
+# What tests/ needs from the system: (its commands, the Debian package, the tests without it).
+SYSTEM = ((("bwrap",), "bubblewrap", "tests/test_adversarial.py and tests/test_sandbox.py"),
+          (("chromium", "chromium-browser"), "chromium", "tests/test_pages.py"))
 
 
 def venv(session, *groups):
@@ -49,23 +49,25 @@ def run_graders(session, *options, success_codes=(0,)):
 
 def system_packages(session):
     """Installs with apt what tests/ needs from the system, where it can (as root, with
-    apt-get); elsewhere says in one line what to install and which tests fail without it."""
-    missing = [(package, tests) for command, package, tests in SYSTEM
-               if not shutil.which(command)]
-    if not missing:
-        return
-    packages = [package for package, _ in missing]
-    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        session.log("installing %s with apt-get" % " ".join(packages))
+    apt-get); says in one line what is still missing and which tests fail without it."""
+    def missing():
+        return [(package, tests) for commands, package, tests in SYSTEM
+                if not any(shutil.which(command) for command in commands)]
+
+    if missing() and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         environment = {"DEBIAN_FRONTEND": "noninteractive"}
         try:
             session.run("apt-get", "update", "-qq", env=environment)
-            session.run("apt-get", "install", "-y", "-qq", *packages, env=environment)
-            return
+            for package, _ in missing():  # one at a time: one unknown name stops no other
+                session.run("apt-get", "install", "-y", "-qq", package, env=environment,
+                            success_codes=range(256))
         except nox.command.CommandFailed:
-            pass  # no network, no such package: said below
-    session.warn("Install %s (e.g. sudo apt-get install %s): without them %s fail." % (
-        " and ".join(packages), " ".join(packages), " and ".join(t for _, t in missing)))
+            pass  # no network: said below
+    if missing():
+        packages = [package for package, _ in missing()]
+        session.warn("Install %s (e.g. sudo apt-get install %s): %s." % (
+            " and ".join(packages), " ".join(packages), ", ".join(
+                "without %s %s fail" % (package, tests) for package, tests in missing())))
 
 
 @nox.session
