@@ -107,8 +107,8 @@ def tests(session):
     # nox -s tests -- tests/test_batch.py runs one file (arguments replace `tests`).
     system_packages(session)
     python = venv(session, "test")
-    # pytest-xdist: a worker per CPU, each test file on one worker, so that a class graded
-    # once for a file's tests (a module fixture) is graded once. The slowest come last.
+    # pytest-xdist: a worker per CPU; a test file with a module fixture (a class graded once
+    # for its tests) stays on one worker (tests/conftest.py). The slowest are listed last.
     session.run(python, "-m", "pytest", "--numprocesses", "auto", "--dist", "loadscope",
                 "--durations", "15", *(session.posargs or ["tests"]))
     session.run(python, "-m", "pytest", "graders", "--impl", "solutions", "--hidden", "-q",
