@@ -9,6 +9,11 @@ import sys
 
 import nox
 
+try:
+    import fcntl
+except ImportError:  # Windows: no lock; start a session's first run alone
+    fcntl = None
+
 # nox would build a venv per session (seven, 830 MB); the sessions share one per set of
 # dependency groups instead (see `venv`), so nox itself makes none.
 nox.options.default_venv_backend = "none"
@@ -23,22 +28,27 @@ SYSTEM = ((("bwrap",), "bubblewrap", "tests/test_adversarial.py and tests/test_s
 def venv(session, *groups):
     """The python of the venv holding `groups` of pyproject.toml, built on first use and
     shared by every session that needs the same groups; it is built again only when the
-    groups' requirements change (they are kept in its requirements.txt)."""
+    groups' requirements change (they are kept in its requirements.txt). Two sessions
+    started at once build it once: the second waits for the first (a lock beside it)."""
     requirements = nox.project.dependency_groups(PYPROJECT, *groups)
     folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".nox", "-".join(groups))
     python = os.path.join(folder, "Scripts" if os.name == "nt" else "bin", "python")
     listed = os.path.join(folder, "requirements.txt")
     wanted = "".join(line + "\n" for line in requirements)
-    if os.path.isfile(listed) and os.path.isfile(python):
-        with open(listed, encoding="utf-8") as handle:
-            if handle.read() == wanted:
-                return python
-    session.log("building the venv %s for the %s group(s)" % (folder, ", ".join(groups)))
-    session.run(sys.executable, "-m", "venv", "--clear", folder)
-    session.run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                *requirements)
-    with open(listed, "w", encoding="utf-8") as handle:
-        handle.write(wanted)
+    os.makedirs(os.path.dirname(folder), exist_ok=True)
+    with open(folder + ".lock", "w") as lock:
+        if fcntl:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.isfile(listed) and os.path.isfile(python):
+            with open(listed, encoding="utf-8") as handle:
+                if handle.read() == wanted:
+                    return python
+        session.log("building the venv %s for the %s group(s)" % (folder, ", ".join(groups)))
+        session.run(sys.executable, "-m", "venv", "--clear", folder)
+        session.run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    *requirements)
+        with open(listed, "w", encoding="utf-8") as handle:
+            handle.write(wanted)
     return python
 
 
