@@ -99,12 +99,14 @@ def test_kill_9_then_rerun_completes_the_same_gradebook(example_grades, tmp_path
     env = dict(hold.environment(held, "carol-again"), TMPDIR=str(temporary))
     process = batch(submissions, "--out", out, "--jobs", "2", env=env,
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    hold.wait_for_pid(held, "carol-again")
-    while not (out / "alice" / "grading.json").exists():  # alice is never held
-        assert process.poll() is None, "the batch ended before the kill"
-        time.sleep(0.02)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    try:
+        hold.wait_for_pid(held, "carol-again")
+        while not (out / "alice" / "grading.json").exists():  # alice is never held
+            assert process.poll() is None, "the batch ended before the kill"
+            time.sleep(0.02)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
     finished = [p.name for p in out.iterdir() if (p / "grading.json").exists()]
     assert "alice" in finished and "carol-again" not in finished
     run = subprocess.run([sys.executable, "-m", "graders.batch", str(submissions), "--out",

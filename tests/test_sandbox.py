@@ -131,10 +131,14 @@ def test_a_grader_cut_short_is_graded_again(tmp_path):
                               str(out), "--jobs", "1"], cwd=KIT, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True,
                              env=hold.environment(tmp_path, "one"))
-    grader = hold.wait_for_pid(tmp_path, "one")
-    assert grader in sandbox._children(batch.pid)
-    os.kill(grader, signal.SIGINT)
-    stdout, stderr = batch.communicate(timeout=600)
+    try:
+        grader = hold.wait_for_pid(tmp_path, "one")
+        assert grader in sandbox._children(batch.pid)
+        os.kill(grader, signal.SIGINT)
+        stdout, stderr = batch.communicate(timeout=600)
+    finally:
+        batch.kill()  # the batch ends its graders with it
+        batch.wait()
     assert batch.returncode == 0, stderr
     assert "grading it once more" in stderr
     with open(out / "gradebook.csv", encoding="utf-8") as handle:
