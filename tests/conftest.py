@@ -14,7 +14,7 @@ import pytest
 
 os.environ["NNKIT_NO_PAGES"] = "1"
 
-SHARED_FIXTURE = re.compile(r"@pytest\.fixture\(scope=\"(module|package|session)\"")
+SHARED_FIXTURE = re.compile(r"@pytest\.fixture\([^)]*scope\s*=\s*[\"'](module|package|session)[\"']")
 
 
 @functools.lru_cache(maxsize=None)
