@@ -1,6 +1,37 @@
 """The kit's own tests grade many classes: only tests/test_pages.py draws their pages, so the
-other batches leave out report.html and class.html (graders/batch.py reads NNKIT_NO_PAGES)."""
+other batches leave out report.html and class.html (graders/batch.py reads NNKIT_NO_PAGES).
 
+Under pytest-xdist's `--dist loadscope` (as nox -s tests runs), a test file that defines a
+fixture of module scope or wider (a class graded once and asserted on many times) keeps its
+tests on one worker, so that the class is graded once; every other test goes to whichever
+worker is free."""
+
+import functools
 import os
+import re
+
+import pytest
 
 os.environ["NNKIT_NO_PAGES"] = "1"
+
+SHARED_FIXTURE = re.compile(r"@pytest\.fixture\([^)]*scope\s*=\s*[\"'](module|package|session)[\"']")
+
+
+@functools.lru_cache(maxsize=None)
+def shares_a_fixture(path):
+    with open(path, encoding="utf-8") as handle:
+        return bool(SHARED_FIXTURE.search(handle.read()))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixturesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::")[0]
+            return path if shares_a_fixture(str(config.rootpath / path)) else nodeid
+
+    return SharedFixturesTogether(config, log)

@@ -15,6 +15,7 @@ import pytest
 
 from graders import collect, spec
 from graders.results import module_of
+from tests import hold
 from tests.helpers import KIT, golden, golden_view, possible
 
 EXAMPLES = os.path.join(KIT, "examples", "submissions")
@@ -91,18 +92,26 @@ def test_kill_9_then_rerun_completes_the_same_gradebook(example_grades, tmp_path
         shutil.copytree(submissions / name, submissions / (name + "-again"))
     out, temporary = tmp_path / "grades", tmp_path / "tmp"
     temporary.mkdir()
-    env = dict(os.environ, TMPDIR=str(temporary))  # the graders' sandbox folders go here
+    # The graders' sandbox folders go to `temporary`; carol-again's grader is held
+    # (tests/hold.py) so that the kill lands while it runs, after alice is finished.
+    held = tmp_path / "held"
+    held.mkdir()
+    env = dict(hold.environment(held, "carol-again"), TMPDIR=str(temporary))
     process = batch(submissions, "--out", out, "--jobs", "2", env=env,
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (out / "alice" / "results.json").exists():
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    try:
+        hold.wait_for_pid(held, "carol-again")
+        while not (out / "alice" / "grading.json").exists():  # alice is never held
+            assert process.poll() is None, "the batch ended before the kill"
+            time.sleep(0.02)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
     finished = [p.name for p in out.iterdir() if (p / "grading.json").exists()]
-    assert 0 < len(finished) < 7, "the kill should land in the middle of the batch"
+    assert "alice" in finished and "carol-again" not in finished
     run = subprocess.run([sys.executable, "-m", "graders.batch", str(submissions), "--out",
-                          str(out), "--jobs", "2"], cwd=KIT, env=env, capture_output=True,
+                          str(out), "--jobs", "2"], cwd=KIT, env=dict(os.environ, TMPDIR=str(
+                              temporary)), capture_output=True,
                          text=True, timeout=600)
     assert run.returncode == 0, run.stderr
     assert "%d submission(s) already graded" % len(finished) in run.stderr

@@ -9,9 +9,9 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 from graders import sandbox, spec
+from tests import hold
 from tests.contained import contained, lure_addresses
 from tests.helpers import KIT, copy_solutions
 
@@ -120,7 +120,8 @@ def test_an_undeletable_leftover_is_reported_and_grading_goes_on(tmp_path):
 
 def test_a_grader_cut_short_is_graded_again(tmp_path):
     """A grading process interrupted mid-run (it writes partial results) is not trusted: it
-    is graded once more, and the class ends complete."""
+    is graded once more, and the class ends complete. The grader waits, held by
+    tests/hold.py after its first case, until the test has interrupted it."""
     submissions = tmp_path / "class"
     os.makedirs(submissions)
     for name in ("one", "two"):
@@ -128,22 +129,17 @@ def test_a_grader_cut_short_is_graded_again(tmp_path):
     out = tmp_path / "grades"
     batch = subprocess.Popen([sys.executable, "-m", "graders.batch", str(submissions), "--out",
                               str(out), "--jobs", "1"], cwd=KIT, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    log = out / ".in-progress" / "one" / "grader.log"
-    interrupted = None
-    deadline = time.monotonic() + 300
-    while interrupted is None and time.monotonic() < deadline:
-        if log.is_file() and log.stat().st_size > 0:  # pytest is under way: cases are running
-            for pid in sandbox._children(batch.pid):
-                try:  # the grader is the child whose output goes to the log
-                    if os.readlink("/proc/%d/fd/1" % pid) == str(log):
-                        os.kill(pid, signal.SIGINT)
-                        interrupted = pid
-                except OSError:
-                    pass  # ended meanwhile
-        time.sleep(0.02)
-    stdout, stderr = batch.communicate(timeout=600)
-    assert interrupted and batch.returncode == 0, stderr
+                             stderr=subprocess.PIPE, text=True,
+                             env=hold.environment(tmp_path, "one"))
+    try:
+        grader = hold.wait_for_pid(tmp_path, "one")
+        assert grader in sandbox._children(batch.pid)
+        os.kill(grader, signal.SIGINT)
+        stdout, stderr = batch.communicate(timeout=600)
+    finally:
+        batch.kill()  # the batch ends its graders with it
+        batch.wait()
+    assert batch.returncode == 0, stderr
     assert "grading it once more" in stderr
     with open(out / "gradebook.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

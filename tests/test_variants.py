@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from graders.results import module_of
+from graders import spec
+from graders.results import case_ids, module_of
 from tests.helpers import copy_solutions, failed, grade, outputs, variant
 
 TRASK_TWO_LAYER = ("trask::hidden-two-layer-update-random", "trask::hidden-two-layer-seeded",
@@ -85,8 +86,11 @@ MESSAGES = {
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_variant_loses_exactly_its_cases(name, tmp_path):
+    """Only the edited module is graded (`-k`, as tests/test_roots.py does): the other three
+    are solutions/ as test_kit_scores.py grades them, and tutorials are graded apart."""
     module, edits, expected = VARIANTS[name]
-    results, _ = grade(variant(tmp_path, module, edits), tmp_path=tmp_path)
+    results, _ = grade(variant(tmp_path, module, edits), "-k", module, tmp_path=tmp_path)
+    assert case_ids(results) == {case.name for case in spec.load(module).cases}
     assert failed(results) == expected
     if name in MESSAGES:
         case, text = MESSAGES[name]
