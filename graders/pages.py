@@ -10,6 +10,7 @@ on without pages.
 
 import functools
 import hashlib
+import importlib
 import io
 import json
 import os
@@ -37,13 +38,17 @@ except ImportError as error:  # grading goes on; the pages are left out, and we 
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 # Okabe and Ito's colour-blind-safe palette; student and reference also differ in line style.
-STUDENT, REFERENCE, CLASS_1 = "#D55E00", "#0072B2", "#E69F00"
-# Which recorded curve each tutorial draws, and its axes.
-CURVES = {"trask": ("errors", "report", "mean |error|"),
-          "aidan": ("error_history", "epoch", "error"),
-          "zhou": ("losses", "epoch / 10", "MSE loss"),
-          "britz": ("printed_losses", "iteration", "loss")}
-CURVE_CASES = "test_error_history or test_build_model or test_training or test_train_three_layer"
+STUDENT, REFERENCE = "#D55E00", "#0072B2"
+# The classes of a decision boundary: colours (Okabe and Ito) and markers.
+CLASSES = (("#0072B2", "o"), ("#E69F00", "^"), ("#009E73", "s"), ("#CC79A7", "D"),
+           ("#56B4E9", "v"), ("#F0E442", "P"))
+
+
+def grader(module):
+    """graders/test_<module>.py, which says what a report draws for its tutorial:
+    `CURVE = (recorded name, x label, y label)`, the training curve, and
+    `boundaries(recorded)`, the decision boundaries (see `boundary_figure`)."""
+    return importlib.import_module("graders.test_" + module)
 
 
 def missing():
@@ -95,18 +100,18 @@ def private_folder():
 
 
 def start_reference(cache):
-    """Starts grading solutions/ on the public curve cases into `cache`, unless it is there
+    """Starts grading solutions/ on the public cases into `cache`, unless it is there
     (or there is no solutions/, as in the student handout): a process, or None."""
     if os.path.isfile(cache) or not os.path.isdir(os.path.join(spec.KIT, "solutions")):
         return None
     return subprocess.Popen([sys.executable, "-m", "pytest", "graders", "--impl=solutions",
-                             "-q", "-p", "no:cacheprovider", "-k", CURVE_CASES,
-                             "--results-json", cache], cwd=spec.KIT, stdin=subprocess.DEVNULL,
+                             "-q", "-p", "no:cacheprovider", "--results-json", cache],
+                            cwd=spec.KIT, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def reference_results(cache=None, running=None):
-    """results.json of solutions/ on the public curve cases; no tests where there is none."""
+    """results.json of solutions/ on the public cases; no tests where there is none."""
     cache = cache or reference_cache()
     if running is None:
         running = start_reference(cache)
@@ -147,7 +152,7 @@ def svg(figure):
 
 
 def curve_figure(module, student, reference):
-    name, xlabel, ylabel = CURVES[module]
+    name, xlabel, ylabel = grader(module).CURVE
     figure, axes = pyplot.subplots(figsize=(5.2, 3.4))
     for values, label, colour, style in ((reference, _("reference"), REFERENCE, "--"),
                                          (student, _("yours"), STUDENT, "-")):
@@ -163,25 +168,44 @@ def curve_figure(module, student, reference):
     return svg(figure)
 
 
-def boundary_figure(models):
-    """Britz's decision boundary on the moons, one panel per (title, model)."""
+def boundary_figure(rows):
+    """Decision boundaries: rows [(whose, [(panel title, X (N, 2), y (N,), classify)])], with
+    classify(points (M, 2)) the classes (M,) a network gives. A single network is drawn
+    yours beside the reference's; several, one row each, yours beside the reference's."""
     import numpy as np
-    from graders.test_britz import forward, moons
-    X, y = moons()
-    xx, yy = np.meshgrid(np.linspace(X[:, 0].min() - .5, X[:, 0].max() + .5, 120),
-                         np.linspace(X[:, 1].min() - .5, X[:, 1].max() + .5, 120))
-    figure, panels = pyplot.subplots(1, len(models), figsize=(4.2 * len(models), 3.4),
-                                     squeeze=False)
-    for axes, (title, model) in zip(panels[0], models):
-        model = {key: np.asarray(value, float) for key, value in model.items()}
-        grid = np.argmax(forward(model, np.c_[xx.ravel(), yy.ravel()]), axis=1)
-        axes.contourf(xx, yy, grid.reshape(xx.shape), levels=[-.5, .5, 1.5],
-                      colors=[REFERENCE, CLASS_1], alpha=0.35)
-        for label, marker, colour in ((0, "o", REFERENCE), (1, "^", CLASS_1)):
-            axes.scatter(*X[y == label].T, marker=marker, s=14, color=colour,
-                         edgecolors="black", linewidths=0.4)
-        axes.set(title=title, xticks=[], yticks=[])
+    count = max(len(panels) for _whose, panels in rows)
+    figure, grid = pyplot.subplots(count, len(rows), figsize=(4.2 * len(rows), 3.4 * count),
+                                   squeeze=False)
+    for column, (whose, panels) in enumerate(rows):
+        for row, (title, X, y, classify) in enumerate(panels):
+            axes = grid[row][column]
+            xx, yy = np.meshgrid(np.linspace(X[:, 0].min() - .5, X[:, 0].max() + .5, 120),
+                                 np.linspace(X[:, 1].min() - .5, X[:, 1].max() + .5, 120))
+            classes = int(max(y.max(), 1)) + 1
+            grid_classes = classify(np.c_[xx.ravel(), yy.ravel()]).reshape(xx.shape)
+            axes.contourf(xx, yy, grid_classes, levels=np.arange(classes + 1) - 0.5,
+                          colors=[CLASSES[c % len(CLASSES)][0] for c in range(classes)],
+                          alpha=0.35)
+            for label in range(classes):
+                colour, marker = CLASSES[label % len(CLASSES)]
+                axes.scatter(*X[y == label].T, marker=marker, s=14, color=colour,
+                             edgecolors="black", linewidths=0.4)
+            axes.set(title=": ".join(part for part in (whose, title) if part), xticks=[],
+                     yticks=[])
+        for row in range(len(panels), count):
+            grid[row][column].set_axis_off()
     return svg(figure)
+
+
+def boundaries_of(module, recorded):
+    """{figure title: panels} that graders/test_<module>.py draws from what it recorded."""
+    draw = getattr(grader(module), "boundaries", None)
+    if draw is None or not recorded:
+        return {}
+    try:
+        return draw(recorded)
+    except (ValueError, KeyError, TypeError, IndexError):  # recorded numbers of another shape
+        return {}
 
 
 def figures(results, reference):
@@ -189,9 +213,10 @@ def figures(results, reference):
     mine, theirs = curves_of(results), curves_of(reference)
     found = []
     for module in spec.modules():
-        if module not in CURVES:
+        curve = getattr(grader(module), "CURVE", None)
+        if curve is None:
             continue
-        name = CURVES[module][0]
+        name = curve[0]
         student, ref = mine.get(module, {}).get(name), theirs.get(module, {}).get(name)
         if not student and not ref:
             continue
@@ -201,14 +226,14 @@ def figures(results, reference):
                        _("%s's %s during training: the reference's (dashed, blue); your code "
                          "gave none to draw.")) % (module, name),
                       curve_figure(module, student, ref)))
-    models = [(title, source.get("britz", {}).get("model")) for title, source in (
-        (_("yours"), mine), (_("reference"), theirs))]
-    models = [(title, model) for title, model in models if model]
-    if models:
-        found.append((_("britz: decision boundary"),
-                      _("The decision boundary on the moons data (circles class 0, triangles "
-                        "class 1), of: %s.") % ", ".join(title for title, _m in models),
-                      boundary_figure(models)))
+    for module in spec.modules():
+        drawn = [(whose, boundaries_of(module, source.get(module, {}))) for whose, source in (
+            (_("yours"), mine), (_("reference"), theirs))]
+        for title in sorted({title for _whose, figures in drawn for title in figures}):
+            rows = [(whose, figures[title]) for whose, figures in drawn if title in figures]
+            found.append((title, _("%s, one panel per network (each class its own colour and "
+                                   "marker), of: %s.") % (title, ", ".join(
+                                       whose for whose, _f in rows)), boundary_figure(rows)))
     return found
 
 

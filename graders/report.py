@@ -127,14 +127,15 @@ class Scoreboard:
             return
         write = terminalreporter.write_line
         terminalreporter.section(_("score"))
-        write("%-10s %8s %8s %8s" % (_("tutorial"), _("points"), _("of"), _("checks")))
+        wide = max([10] + [len(module) for module in table])  # the longest tutorial's name
+        write("%-*s %8s %8s %8s" % (wide, _("tutorial"), _("points"), _("of"), _("checks")))
         for module, (earned, possible, ok, count) in sorted(table.items()):
-            write("%-10s %8g %8g %5d/%d" % (module, earned, possible, ok, count))
+            write("%-*s %8g %8g %5d/%d" % (wide, module, earned, possible, ok, count))
         earned = sum(row[0] for row in table.values())
         possible = sum(row[1] for row in table.values())
         ok = sum(row[2] for row in table.values())
         count = sum(row[3] for row in table.values())
-        write("%-10s %8g %8g %5d/%d  (%.1f%%)" % (_("total"), earned, possible, ok, count,
+        write("%-*s %8g %8g %5d/%d  (%.1f%%)" % (wide, _("total"), earned, possible, ok, count,
                                                   100.0 * earned / possible if possible else 0))
         if self.kit_errors:
             write(_("KIT ERROR in %d case(s): the grader failed, not the code graded: %s")

@@ -138,3 +138,15 @@ def test_error_history(case, student, reference):
             i = int(rises[0])
             checks.fail(_("%s.error_history rises at epoch %d: %r then %r; the post's error "
                           "never increases.") % (what, i + 1, history[i], history[i + 1]))
+
+
+# -- what the kit draws and times from this module ---------------------------------------------
+
+CURVE = ("error_history", "epoch", "error")
+
+
+def bare_loops():
+    """The training runs `nox -s bench` times alone, outside any grader: {label: run(module)}."""
+    samples = np.array([[0, 1, 0], [0, 1, 1], [0, 0, 0], [1, 0, 0], [1, 1, 1], [1, 0, 1]], float)
+    return {"aidan (25000 epochs)": lambda m: m.NeuralNetwork(
+        samples, np.array([[0], [0], [0], [1], [1], [1]], dtype=float)).train()}

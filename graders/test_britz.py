@@ -210,3 +210,23 @@ def printed_loss(line, what):
     except ValueError:
         checks.fail(_("%s printed %r, which is not a loss value.") % (what, line[:200]))
     return checks.real_number(value, "%s (printed %r)" % (what, line[:200]))
+
+
+# -- what the kit draws and times from this module ---------------------------------------------
+
+CURVE = ("printed_losses", "iteration", "loss")
+
+
+def boundaries(recorded):
+    """{figure title: [(panel title, X, y, classify)]} of what a report draws for this module:
+    the decision boundary of the trained network on the moons."""
+    if not isinstance(recorded.get("model"), dict):
+        return {}
+    model = {key: np.asarray(value, float) for key, value in recorded["model"].items()}
+    return {_("britz: decision boundary"): [
+        ("", *moons(), lambda points: np.argmax(forward(model, points), axis=1))]}
+
+
+def bare_loops():
+    """The training runs `nox -s bench` times alone, outside any grader: {label: run(module)}."""
+    return {"britz (20000 passes)": lambda m: m.build_model(*moons(), 3)}

@@ -185,3 +185,17 @@ def seed_ignored(student, function, X, y, kwargs, actual, what):
     same = all(np.array_equal(actual[name](), np.asarray(value)) for name, value in zip(
         ("syn0", "syn1"), again[:-1]))
     return diagnose.simple("seed-ignored", what) if same else None
+
+
+# -- what the kit draws and times from this module ---------------------------------------------
+
+CURVE = ("errors", "report", "mean |error|")
+
+
+def bare_loops():
+    """The training runs `nox -s bench` times alone, outside any grader: {label: run(module)}."""
+    X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
+    return {"trask XOR (60000 iterations)": lambda m: m.train_three_layer(
+                X, np.array([[0, 1, 1, 0]], dtype=float).T),
+            "trask 2-layer (10000)": lambda m: m.train_two_layer(
+                X, np.array([[0, 0, 1, 1]], dtype=float).T)}

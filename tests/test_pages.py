@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from graders import spec
+from graders import pages, spec
 from tests.helpers import KIT, all_cases
 
 pytest.importorskip("matplotlib", reason="the report group of pyproject.toml is not installed")
@@ -61,6 +61,13 @@ def figures(dom):
     return re.findall(r'<figure class="figure">(.*?)</figure>', dom, re.S)
 
 
+def boundary_titles():
+    """The decision-boundary figures the reference's recorded networks give, per tutorial."""
+    theirs = pages.curves_of(pages.reference_results())
+    return [title for module in spec.modules()
+            for title in pages.boundaries_of(module, theirs.get(module, {}))]
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_each_report_opens_with_every_figure(out, name, tmp_path):
     with open(out / name / "results.json", encoding="utf-8") as handle:
@@ -69,19 +76,22 @@ def test_each_report_opens_with_every_figure(out, name, tmp_path):
     assert console == []
     assert not re.search(r'<(?:script|link|img|iframe)\b', dom), "the page loads nothing"
     shown = figures(dom)
-    # a figure per tutorial whose training curve is drawn, and Britz's decision boundary
-    assert len(shown) == len(spec.modules()) + 1, len(shown)
+    # a figure per tutorial whose training curve is drawn, then the decision boundaries
+    curves = len(spec.modules())
+    assert len(shown) == curves + len(boundary_titles()), len(shown)
     for figure in shown:
         assert "<svg" in figure and 'role="img"' in figure and 'aria-label="' in figure
     graded = {test["extra_data"]["module"] for test in results["tests"]
               if test["extra_data"].get("curve")}
-    for figure in shown[:-1]:  # the training curves: yours over the reference's
+    for figure in shown[:curves]:  # the training curves: yours over the reference's
         module = re.search(r"<strong>(\w+)", figure).group(1)
-        assert REFERENCE in figure.lower()
+        assert "training curve" in figure and REFERENCE in figure.lower()
         assert (STUDENT in figure.lower()) == (module in graded), module
-    boundary = shown[-1]  # Britz's decision boundary: yours beside the reference's
-    assert "decision boundary" in boundary and "reference" in boundary
-    assert ("yours" in boundary) == ("britz" in graded)
+    for boundary in shown[curves:]:  # each network: yours beside the reference's
+        module = re.search(r"<strong>(\w+)", boundary).group(1)
+        assert "decision boundary" in boundary or "hidden layer sizes" in boundary
+        assert "reference" in boundary
+        assert ("yours" in boundary) == (module in graded), module
     for test in results["tests"]:
         if test["status"] == "failed":
             assert "%s::%s" % (module_case(test)) in dom
@@ -123,7 +133,8 @@ def test_check_report_for_a_student(tmp_path):
     assert run.returncode == 1, run.stdout[-2000:]
     dom, console = open_page(path, tmp_path)
     assert console == [] and '<html lang="zh">' in dom and "的报告" in dom
-    assert len(figures(dom)) == len(spec.modules()) + 1  # the reference's curves alone
+    # the reference's curves and networks alone
+    assert len(figures(dom)) == len(spec.modules()) + len(boundary_titles())
 
 
 def test_grading_goes_on_and_says_so_without_matplotlib(tmp_path):
