@@ -30,7 +30,9 @@ def test_init(case, student):
         value = network.get(name)
         if value != []:
             checks.fail(_("%s.%s is %s, but the tests expected an empty list.")
-                        % (what, name, checks.kind_of(value)))
+                        % (what, name, checks.kind_of(value)),
+                        diagnose.simple("state-shared", diagnose.name(case), quantity=name)
+                        if isinstance(value, list) and value else None)
 
 
 @reads(input=dict(DATA, x="array(M)", deriv="bool"), expected=("array(M)", "=solutions"))
@@ -116,21 +118,64 @@ def test_error_history(case, student, reference):
     epochs = case.input["epochs"]
     what = "aidan.NeuralNetwork.train(epochs=%d)" % epochs
 
+    name = diagnose.name(case)
+
     def run(impl):
         network = _trained(impl, case)
-        return (checks.number_list(network.get("error_history"), epochs, what + ".error_history"),
+        return (checks.number_list(network.get("error_history"), epochs, what + ".error_history",
+                                   lambda: _state_shared(student, case, "error_history")),
                 network.get("epoch_list"))
 
     history, epoch_list = run(student)
     curves.record("error_history", lambda: history)
     if epoch_list != list(range(epochs)):
         checks.fail(_("%s.epoch_list should be [0, 1, ..., %d], got %s")
-                    % (what, epochs - 1, checks.kind_of(epoch_list)))
+                    % (what, epochs - 1, checks.kind_of(epoch_list)),
+                    checks.recognise(lambda: _state_shared(student, case, "epoch_list")))
     if case.from_solutions:
-        checks.close(history, run(reference)[0], case.tolerance, what + ".error_history")
-    elif case.expected["never_increases"]:
+        def trained_right():
+            return checks.trained_right({"weights": (
+                _trained(student, case).get("weights"), _trained(reference, case).get("weights"),
+                case.tolerance)})
+        checks.close(history, run(reference)[0], case.tolerance, what + ".error_history",
+                     diagnosis=lambda: _history(student, case, history, name),
+                     remark=trained_right)
+        return
+    if np.any(history < 0):
+        checks.fail(_("%s.error_history has a negative value at epoch %d: %r; a mean absolute "
+                      "error is never below zero.") % (
+            what, int(np.flatnonzero(history < 0)[0]), float(history[history < 0][0])),
+            diagnose.simple("abs-missing", name, quantity="error_history"))
+    if case.expected["never_increases"]:
         rises = np.flatnonzero(np.diff(history) > 0)
         if rises.size:
             i = int(rises[0])
             checks.fail(_("%s.error_history rises at epoch %d: %r then %r; the post's error "
-                          "never increases.") % (what, i + 1, history[i], history[i + 1]))
+                          "never increases.") % (what, i + 1, history[i], history[i + 1]),
+                        checks.recognise(lambda: _history(student, case, history, name)))
+
+
+def _history(student, case, history, what):
+    """abs-missing: negative values, or a first epoch whose error is the signed mean."""
+    if np.any(history < 0):
+        return diagnose.simple("abs-missing", what, quantity="error_history")
+    network, inputs, outputs = _network(student, case)
+    network.call("train", epochs=1)
+    first = checks.number_list(network.get("error_history"), 1, what)
+    weights = np.full((inputs.shape[1], 1), 0.5)
+    error = outputs - checks.sigmoid(inputs @ weights)
+    if diagnose.same(first[0], np.mean(error)) and not diagnose.same(first[0],
+                                                                     np.mean(np.abs(error))):
+        return diagnose.simple("abs-missing", what, quantity="error_history")
+    return None
+
+
+def _state_shared(student, case, attribute):
+    """state-shared: a fresh network trained for one epoch records more than one entry."""
+    for _run in range(2):
+        network = _network(student, case)[0]
+        network.call("train", epochs=1)
+    value = network.get(attribute)
+    if isinstance(value, list) and len(value) > 1:
+        return diagnose.simple("state-shared", diagnose.name(case), quantity=attribute)
+    return None

@@ -55,10 +55,28 @@ def model_shapes(n_in, hidden, n_out):
             "W2": [(hidden, n_out)], "b2": [(1, n_out), (n_out,)]}
 
 
-def strict_model(value, shapes, what):
+def strict_model(value, shapes, what, diagnosis=None):
+    """diagnosis: a function (name, wrong-shaped value) that recognises a mistake in it."""
     value = checks.mapping(value, shapes, what)
-    return {name: checks.real_array(value[name], "%s[%r]" % (what, name), shapes[name])
+    return {name: checks.real_array(value[name], "%s[%r]" % (what, name), shapes[name],
+                                    diagnosis=diagnosis and (lambda v, name=name: diagnosis(
+                                        name, v)))
             for name in shapes}
+
+
+def kit_backprop(model, X, y, reg_lambda, whole_columns=False):
+    """The tutorial's gradients, and db1, db2 summed over axis 1 (the wrong one);
+    whole_columns: 1 subtracted from every row's entry of each label (delta3[:, y] -= 1)."""
+    a1 = np.tanh(X @ model["W1"] + np.reshape(model["b1"], (1, -1)))
+    delta3 = forward(model, X)
+    if whole_columns:
+        delta3[:, y] -= 1
+    else:
+        delta3[np.arange(len(X)), y] -= 1
+    delta2 = delta3 @ model["W2"].T * (1 - a1 ** 2)
+    grads = {"W2": a1.T @ delta3 + reg_lambda * model["W2"], "b2": delta3.sum(axis=0),
+             "W1": X.T @ delta2 + reg_lambda * model["W1"], "b1": delta2.sum(axis=0)}
+    return grads, {"b2": delta3.sum(axis=1), "b1": delta2.sum(axis=1)}
 
 
 @reads(input=dict(MODEL, reg_lambda="number", **DATA), expected=("number", "=solutions"))
@@ -86,9 +104,21 @@ def test_predict(case, student, reference):
     def run(impl):
         return impl.call("britz.predict", model, X)
 
-    actual = checks.real_array(run(student), what, [(len(X),)])
+    probabilities = forward(model, X)
+
+    def as_probabilities(value):
+        """probabilities-not-classes: the softmax output, all of it or one column of it."""
+        value = np.asarray(value, float)
+        whole = diagnose.same(value, probabilities)
+        part = value.shape == (len(X),) and any(diagnose.same(value, column) for column in (
+            *probabilities.T, probabilities.max(axis=1)))
+        return diagnose.simple("probabilities-not-classes", diagnose.name(case)) if (
+            whole or part) else None
+
+    actual = checks.real_array(run(student), what, [(len(X),)], diagnosis=as_probabilities)
     expected = run(reference) if case.from_solutions else case.expected
-    checks.close(actual, expected, case.tolerance, what)
+    checks.close(actual, expected, case.tolerance, what,
+                 diagnosis=lambda: as_probabilities(actual))
 
 
 @reads(input=dict(MODEL, reg_lambda="number", **DATA), expected="=numerical gradient")
@@ -96,11 +126,29 @@ def test_backprop(case, student):
     model, (X, y), reg = model_of(case), data(case), case.input["reg_lambda"]
     what = describe_call("britz.backprop", (model, X, y), {"reg_lambda": reg})
     shapes = model_shapes(X.shape[1], model["W1"].shape[1], model["W2"].shape[1])
-    grads = strict_model(student.call("britz.backprop", model, X, y, reg_lambda=reg), shapes, what)
+    name = diagnose.name(case)
+    right, wrong_axis = kit_backprop(model, X, y, reg)
+
+    def summed_wrong(parameter, value):
+        if parameter in wrong_axis and diagnose.same(np.ravel(value), wrong_axis[parameter]):
+            return diagnose.simple("wrong-axis", name, parameters="d" + parameter,
+                                   got=value.shape)
+        return None
+
+    grads = strict_model(student.call("britz.backprop", model, X, y, reg_lambda=reg), shapes, what,
+                         summed_wrong)
     pairs = {"%s (of N x calculate_loss)" % name: (grads[name].reshape(model[name].shape),
                                                    gradient(model, X, y, reg, name))
              for name in ("W2", "b2", "W1", "b1")}
+
+    def whole_columns():
+        columns = kit_backprop(model, X, y, reg, whole_columns=True)[0]
+        if all(diagnose.same(np.ravel(grads[n]), np.ravel(columns[n])) for n in columns):
+            return diagnose.simple("label-indexing", name)
+        return None
+
     checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
+        whole_columns,
         lambda: diagnose.ratio(pairs, diagnose.name(case), len(X)),
         lambda: diagnose.missing_term(pairs, {"%s (of N x calculate_loss)" % name: gradient(
             model, X, y, 0, name) for name in ("W2", "b2", "W1", "b1")}, diagnose.name(case)),
@@ -149,19 +197,19 @@ def test_build_model(case, student, reference):
     returned, printed = run(student)
     curves.record("printed_losses", lambda: sorted(printed_losses(printed, what).items()))
     curves.record("model", lambda: strict_model(returned, shapes, what))
+    found = lambda: training_mistake(student, X, y, settings, shapes, diagnose.name(case))  # noqa: E731
     if case.from_solutions:
         model, reference_model = strict_model(returned, shapes, what), run(reference)[0]
         for name in shapes:
             checks.close(model[name].reshape(shapes[name][0]), reference_model[name].reshape(
-                shapes[name][0]), case.tolerance, "%s[%r]" % (what, name),
-                diagnosis=lambda: seed_ignored(student, X, y, settings, model, shapes, case))
+                shapes[name][0]), case.tolerance, "%s[%r]" % (what, name), diagnosis=found)
         return
     expected = case.expected
     if "training_accuracy" in expected:
         model = strict_model(returned, shapes, what)
         accuracy = float(np.mean(np.argmax(forward(model, X), axis=1) == y))
         checks.close(accuracy, expected["training_accuracy"], case.tolerance,
-                     what + ": training accuracy of the returned model")
+                     what + ": training accuracy of the returned model", diagnosis=found)
     if "printed_loss" in expected:
         band = expected["printed_loss"]
         losses = printed_losses(printed, what)
@@ -171,20 +219,55 @@ def test_build_model(case, student, reference):
                             % (what, iteration))
             label = _("%s: printed loss at iteration %d") % (what, iteration)
             if "value" in band:
-                checks.close(losses[iteration], band["value"], case.tolerance, label)
+                checks.close(losses[iteration], band["value"], case.tolerance, label,
+                             diagnosis=found)
             else:
-                checks.between(losses[iteration], band["low"], band["high"], label)
+                checks.between(losses[iteration], band["low"], band["high"], label,
+                               diagnosis=found)
 
 
-def seed_ignored(student, X, y, settings, model, shapes, case):
-    """Whether training with another seed gives exactly the same model."""
-    if "seed" not in settings:
-        return None
-    again = strict_model(student.call("britz.build_model", X, y, **dict(
-        settings, seed=settings["seed"] + 1)), shapes, diagnose.name(case))
-    if all(np.array_equal(model[name], again[name]) for name in shapes):
-        return diagnose.simple("seed-ignored", diagnose.name(case))
-    return None
+def kit_start(X, y, nn_hdim, seed):
+    """The tutorial's starting model: np.random.seed(seed), W1 = randn(D, H) / sqrt(D),
+    b1 = 0, W2 = randn(H, C) / sqrt(H), b2 = 0 (the kit's own generator, same stream)."""
+    rng = np.random.RandomState(seed)
+    classes = int(y.max()) + 1
+    return {"W1": rng.randn(X.shape[1], nn_hdim) / np.sqrt(X.shape[1]),
+            "b1": np.zeros((1, nn_hdim)),
+            "W2": rng.randn(nn_hdim, classes) / np.sqrt(nn_hdim), "b2": np.zeros((1, classes))}
+
+
+def training_mistake(student, X, y, settings, shapes, what):
+    """What is wrong with build_model, from its starting model (num_passes=0) and one step
+    (num_passes=1): seed-at-import or seed-ignored (one step after other seeds and numpy
+    states), starting-weights, learning-rate-twice or learning-rate-ignored."""
+    seed = settings.get("seed", 0)
+    short = dict(settings, print_loss=False, num_passes=0)
+
+    def model(state, **changes):
+        student.seed("britz", state)
+        returned = student.call("britz.build_model", X, y, **dict(short, **changes))
+        found = strict_model(returned, shapes, what)
+        return [found[name].reshape(shapes[name][0]) for name in shapes]
+
+    code = diagnose.seed_use([model(1000, num_passes=1), model(1000, num_passes=1,
+                                                               seed=seed + 1),
+                              model(2000, num_passes=1)])  # the tutorial's loop sets the model
+    if code:
+        return diagnose.simple(code, what)
+    start = model(1000)
+    right = kit_start(X, y, settings["nn_hdim"], seed)
+    if not diagnose.same(np.concatenate([np.ravel(v) for v in start]), np.concatenate(
+            [np.ravel(right[name]) for name in shapes])):
+        return diagnose.simple("starting-weights", what, quantity=_(
+            "the model build_model returns with num_passes=0"), draw=_(
+            "W1 = np.random.randn(D, nn_hdim) / np.sqrt(D), b1 = zeros, W2 = "
+            "np.random.randn(nn_hdim, C) / np.sqrt(nn_hdim), b2 = zeros"))
+    epsilon, reg = settings.get("epsilon", 0.01), settings.get("reg_lambda", 0.01)
+    after = model(1000, num_passes=1)
+    grads = kit_backprop(right, X, y, reg)[0]
+    rate = diagnose.step_rate([right[n] for n in shapes], after,
+                              [np.reshape(grads[n], right[n].shape) for n in shapes])
+    return diagnose.rate(rate, epsilon, 0.01, what)
 
 
 def printed_losses(printed, what):
