@@ -33,7 +33,9 @@ WRONG_SLOPES = {
         ("wrong-activation-derivative", N_("1 - f(x) instead of 1 - f(x)^2"), lambda z, o: 1 - o),
         ("wrong-activation-derivative", N_("the sigmoid's f(x) * (1 - f(x))"),
          lambda z, o: o * (1 - o)),
-        ("slope-at-wrong-point", N_("1 - x^2 of its input x"), lambda z, o: 1 - z ** 2)),
+        ("slope-at-wrong-point", N_("1 - x^2 of its input x"), lambda z, o: 1 - z ** 2),
+        ("slope-at-wrong-point", N_("f'(f(x)), the slope at its output"),
+         lambda z, o: 1 - np.tanh(o) ** 2)),
 }
 TRUE_SLOPE = {"sigmoid": SIGMOID_SLOPE, "tanh": TANH_SLOPE}
 
@@ -96,15 +98,42 @@ SENTENCES = {
     "probabilities-not-classes": N_("%(what)s returns the class probabilities, not the "
                                     "classes: return np.argmax(probs, axis=1), the class of "
                                     "the highest probability."),
-    "starting-weights": N_("%(what)s: %(quantity)s, recorded before any update, is already "
-                           "off, so the starting weights differ from the tutorial's: call "
-                           "np.random.seed(seed), then draw %(draw)s, in that order and with "
-                           "those shapes."),
+    "starting-weights": N_("%(what)s: %(quantity)s, taken before any update, is already "
+                           "off, so the starting weights differ from the tutorial's: start "
+                           "from %(draw)s, in that order and with those shapes."),
     "forward-mismatch": N_("%(what)s: every gradient is %(ratio)s times the true one, so the "
                            "prediction used inside backprop is not feedforward(x)'s (it acts "
                            "as %(used)s instead of %(true)s): compute it with the same forward "
                            "pass as feedforward."),
 }
+# Other sentences for some codes, where the same mistake shows in another place.
+SENTENCES.update({
+    "forward-term": N_("%(what)s: the gradients are exactly those of a forward pass without "
+                       "%(term)s, so the forward pass inside backprop is not the one that "
+                       "predicts: compute it the same way, with %(term)s."),
+    "learning-rate-in-gradient": N_("%(what)s: every gradient is %(rate)s times the true one, "
+                                    "the learning rate: the gradient is already scaled by the "
+                                    "learning rate, which the update applies again. Return the "
+                                    "plain gradient."),
+    "wrong-axis-argmax": N_("%(what)s takes the argmax over the samples (axis 0), one index "
+                            "per class: take it over the classes, np.argmax(probs, axis=1)."),
+    "wrong-axis-softmax": N_("%(what)s normalises the softmax over the samples (axis 0): "
+                             "divide by the sum over the classes, np.sum(exp_scores, axis=1, "
+                             "keepdims=True)."),
+    "slope-helper": N_("%(what)s computes the slope at the wrong point: it gives %(mistake)s. "
+                       "The contract's slope is %(right)s."),
+    "missing-bias-update": N_("%(what)s: one step changes the weights as it should but leaves "
+                              "%(parameters)s unchanged: update the biases too."),
+    "label-indexing-rows": N_("%(what)s: 1 is subtracted from whole rows picked by the labels: "
+                              "delta3[y] -= 1 indexes samples by class. Use "
+                              "delta3[range(N), y] -= 1, one entry per row."),
+    "label-indexing-loss": N_("%(what)s: the loss takes probs[:, y], an (N, N) table of every "
+                              "sample's probability of every label: take probs[range(N), y], "
+                              "each sample's probability of its own label."),
+    "one-update-late-record": N_("%(what)s: %(quantity)s is recorded from a forward pass after "
+                                 "the update: record the error of the forward pass before it, "
+                                 "as the tutorial's loop does."),
+})
 
 # Codes whose evidence shows a generality case's requirement unmet: a shape, a seed or a
 # learning rate not honoured. Any other failure of such a case is in the numbers, and its
@@ -198,18 +227,20 @@ def name(case):
     return "%s.%s" % (case.module, case.function)
 
 
-def simple(code, what, **details):
+def simple(code, what, sentence=None, **details):
     """A diagnosis whose evidence the caller has checked (a transposed shape, an output one
-    update late, draws that ignore the seed); `details` fill the sentence's other blanks."""
-    return Diagnosis(code, _(SENTENCES[code]) % dict(details, what=what))
+    update late, draws that ignore the seed); `sentence` names another of SENTENCES than the
+    code's own, and `details` fill the sentence's other blanks."""
+    return Diagnosis(code, _(SENTENCES[sentence or code]) % dict(details, what=what))
 
 
-def uniform_ratio(pairs, what, true_error):
+def uniform_ratio(pairs, what, true_error, learning_rate):
     """forward-mismatch: every gradient entry off by one ratio that no RATIOS code explains.
 
     A backprop whose every gradient is r times the true one scales the output error
-    (target - prediction) by r: its prediction is not the forward pass's. true_error is
-    (target, prediction) of the kit's own forward pass, for one output.
+    (target - prediction) by r: its prediction is not the forward pass's, unless r is the
+    tutorial's `learning_rate` (learning-rate-twice: the gradient already scaled by it).
+    true_error is (target, prediction) of the kit's own forward pass, for one output.
     """
     analytic = np.concatenate([np.ravel(a) for a, _ in pairs.values()])
     numeric = np.concatenate([np.ravel(n) for _, n in pairs.values()])
@@ -220,6 +251,8 @@ def uniform_ratio(pairs, what, true_error):
     r = float(np.median(observed))
     if abs(r - 1) < 1e-2 or not _fits(observed, np.full(observed.shape, r)):
         return None
+    if _fits(r, learning_rate):
+        return simple("learning-rate-twice", what, "learning-rate-in-gradient", rate="%g" % r)
     target, prediction = true_error
     return simple("forward-mismatch", what, ratio="%.4g" % r,
                   used="%.6g" % (target - r * (target - prediction)), true="%.6g" % prediction)
@@ -278,4 +311,24 @@ def rate(observed, given, default, what):
         return simple("learning-rate-twice", what, rate="%g" % observed, given="%g" % given)
     if given != default and _fits(observed, default):
         return simple("learning-rate-ignored", what, rate="%g" % observed, given="%g" % given)
+    return None
+
+
+# Slopes a helper may give at the wrong point: (where its argument is, what it gives, slope).
+HELPER_SLOPES = {
+    "output": (N_("f(x) * (1 - f(x)) of x, though x is already the sigmoid's output"),
+               N_("x * (1 - x), x being the sigmoid's output"),
+               lambda x: SIGMOID_SLOPE(None, 0.5 * (1 + np.tanh(0.5 * x)))),
+    "input": (N_("x * (1 - x) of its input x"), N_("f(x) * (1 - f(x)) of the input x"),
+              lambda x: x * (1 - x)),
+}
+
+
+def helper_slope(actual, x, argument, what):
+    """slope-at-wrong-point in a slope helper: its result is the formula for the other point
+    (argument: whether the contract's x is the sigmoid's "output" or its "input")."""
+    mistake, right, wrong = HELPER_SLOPES[argument]
+    if same(actual, wrong(np.asarray(x, float))):
+        return simple("slope-at-wrong-point", what, "slope-helper", mistake=_(mistake),
+                      right=_(right))
     return None

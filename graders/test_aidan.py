@@ -25,7 +25,10 @@ def test_init(case, student):
     network, inputs, _outputs = _network(student, case)
     what = "aidan.NeuralNetwork(inputs %s, outputs)" % (inputs.shape,)
     weights = checks.real_array(network.get("weights"), what + ".weights", [(inputs.shape[1], 1)])
-    checks.close(weights, case.expected_array("weights"), case.tolerance, what + ".weights")
+    checks.close(weights, case.expected_array("weights"), case.tolerance, what + ".weights",
+                 diagnosis=lambda: diagnose.simple(
+                     "starting-weights", diagnose.name(case), quantity=".weights",
+                     draw="np.full((D, 1), 0.5)"))
     for name in ("error_history", "epoch_list"):
         value = network.get(name)
         if value != []:
@@ -46,7 +49,8 @@ def test_sigmoid(case, student, reference):
 
     actual = checks.real_array(run(student), what, [x.shape])
     expected = run(reference) if case.from_solutions else case.expected
-    checks.close(actual, expected, case.tolerance, what)
+    checks.close(actual, expected, case.tolerance, what, diagnosis=lambda: deriv and
+                 diagnose.helper_slope(actual, x, "output", diagnose.name(case)))
 
 
 @reads(input=DATA, expected="array(N, 1)")
@@ -66,8 +70,16 @@ def test_backpropagation(case, student):
     network.call("feed_forward")
     network.call("backpropagation")
     what = "aidan.NeuralNetwork.backpropagation() at weights %s" % (weights.shape,)
-    after = checks.real_array(network.get("weights"), what + ", then .weights", [weights.shape])
     numeric = -checks.numerical_gradient(lambda w: squared_error(inputs, outputs, w), weights)
+
+    def transposed_change(value):
+        """The change (1, D) instead of (D, 1), broadcast onto the weights as (D, D)."""
+        if diagnose.same(value, weights + numeric.T):
+            return diagnose.simple("transposed", diagnose.name(case))
+        return None
+
+    after = checks.real_array(network.get("weights"), what + ", then .weights", [weights.shape],
+                              diagnosis=transposed_change)
     pairs = {"weights (change = -dL/dweights)": (after - weights, numeric)}
     checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
         lambda: diagnose.ratio(pairs, diagnose.name(case), len(inputs)),
@@ -161,13 +173,21 @@ def _history(student, case, history, what):
         return diagnose.simple("abs-missing", what, quantity="error_history")
     network, inputs, outputs = _network(student, case)
     network.call("train", epochs=1)
-    first = checks.number_list(network.get("error_history"), 1, what)
+    first = checks.number_list(network.get("error_history"), 1, what)[0]
     weights = np.full((inputs.shape[1], 1), 0.5)
-    error = outputs - checks.sigmoid(inputs @ weights)
-    if diagnose.same(first[0], np.mean(error)) and not diagnose.same(first[0],
-                                                                     np.mean(np.abs(error))):
-        return diagnose.simple("abs-missing", what, quantity="error_history")
-    return None
+    hidden = checks.sigmoid(inputs @ weights)
+    error = outputs - hidden
+    after = outputs - checks.sigmoid(inputs @ (weights + inputs.T @ (error * hidden * (
+        1 - hidden))))
+    kept = {"right": np.mean(np.abs(error)), "abs-missing": np.mean(error),
+            "shape-broadcast": np.mean(np.abs(outputs.ravel()[None, :] - hidden)),
+            "mean-vs-sum": np.sum(np.abs(error)), "one-update-late": np.mean(np.abs(after))}
+    found = [code for code, value in kept.items() if diagnose.same(first, value)]
+    if not found or found[0] == "right":
+        return None
+    return diagnose.simple(found[0], what, "one-update-late-record" if found[0] ==
+                           "one-update-late" else None, quantity="error_history",
+                           ratio="%g" % len(inputs), got="(N, N)", wanted="(N, 1)")
 
 
 def _state_shared(student, case, attribute):

@@ -64,16 +64,23 @@ def strict_model(value, shapes, what, diagnosis=None):
             for name in shapes}
 
 
-def kit_backprop(model, X, y, reg_lambda, whole_columns=False):
-    """The tutorial's gradients, and db1, db2 summed over axis 1 (the wrong one);
-    whole_columns: 1 subtracted from every row's entry of each label (delta3[:, y] -= 1)."""
+# How a backprop may subtract the labels from the probabilities: the tutorial's way and two
+# slips, each with the sentence that names it.
+LABELS = {"entries": lambda delta3, y: delta3.__setitem__((np.arange(len(y)), y),
+                                                          delta3[np.arange(len(y)), y] - 1),
+          "label-indexing": lambda delta3, y: delta3.__setitem__((slice(None), y),
+                                                                 delta3[:, y] - 1),
+          "label-indexing-rows": lambda delta3, y: delta3.__setitem__(y, delta3[y] - 1)}
+
+
+def kit_backprop(model, X, y, reg_lambda, labels="entries", through=None):
+    """The tutorial's gradients, and db1, db2 summed over axis 1 (the wrong one); labels:
+    how 1 is subtracted (LABELS); through: the W2 that delta2 goes through, if not the
+    model's (one already updated)."""
     a1 = np.tanh(X @ model["W1"] + np.reshape(model["b1"], (1, -1)))
     delta3 = forward(model, X)
-    if whole_columns:
-        delta3[:, y] -= 1
-    else:
-        delta3[np.arange(len(X)), y] -= 1
-    delta2 = delta3 @ model["W2"].T * (1 - a1 ** 2)
+    LABELS[labels](delta3, y)
+    delta2 = delta3 @ (model["W2"] if through is None else through).T * (1 - a1 ** 2)
     grads = {"W2": a1.T @ delta3 + reg_lambda * model["W2"], "b2": delta3.sum(axis=0),
              "W1": X.T @ delta2 + reg_lambda * model["W1"], "b1": delta2.sum(axis=0)}
     return grads, {"b2": delta3.sum(axis=1), "b1": delta2.sum(axis=1)}
@@ -90,7 +97,22 @@ def test_calculate_loss(case, student, reference):
     actual = checks.real_number(run(student), what)
     expected = run(reference) if case.from_solutions else case.expected
     unregularised = total_loss(model, X, y, 0) / len(X)
+    def other_loss():
+        """label-indexing (probs[:, y]) or wrong-axis (the softmax over axis 0)."""
+        scores = np.tanh(X @ model["W1"] + np.reshape(model["b1"], (1, -1))) @ model["W2"] + \
+            np.reshape(model["b2"], (1, -1))
+        penalty = reg / 2 * (np.sum(model["W1"] ** 2) + np.sum(model["W2"] ** 2))
+        over_samples = np.exp(scores) / np.exp(scores).sum(axis=0, keepdims=True)
+        losses = {"label-indexing-loss": -np.sum(np.log(forward(model, X)[:, y])),
+                  "wrong-axis-softmax": -np.sum(np.log(over_samples[np.arange(len(X)), y]))}
+        for sentence, loss in losses.items():
+            if diagnose.same(actual, (loss + penalty) / len(X)):
+                return diagnose.simple(sentence.split("-loss")[0].replace("-softmax", ""),
+                                       diagnose.name(case), sentence)
+        return None
+
     checks.close(actual, expected, case.tolerance, what, diagnosis=lambda: diagnose.first(
+        other_loss,
         lambda: diagnose.ratio({"": (actual, expected)}, diagnose.name(case), len(X)),
         lambda: diagnose.missing_term({"loss": (actual, expected)}, {"loss": unregularised},
                                       diagnose.name(case))))
@@ -112,8 +134,11 @@ def test_predict(case, student, reference):
         whole = diagnose.same(value, probabilities)
         part = value.shape == (len(X),) and any(diagnose.same(value, column) for column in (
             *probabilities.T, probabilities.max(axis=1)))
-        return diagnose.simple("probabilities-not-classes", diagnose.name(case)) if (
-            whole or part) else None
+        if whole or part:
+            return diagnose.simple("probabilities-not-classes", diagnose.name(case))
+        if value.shape != (len(X),) and diagnose.same(value, np.argmax(probabilities, axis=0)):
+            return diagnose.simple("wrong-axis", diagnose.name(case), "wrong-axis-argmax")
+        return None
 
     actual = checks.real_array(run(student), what, [(len(X),)], diagnosis=as_probabilities)
     expected = run(reference) if case.from_solutions else case.expected
@@ -141,14 +166,21 @@ def test_backprop(case, student):
                                                    gradient(model, X, y, reg, name))
              for name in ("W2", "b2", "W1", "b1")}
 
-    def whole_columns():
-        columns = kit_backprop(model, X, y, reg, whole_columns=True)[0]
-        if all(diagnose.same(np.ravel(grads[n]), np.ravel(columns[n])) for n in columns):
-            return diagnose.simple("label-indexing", name)
+    def equal(other):
+        return all(diagnose.same(np.ravel(grads[n]), np.ravel(other[n])) for n in other)
+
+    def other_computation():
+        """label-indexing or forward-mismatch: the gradients of a slip the kit computes."""
+        for labels in ("label-indexing", "label-indexing-rows"):
+            if equal(kit_backprop(model, X, y, reg, labels)[0]):
+                return diagnose.simple("label-indexing", name, labels)
+        for bias in ("b1", "b2"):
+            if equal(kit_backprop(dict(model, **{bias: 0 * model[bias]}), X, y, reg)[0]):
+                return diagnose.simple("forward-mismatch", name, "forward-term", term=bias)
         return None
 
     checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
-        whole_columns,
+        other_computation,
         lambda: diagnose.ratio(pairs, diagnose.name(case), len(X)),
         lambda: diagnose.missing_term(pairs, {"%s (of N x calculate_loss)" % name: gradient(
             model, X, y, 0, name) for name in ("W2", "b2", "W1", "b1")}, diagnose.name(case)),
@@ -260,13 +292,23 @@ def training_mistake(student, X, y, settings, shapes, what):
             [np.ravel(right[name]) for name in shapes])):
         return diagnose.simple("starting-weights", what, quantity=_(
             "the model build_model returns with num_passes=0"), draw=_(
-            "W1 = np.random.randn(D, nn_hdim) / np.sqrt(D), b1 = zeros, W2 = "
-            "np.random.randn(nn_hdim, C) / np.sqrt(nn_hdim), b2 = zeros"))
+            "np.random.seed(seed), then W1 = np.random.randn(D, nn_hdim) / np.sqrt(D), b1 = "
+            "zeros, W2 = np.random.randn(nn_hdim, C) / np.sqrt(nn_hdim), b2 = zeros"))
     epsilon, reg = settings.get("epsilon", 0.01), settings.get("reg_lambda", 0.01)
-    after = model(1000, num_passes=1)
-    grads = kit_backprop(right, X, y, reg)[0]
-    rate = diagnose.step_rate([right[n] for n in shapes], after,
-                              [np.reshape(grads[n], right[n].shape) for n in shapes])
+    after = dict(zip(shapes, model(1000, num_passes=1)))
+    grads = {n: np.reshape(g, right[n].shape) for n, g in kit_backprop(right, X, y, reg)[0].items()}
+    step = {n: right[n] - epsilon * grads[n] for n in shapes}
+    stale = kit_backprop(right, X, y, reg, through=step["W2"])[0]  # W2 updated first
+    if all(diagnose.same(after[n], step[n]) for n in ("W2", "b2")) and diagnose.same(
+            after["W1"], right["W1"] - epsilon * stale["W1"]) and not diagnose.same(
+            after["W1"], step["W1"]):
+        return diagnose.simple("stale-weights", what)
+    unchanged = [n for n in ("b1", "b2") if np.array_equal(after[n], right[n])]
+    if unchanged and all(diagnose.same(after[n], step[n]) for n in ("W1", "W2")):
+        return diagnose.simple("missing-bias-gradient", what, "missing-bias-update",
+                               parameters=", ".join(unchanged))
+    rate = diagnose.step_rate([right[n] for n in shapes], [after[n] for n in shapes],
+                              [grads[n] for n in shapes])
     return diagnose.rate(rate, epsilon, 0.01, what)
 
 

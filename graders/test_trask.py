@@ -40,7 +40,8 @@ def test_nonlin(case, student, reference):
 
     actual = checks.real_array(run(student), what, [x.shape])
     expected = run(reference) if case.from_solutions else case.expected
-    checks.close(actual, expected, case.tolerance, what)
+    checks.close(actual, expected, case.tolerance, what, diagnosis=lambda: deriv and
+                 diagnose.helper_slope(actual, x, "output", diagnose.name(case)))
 
 
 @reads(input=dict(DATA, syn0="array(D, K)"), expected="=numerical gradient")
@@ -69,7 +70,15 @@ def test_three_layer_updates(case, student):
     numeric1 = -checks.numerical_gradient(lambda w: three_layer_loss(X, y, syn0, w), syn1)
     pairs = {"syn0 (update = -dL/dsyn0)": (update0, numeric0),
              "syn1 (update = -dL/dsyn1)": (update1, numeric1)}
+    stale = one_step(X, y, syn0, syn1, stale=True)
+
+    def through_new_syn1():
+        if diagnose.same(update0, stale[2] - syn0) and diagnose.same(update1, stale[3] - syn1):
+            return diagnose.simple("stale-weights", diagnose.name(case))
+        return None
+
     checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
+        through_new_syn1,
         lambda: diagnose.ratio(pairs, diagnose.name(case), len(X)),
         lambda: _slope(student, "trask.three_layer_updates", X[:1], y[:1], (syn0, syn1),
                        diagnose.name(case))))
@@ -183,7 +192,7 @@ def test_train_three_layer(case, student, reference):
                          lambda: _abs_missing(actual, key, name),
                          lambda: seed_use(student, "trask.train_three_layer", X, y, kwargs,
                                           name),
-                         lambda: _one_step(student, X, y, hidden, name, "errors" in expected
+                         lambda: _short_run(student, X, y, hidden, name, "errors" in expected
                                            and (actual["errors"]()[0], expected["errors"][0],
                                                 case.tolerance))),
                      remark=remark if key == "errors" else None)
@@ -230,35 +239,54 @@ def one_step(X, y, syn0, syn1, stale=False):
     return np.mean(np.abs(y - l2)), np.mean(y - l2), syn0 + X.T @ l1_delta, new1
 
 
-def _one_step(student, X, y, hidden, what, first):
-    """stale-weights, abs-missing or starting-weights from one iteration of training from the
-    kit's own weights, report_every=1: its weights and its one recorded error.
+def kit_run(X, y, syn0, syn1, iterations, stale=False):
+    """The tutorial's 3-layer training for `iterations` from the given weights: the weights
+    after it and, per iteration and one more, the error before its update, abs and signed."""
+    errors = []
+    for _iteration in range(iterations):
+        error, signed, syn0, syn1 = one_step(X, y, syn0, syn1, stale)
+        errors.append((error, signed))
+    errors.append(one_step(X, y, syn0, syn1)[:2])
+    return syn0, syn1, errors
 
-    first: (the case's errors[0], the expected one, tolerance) where the errors are checked:
-    a first error, recorded before any update, that is off while this iteration is right
-    comes from the starting weights.
+
+def _short_run(student, X, y, hidden, what, first):
+    """What is wrong with train_three_layer, from 3 iterations from the kit's own weights,
+    recording every 2nd (iterations 0 and 2): stale-weights from its weights; abs-missing,
+    mean-vs-sum or one-update-late from what it records; or, when all of that is right and
+    the case's first error (recorded before any update) is off, starting-weights.
+
+    first: (the case's errors[0], the expected one, tolerance) where the case has errors.
     """
     syn0, syn1 = probe_weights(X, y, hidden)
     result = checks.sequence(student.call("trask.train_three_layer", X, y, hidden=hidden,
-                                          iterations=1, report_every=1, syn0=syn0, syn1=syn1),
+                                          iterations=3, report_every=2, syn0=syn0, syn1=syn1),
                              3, what)
-    got0 = checks.real_array(result[0], what, [syn0.shape])
-    got1 = checks.real_array(result[1], what, [syn1.shape])
-    errors = checks.number_list(result[2], 1, what)
-    error, signed, fresh0, fresh1 = one_step(X, y, syn0, syn1)
-    stale0, stale1 = one_step(X, y, syn0, syn1, stale=True)[2:]
-    if diagnose.same(got1, fresh1) and diagnose.same(got0, stale0) and \
-            not diagnose.same(got0, fresh0):
-        return diagnose.simple("stale-weights", what)
-    if diagnose.same(errors[0], signed) and not diagnose.same(errors[0], error):
-        return diagnose.simple("abs-missing", what, quantity="errors")
-    right = diagnose.same(errors[0], error) and diagnose.same(got0, fresh0) and \
-        diagnose.same(got1, fresh1)
-    if right and first and abs(first[0] - first[1]) > first[2].atol + first[2].rtol * abs(
+    got = [checks.real_array(result[0], what, [syn0.shape]),
+           checks.real_array(result[1], what, [syn1.shape])]
+    recorded = checks.number_list(result[2], 2, what)
+    *fresh, errors = kit_run(X, y, syn0, syn1, 3)
+    if not diagnose.same(np.concatenate([np.ravel(w) for w in got]),
+                         np.concatenate([np.ravel(w) for w in fresh])):
+        stale = kit_run(X, y, syn0, syn1, 3, stale=True)[:2]
+        if all(diagnose.same(g, w) for g, w in zip(got, stale)):
+            return diagnose.simple("stale-weights", what)
+        return None
+    kept = {"right": [errors[0][0], errors[2][0]],
+            "abs-missing": [errors[0][1], errors[2][1]],
+            "abs-of-mean": [abs(errors[0][1]), abs(errors[2][1])],
+            "mean-vs-sum": [len(X) * errors[0][0], len(X) * errors[2][0]],
+            "one-update-late": [errors[1][0], errors[3][0]]}
+    found = [code for code, values in kept.items() if diagnose.same(recorded, values)]
+    if found and found[0] != "right":
+        code = found[0].replace("abs-of-mean", "abs-missing")
+        return diagnose.simple(code, what, "one-update-late-record" if code == "one-update-late"
+                               else None, quantity="errors", ratio="%g" % len(X))
+    if found and first and abs(first[0] - first[1]) > first[2].atol + first[2].rtol * abs(
             first[1]):
         return diagnose.simple("starting-weights", what, quantity="errors[0]", draw=_(
-            "syn0 = 2*np.random.random((D, hidden)) - 1, then syn1 = 2*np.random.random(("
-            "hidden, K)) - 1"))
+            "np.random.seed(seed), then syn0 = 2*np.random.random((D, hidden)) - 1, then "
+            "syn1 = 2*np.random.random((hidden, K)) - 1"))
     return None
 
 

@@ -53,7 +53,9 @@ def test_activation(case, student, reference):
 
     actual = checks.real_array(run(student), what, [x.shape])
     expected = run(reference) if case.from_solutions else case.expected
-    checks.close(actual, expected, case.tolerance, what)
+    checks.close(actual, expected, case.tolerance, what, diagnosis=lambda: (
+        case.function == "deriv_sigmoid" and diagnose.helper_slope(actual, x, "input",
+                                                                   diagnose.name(case))))
 
 
 @reads(input={"y_true": "array(N)", "y_pred": "array(N)"}, expected="number")
@@ -104,6 +106,7 @@ def test_backprop(case, student):
         numeric = checks.numerical_gradient(loss, vector)
         pairs = {name: (analytic[name], numeric[i]) for i, name in enumerate(PARAMETERS)}
         checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
+            lambda: swapped(analytic, numeric, diagnose.name(case)),
             lambda: diagnose.ratio(pairs, diagnose.name(case)),
             lambda: diagnose.zero_biases(pairs, diagnose.name(case),
                                          lambda name: name.startswith("b")),
@@ -111,7 +114,8 @@ def test_backprop(case, student):
                                     if abs(pairs[n][1]) > 1e-6], units(params, x), "sigmoid",
                                    diagnose.name(case)),
             lambda: diagnose.uniform_ratio(pairs, diagnose.name(case),
-                                           (y_true, network_output(params, x)))))
+                                           (y_true, network_output(params, x)), 0.1),
+            lambda: forward_without(analytic, params, x, y_true, diagnose.name(case))))
     else:
         for name, value in case.expected.items():
             checks.close(analytic[name], value, case.tolerance, "%s[%r]" % (what, name))
@@ -128,11 +132,38 @@ def test_initial_weights(case, student):
         drawn[name], case.expected[name], rtol=case.tolerance.rtol, atol=case.tolerance.atol)]
     if wrong:
         same = ignores_seed(student, seed, drawn, what)
+        found = diagnose.simple("seed-ignored", diagnose.name(case)) if same else \
+            diagnose.simple("starting-weights", diagnose.name(case), quantity=_(
+                "the parameters drawn"), draw=_("np.random.seed(seed), then w1, w2, ..., w6, "
+                                                "b1, b2, b3, each np.random.normal()"))
         checks.fail(_("%s drew %s, but the tests expected %s (%s). Draw the nine parameters "
                       "with np.random.normal(), w1 to w6 then b1 to b3, so that numpy's seed "
                       "decides them.") % (what, {n: drawn[n] for n in wrong},
                                           {n: case.expected[n] for n in wrong}, case.tolerance),
-                    diagnose.simple("seed-ignored", diagnose.name(case)) if same else None)
+                    found)
+
+
+# Pairs of gradients a transposed 2 x 2 hidden weight matrix swaps.
+TRANSPOSED = (("w2", "w3"),)
+
+
+def swapped(analytic, numeric, what):
+    """transposed: the gradients right once the pairs of TRANSPOSED are swapped back."""
+    for a, b in TRANSPOSED:
+        back = dict(analytic, **{a: analytic[b], b: analytic[a]})
+        if not diagnose.same(analytic[a], numeric[PARAMETERS.index(a)]) and diagnose.same(
+                [back[n] for n in PARAMETERS], numeric):
+            return diagnose.simple("transposed", what)
+    return None
+
+
+def forward_without(analytic, params, x, y_true, what):
+    """forward-mismatch: the gradients of a forward pass that leaves out one bias."""
+    for bias in ("b1", "b2", "b3"):
+        if diagnose.same([analytic[n] for n in PARAMETERS], [gradients(
+                dict(params, **{bias: 0.0}), x, y_true)[n] for n in PARAMETERS]):
+            return diagnose.simple("forward-mismatch", what, "forward-term", term=bias)
+    return None
 
 
 def ignores_seed(student, seed, drawn, what):
@@ -164,12 +195,14 @@ def test_training(case, student, reference):
             return network, network.call("train", data, y_trues, **settings)
         return impl.once(case.key, train)
 
+    def found():
+        return training_mistake(student, data, y_trues, settings, diagnose.name(case))
+
     def losses(returned):
-        return checks.number_list(returned, -(-epochs // 10), what + " returned losses")
+        return checks.number_list(returned, -(-epochs // 10), what + " returned losses", found)
 
     network, returned = run(student)
     curves.record("losses", lambda: losses(returned))
-    found = lambda: training_mistake(student, data, y_trues, settings, diagnose.name(case))  # noqa: E731
     if case.from_solutions:
         reference_network, reference_losses = run(reference)
         trained = {name: checks.real_number(network.get(name), what + " ." + name)
@@ -236,9 +269,12 @@ def training_mistake(student, data, y_trues, settings, what):
     for _run in range(2):
         network = _network(student, PROBE)
         returned = network.call("train", data, y_trues, learn_rate=learn_rate, epochs=11)
-        runs.append(([checks.real_number(network.get(n), what) for n in PARAMETERS],
-                     checks.number_list(returned, 2, what)))
+        runs.append(([checks.real_number(network.get(n), what) for n in PARAMETERS], returned))
     (trained, recorded), (_again, recorded_again) = runs
+    if isinstance(recorded, list) and isinstance(recorded_again, list) and len(
+            recorded_again) > len(recorded):  # a list kept from one call to the next
+        return diagnose.simple("state-shared", what, quantity=_("the losses"))
+    recorded, recorded_again = (checks.number_list(run[1], 2, what) for run in runs)
     right, predictions = kit_training(PROBE, data, y_trues, learn_rate, 11)
     if not diagnose.same(trained, [right[n] for n in PARAMETERS]):
         stale = kit_training(PROBE, data, y_trues, learn_rate, 11, stale=True)[0]

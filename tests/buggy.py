@@ -149,6 +149,27 @@ BUGGY = {
         ("class NeuralNetwork:\n", "class NeuralNetwork:\n    error_history = []\n"
          "    epoch_list = []\n")],
         "aidan::error-history", "state-shared"),
+    "aidan-change-transposed": ("solutions", "aidan", [
+        ("self.weights += np.dot(self.inputs.T, delta)",
+         "self.weights = self.weights + np.dot(delta.T, self.inputs)")],
+        "aidan::backpropagation-gradient", "transposed"),
+    "aidan-error-after-update": ("solutions", "aidan", [
+        ("self.error_history.append(np.average(np.abs(self.error)))",
+         "self.error_history.append(np.average(np.abs(\n                self.outputs - "
+         "self.sigmoid(np.dot(self.inputs, self.weights)))))")],
+        "aidan::hidden-error-history-new-data", "one-update-late"),
+    "aidan-random-weights": ("solutions", "aidan", [
+        ("self.weights = np.full((inputs.shape[1], 1), 0.5)",
+         "self.weights = np.random.rand(inputs.shape[1], 1)")],
+        "aidan::init", "starting-weights"),
+    "aidan-slope-recomputed": ("solutions", "aidan", [
+        ("            return x * (1 - x)\n", "            s = 1 / (1 + np.exp(-x))\n"
+         "            return s * (1 - s)\n")],
+        "aidan::sigmoid-slope", "slope-at-wrong-point"),
+    "zhou-backprop-without-b1": ("solutions", "zhou", [
+        ("        sum_h1 = self.w1 * x[0] + self.w2 * x[1] + self.b1\n",
+         "        sum_h1 = self.w1 * x[0] + self.w2 * x[1]\n")],
+        "zhou::backprop-gradient", "forward-mismatch"),
     "zhou-stale-weights": ("solutions", "zhou", [
         ("                grads = self.backprop(x, y_true)\n                for name, grad in "
          "grads.items():\n                    setattr(self, name, getattr(self, name) - "
