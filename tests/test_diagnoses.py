@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from graders import diagnose, report, spec
 from graders import results as results_data
 from tests.buggy import BUGGY, batches, copy_others, write
 from tests.helpers import KIT, grade
@@ -17,6 +18,29 @@ def diagnoses(results):
     """{'module::case': code} for every test of a results.json that carries a diagnosis."""
     return {results_data.case_id(test): test["extra_data"]["diagnosis"]
             for test in results["tests"] if "diagnosis" in test["extra_data"]}
+
+
+# Buggy implementations whose training is right and whose losses are not: the case that says so.
+TRAINED_RIGHT = {"zhou-loss-never-reset": "zhou::hidden-training-new-people",
+                 "zhou-predictions-column": "zhou::hidden-training-new-people",
+                 "trask-signed-errors": "trask::hidden-three-layer-seeded",
+                 "aidan-signed-error": "aidan::hidden-error-history-new-data"}
+
+
+def check_requirements(results):
+    """A failed generality case leads with its requirement exactly where its diagnosis (or a
+    wrong type or shape) shows it unmet, and names it after the message otherwise."""
+    cases = {case.name: case for module in spec.modules() for case in spec.load(module).cases}
+    for test in results["tests"]:
+        case = cases[results_data.case_id(test)]
+        if test["status"] != "failed" or case.kind != spec.GENERALITY:
+            continue
+        code, unmet = test["extra_data"].get("diagnosis"), test["extra_data"]["requirement"]
+        if code:
+            assert (unmet == "unmet") == (code in diagnose.UNMET), (case.name, code, unmet)
+        lead = report.requirement(case.requires, True)
+        assert test["output"].startswith(lead) == (unmet == "unmet"), test["output"]
+        assert unmet == "unmet" or report.requirement(case.requires, False) in test["output"]
 
 
 @pytest.mark.parametrize("batch", batches(), ids=lambda batch: "+".join(sorted(batch.values())))
@@ -38,6 +62,10 @@ def test_buggy_implementations_get_their_diagnosis(batch, tmp_path):
         if mine.get(case) != code or set(mine.values()) != {code}:
             problems.append("%s: %s expected on %s, got %s" % (name, code, case, mine))
     assert not problems, "\n".join(problems)
+    outputs = {results_data.case_id(test): test["output"] for test in results["tests"]}
+    for name in set(batch.values()) & set(TRAINED_RIGHT):
+        assert "so the training itself is right" in outputs[TRAINED_RIGHT[name]], name
+    check_requirements(results)
 
 
 # The tutorials' code kept verbatim hard-codes the tutorials' seeds, so it fails the generality
