@@ -78,3 +78,4 @@ TRUE_DIAGNOSES = {"verbatim": {"trask::hidden-two-layer-seeded": "seed-ignored",
 def test_correct_functions_get_no_diagnosis(name, tmp_path):
     results, _ = grade(CORRECT[name], tmp_path=tmp_path)
     assert diagnoses(results) == TRUE_DIAGNOSES.get(name, {})
+    check_requirements(results)
