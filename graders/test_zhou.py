@@ -160,7 +160,7 @@ def swapped(analytic, numeric, what):
 def forward_without(analytic, params, x, y_true, what):
     """forward-mismatch: the gradients of a forward pass that leaves out one bias."""
     for bias in ("b1", "b2", "b3"):
-        if diagnose.same([analytic[n] for n in PARAMETERS], [gradients(
+        if params[bias] and diagnose.same([analytic[n] for n in PARAMETERS], [gradients(
                 dict(params, **{bias: 0.0}), x, y_true)[n] for n in PARAMETERS]):
             return diagnose.simple("forward-mismatch", what, "forward-term", term=bias)
     return None
