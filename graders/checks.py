@@ -111,6 +111,8 @@ def number_list(value, length, what, diagnosis=None):
     diagnosis: a function of no arguments that recognises the mistake in a list of the wrong
     length (graders/diagnose.py); called only then.
     """
+    if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "fiu":
+        value = value.tolist()  # a vector of numbers holds what the list would
     if not isinstance(value, list):
         fail(_("%s returned %s, but the tests expected a list of %d numbers.")
              % (what, kind_of(value), length), unmet=True)

@@ -191,11 +191,14 @@ def _history(student, case, history, what):
 
 
 def _state_shared(student, case, attribute):
-    """state-shared: a fresh network trained for one epoch records more than one entry."""
+    """state-shared: of two fresh networks trained for one epoch each, the second records
+    more than the first (its list holds the first one's entries too)."""
+    lengths = []
     for _run in range(2):
         network = _network(student, case)[0]
         network.call("train", epochs=1)
-    value = network.get(attribute)
-    if isinstance(value, list) and len(value) > 1:
+        value = network.get(attribute)
+        lengths.append(len(value) if isinstance(value, list) else None)
+    if None not in lengths and lengths[1] > lengths[0]:
         return diagnose.simple("state-shared", diagnose.name(case), quantity=attribute)
     return None
