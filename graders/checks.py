@@ -15,18 +15,25 @@ from graders.i18n import _
 
 
 class Failed(pytest.fail.Exception):
-    """A failed check; `diagnosis` is the mistake recognised in it (graders/diagnose.py)."""
+    """A failed check; `diagnosis` is the mistake recognised in it (graders/diagnose.py);
+    `unmet` says whether the evidence shows a generality case's requirement unmet."""
 
-    def __init__(self, message, diagnosis=None):
+    def __init__(self, message, diagnosis=None, unmet=False):
         super().__init__(message, pytrace=False)
-        self.diagnosis = diagnosis
+        self.diagnosis, self.unmet = diagnosis, unmet
 
 
-def fail(message, diagnosis=None):
-    """Fails the current case with `message` (and the diagnosis's sentence) and no traceback."""
+def fail(message, diagnosis=None, unmet=False):
+    """Fails the current case with `message` (and the diagnosis's sentence) and no traceback.
+
+    unmet: the failure itself shows the contract's form unmet (a wrong type or shape). Where
+    a mistake is recognised, its code decides instead: those in diagnose.UNMET (a shape, seed
+    or rate not honoured) show the requirement unmet, the others a fault in the numbers.
+    """
     if diagnosis is not None:
         message = "%s\n%s" % (message, _("Diagnosis: %s") % diagnosis.sentence)
-    raise Failed(message, diagnosis and diagnosis.code)
+    raise Failed(message, diagnosis and diagnosis.code,
+                 diagnosis.code in diagnose.UNMET if diagnosis else unmet)
 
 
 def kind_of(value):
@@ -49,7 +56,8 @@ def _short(value):
 def real_number(value, what):
     """`value` as a float, if it is a finite real number (a numpy scalar counts)."""
     if type(value) not in (int, float):
-        fail(_("%s returned %s, but the tests expected a real number.") % (what, kind_of(value)))
+        fail(_("%s returned %s, but the tests expected a real number.") % (what, kind_of(value)),
+             unmet=True)
     try:
         number = float(value)  # an int such as 10**400 is too large for a float
     except OverflowError:
@@ -59,44 +67,66 @@ def real_number(value, what):
     return number
 
 
-def real_array(value, what, shapes):
-    """`value` as a float64 array, if it is a finite real numpy array of one of `shapes`."""
+def real_array(value, what, shapes, samples=None, diagnosis=None):
+    """`value` as a float64 array, if it is a finite real numpy array of one of `shapes`.
+
+    samples: N, where a shape with N in place of a 1 means (N,) was broadcast against
+    (N, 1); diagnosis: a function of the wrong shape that recognises a mistake in it.
+    """
     shapes = [tuple(shape) for shape in shapes]
     wanted = _(" or ").join(str(shape) for shape in shapes)
     if not isinstance(value, np.ndarray):
         fail(_("%s returned %s, but the tests expected a numpy array of shape %s.")
-             % (what, kind_of(value), wanted))
+             % (what, kind_of(value), wanted), unmet=True)
     if value.dtype.kind not in "fiu":
         fail(_("%s returned an array of dtype %s, but the tests expected real numbers.")
-             % (what, value.dtype))
+             % (what, value.dtype), unmet=True)
     if value.shape not in shapes:
-        flipped = value.ndim == 2 and value.shape[0] != value.shape[1] and \
-            value.shape[::-1] in shapes
         fail(_("%s returned an array of shape %s, but the tests expected shape %s.")
              % (what, value.shape, wanted),
-             diagnose.simple("transposed", what) if flipped else None)
+             wrong_shape(value, shapes, what, samples) or (diagnosis and diagnosis(value)),
+             unmet=True)
     if not np.all(np.isfinite(value)):
         fail(_("%s returned an array with NaN or inf in it: %s")
              % (what, _short(value.tolist())))
     return value.astype(float)
 
 
+def wrong_shape(value, shapes, what, samples):
+    """transposed or shape-broadcast, from the shape alone, or None."""
+    if value.ndim == 2 and value.shape[0] != value.shape[1] and value.shape[::-1] in shapes:
+        return diagnose.simple("transposed", what)
+    broadcast = samples and samples > 1 and any(
+        len(shape) == value.ndim and 1 in shape and all(
+            got == want or (want == 1 and got == samples) for got, want in zip(value.shape, shape))
+        for shape in shapes)
+    if broadcast:
+        return diagnose.simple("shape-broadcast", what, got=value.shape, wanted=shapes[0])
+    return None
+
+
 def sequence(value, length, what):
     """`value` as a list, if it is a tuple or list of `length` items."""
     if not isinstance(value, (tuple, list)) or len(value) != length:
         fail(_("%s returned %s, but the tests expected a tuple of %d values.")
-             % (what, kind_of(value), length))
+             % (what, kind_of(value), length), unmet=True)
     return list(value)
 
 
-def number_list(value, length, what):
-    """`value` as a float array, if it is a list of `length` finite real numbers."""
+def number_list(value, length, what, diagnosis=None):
+    """`value` as a float array, if it is a list of `length` finite real numbers.
+
+    diagnosis: a function of no arguments that recognises the mistake in a list of the wrong
+    length (graders/diagnose.py); called only then.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "fiu":
+        value = value.tolist()  # a vector of numbers holds what the list would
     if not isinstance(value, list):
         fail(_("%s returned %s, but the tests expected a list of %d numbers.")
-             % (what, kind_of(value), length))
+             % (what, kind_of(value), length), unmet=True)
     if len(value) != length:
         fail(_("%s returned a list of %d values, but the tests expected %d.")
-             % (what, len(value), length))
+             % (what, len(value), length), recognise(diagnosis), unmet=True)
     return np.array([real_number(item, "%s[%d]" % (what, i)) for i, item in enumerate(value)],
                     dtype=float)
 
@@ -106,20 +136,21 @@ def mapping(value, keys, what):
     if not isinstance(value, dict) or set(value) != set(keys):
         got = sorted(value) if isinstance(value, dict) else kind_of(value)
         fail(_("%s returned %s, but the tests expected a dict with keys %s.")
-             % (what, got, sorted(keys)))
+             % (what, got, sorted(keys)), unmet=True)
     return value
 
 
-def close(actual, expected, tolerance, what, late=None, diagnosis=None):
+def close(actual, expected, tolerance, what, late=None, diagnosis=None, remark=None):
     """Fails unless |actual - expected| <= atol + rtol * |expected| everywhere.
 
     late: what the tutorial's procedure gives one update later, if known; an output that
-    matches it is said to be exactly one update late.
+    matches it is said to be exactly one update late. remark: a function of no arguments
+    giving a sentence to add to the failure (or None), such as what of the training is right.
     """
     actual, expected = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
     if actual.shape != expected.shape:
         fail(_("%s has shape %s, but the tests expected shape %s.")
-             % (what, actual.shape, expected.shape))
+             % (what, actual.shape, expected.shape), unmet=True)
     allowed = tolerance.atol + tolerance.rtol * np.abs(expected)
     excess = np.abs(actual - expected) - allowed
     if np.all(excess <= 0):
@@ -129,22 +160,25 @@ def close(actual, expected, tolerance, what, late=None, diagnosis=None):
                "%s (%s).") % (what, _short(actual.tolist()), _short(expected.tolist()),
                              tolerance), diagnose.simple("one-update-late", what))
     found = recognise(diagnosis)
+    extra = recognise(remark)
+    extra = "\n" + extra if extra else ""
     if actual.ndim == 0:
         fail(_("%s is %r, but the tests expected %r (%s).")
-             % (what, float(actual), float(expected), tolerance), found)
+             % (what, float(actual), float(expected), tolerance) + extra, found)
     worst = np.unravel_index(np.argmax(excess), excess.shape)
     fail(_("%s is wrong at index %s: got %r, expected %r (%s); %d of %d entries are off.\n"
            "  got      %s\n  expected %s") % (
              what, tuple(int(i) for i in worst), float(actual[worst]), float(expected[worst]),
              tolerance, int(np.sum(excess > 0)), excess.size, _short(actual.tolist()),
-             _short(expected.tolist())), found)
+             _short(expected.tolist())) + extra, found)
 
 
-def between(value, low, high, what):
-    """Fails unless low <= value <= high (either bound may be None)."""
+def between(value, low, high, what, diagnosis=None):
+    """Fails unless low <= value <= high (either bound may be None); diagnosis as for close."""
     if (low is not None and value < low) or (high is not None and value > high):
         band = "[%s, %s]" % ("-inf" if low is None else low, "inf" if high is None else high)
-        fail(_("%s is %r, but the tests expected a value in %s.") % (what, float(value), band))
+        fail(_("%s is %r, but the tests expected a value in %s.") % (what, float(value), band),
+             recognise(diagnosis))
 
 
 def sigmoid(x):
@@ -210,3 +244,15 @@ def recognise(diagnosis):
         return diagnosis and diagnosis()
     except (Exception, pytest.fail.Exception):  # a failed check is not an Exception
         return None
+
+
+def trained_right(pairs):
+    """The remark of a training check whose losses are off: whether its trained parameters
+    (or predictions) `pairs` {name: (actual, expected, tolerance)} all match."""
+    for actual, expected, tolerance in pairs.values():
+        actual, expected = np.asarray(actual, float), np.asarray(expected, float)
+        if actual.shape != expected.shape or not np.all(
+                np.abs(actual - expected) <= tolerance.atol + tolerance.rtol * np.abs(expected)):
+            return None
+    return _("The trained %s match, so the training itself is right: what is wrong is how "
+             "the losses are recorded.") % ", ".join(pairs)

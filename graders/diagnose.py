@@ -33,7 +33,9 @@ WRONG_SLOPES = {
         ("wrong-activation-derivative", N_("1 - f(x) instead of 1 - f(x)^2"), lambda z, o: 1 - o),
         ("wrong-activation-derivative", N_("the sigmoid's f(x) * (1 - f(x))"),
          lambda z, o: o * (1 - o)),
-        ("slope-at-wrong-point", N_("1 - x^2 of its input x"), lambda z, o: 1 - z ** 2)),
+        ("slope-at-wrong-point", N_("1 - x^2 of its input x"), lambda z, o: 1 - z ** 2),
+        ("slope-at-wrong-point", N_("f'(f(x)), the slope at its output"),
+         lambda z, o: 1 - np.tanh(o) ** 2)),
 }
 TRUE_SLOPE = {"sigmoid": SIGMOID_SLOPE, "tanh": TANH_SLOPE}
 
@@ -62,7 +64,82 @@ SENTENCES = {
     "seed-ignored": N_("%(what)s: the result is the same whatever seed numpy is given: draw the "
                        "weights with np.random after np.random.seed(seed), with the seed "
                        "given, never a fixed seed or a generator of your own."),
+    "seed-at-import": N_("%(what)s: the result does not follow the seed it is given, but it "
+                         "does change with numpy's random state before the call: the seed is "
+                         "set once (at import) instead of in the function. Call "
+                         "np.random.seed(seed) inside the function, with the seed given, "
+                         "before drawing the weights."),
+    "stale-weights": N_("%(what)s: the hidden layer's delta is computed with the output "
+                        "weights already updated: compute every delta from the weights of the "
+                        "forward pass first, then update the weights."),
+    "shape-broadcast": N_("%(what)s has shape %(got)s where %(wanted)s was expected: a vector "
+                          "of shape (N,) met one of shape (N, 1) and numpy broadcast them into "
+                          "an (N, N) matrix. Keep predictions and targets the same shape "
+                          "(reshape one, or ravel both)."),
+    "state-shared": N_("%(what)s: %(quantity)s carries values over from an earlier network or "
+                       "epoch: a list or total kept at class or module level, or never reset, "
+                       "is shared. Create it in __init__ (self.name = []) or in the function, "
+                       "and reset it where the tutorial does."),
+    "abs-missing": N_("%(what)s: %(quantity)s has negative values, so the error is recorded "
+                      "with its sign: record the mean of the absolute error, "
+                      "np.mean(np.abs(error)), as the tutorial does."),
+    "wrong-axis": N_("%(what)s: %(parameters)s has shape %(got)s: it is summed over the wrong "
+                     "axis (over the units instead of the samples). Sum over axis 0, with "
+                     "keepdims=True, as the tutorial does."),
+    "label-indexing": N_("%(what)s: 1 is subtracted from every row's probability of every "
+                         "class that occurs in y: delta3[:, y] -= 1 picks whole columns. Use "
+                         "delta3[range(N), y] -= 1, one entry per row."),
+    "learning-rate-twice": N_("%(what)s: one step changes the weights by %(rate)s times the "
+                              "gradient, the learning rate squared (%(given)s^2): the learning "
+                              "rate is applied twice; multiply by it once."),
+    "learning-rate-ignored": N_("%(what)s: one step changes the weights by %(rate)s times the "
+                                "gradient whatever learning rate is given (%(given)s here): "
+                                "step by the learning rate argument, not a fixed number."),
+    "probabilities-not-classes": N_("%(what)s returns the class probabilities, not the "
+                                    "classes: return np.argmax(probs, axis=1), the class of "
+                                    "the highest probability."),
+    "starting-weights": N_("%(what)s: %(quantity)s, taken before any update, is already "
+                           "off, so the starting weights differ from the tutorial's: start "
+                           "from %(draw)s, in that order and with those shapes."),
+    "forward-mismatch": N_("%(what)s: every gradient is %(ratio)s times the true one, so the "
+                           "prediction used inside backprop is not feedforward(x)'s (it acts "
+                           "as %(used)s instead of %(true)s): compute it with the same forward "
+                           "pass as feedforward."),
 }
+# Other sentences for some codes, where the same mistake shows in another place.
+SENTENCES.update({
+    "forward-term": N_("%(what)s: the gradients are exactly those of a forward pass without "
+                       "%(term)s, so the forward pass inside backprop is not the one that "
+                       "predicts: compute it the same way, with %(term)s."),
+    "learning-rate-in-gradient": N_("%(what)s: every gradient is %(rate)s times the true one, "
+                                    "the learning rate: the gradient is already scaled by the "
+                                    "learning rate, which the update applies again. Return the "
+                                    "plain gradient."),
+    "wrong-axis-argmax": N_("%(what)s takes the argmax over the samples (axis 0), one index "
+                            "per class: take it over the classes, np.argmax(probs, axis=1)."),
+    "wrong-axis-softmax": N_("%(what)s normalises the softmax over the samples (axis 0): "
+                             "divide by the sum over the classes, np.sum(exp_scores, axis=1, "
+                             "keepdims=True)."),
+    "slope-helper": N_("%(what)s computes the slope at the wrong point: it gives %(mistake)s. "
+                       "The contract's slope is %(right)s."),
+    "missing-bias-update": N_("%(what)s: one step changes the weights as it should but leaves "
+                              "%(parameters)s unchanged: update the biases too."),
+    "label-indexing-rows": N_("%(what)s: 1 is subtracted from whole rows picked by the labels: "
+                              "delta3[y] -= 1 indexes samples by class. Use "
+                              "delta3[range(N), y] -= 1, one entry per row."),
+    "label-indexing-loss": N_("%(what)s: the loss takes probs[:, y], an (N, N) table of every "
+                              "sample's probability of every label: take probs[range(N), y], "
+                              "each sample's probability of its own label."),
+    "one-update-late-record": N_("%(what)s: %(quantity)s is recorded from a forward pass after "
+                                 "the update: record the error of the forward pass before it, "
+                                 "as the tutorial's loop does."),
+})
+
+# Codes whose evidence shows a generality case's requirement unmet: a shape, a seed or a
+# learning rate not honoured. Any other failure of such a case is in the numbers, and its
+# requirement is named after the message, as context.
+UNMET = {"transposed", "shape-broadcast", "wrong-axis", "probabilities-not-classes",
+         "seed-ignored", "seed-at-import", "learning-rate-twice", "learning-rate-ignored"}
 LAYERS = {"all": N_("wrong at every layer"), "hidden": N_("right at the output and wrong at the "
                                                         "hidden layer"),
           "output": N_("wrong at the output layer")}
@@ -73,6 +150,13 @@ class Diagnosis:
 
     def __init__(self, code, sentence):
         self.code, self.sentence = code, sentence
+
+
+def same(actual, predicted):
+    """Whether `actual` is what a mistake predicts, to rounding (arrays of the same shape)."""
+    actual, predicted = np.asarray(actual, float), np.asarray(predicted, float)
+    return actual.shape == predicted.shape and bool(np.allclose(actual, predicted, rtol=1e-6,
+                                                                atol=1e-9))
 
 
 def _fits(observed, predicted):
@@ -143,10 +227,62 @@ def name(case):
     return "%s.%s" % (case.module, case.function)
 
 
-def simple(code, what):
+def simple(code, what, sentence=None, **details):
     """A diagnosis whose evidence the caller has checked (a transposed shape, an output one
-    update late, draws that ignore the seed)."""
-    return Diagnosis(code, _(SENTENCES[code]) % {"what": what})
+    update late, draws that ignore the seed); `sentence` names another of SENTENCES than the
+    code's own, and `details` fill the sentence's other blanks."""
+    return Diagnosis(code, _(SENTENCES[sentence or code]) % dict(details, what=what))
+
+
+def uniform_ratio(pairs, what, true_error, learning_rate):
+    """forward-mismatch: every gradient entry off by one ratio that no RATIOS code explains.
+
+    A backprop whose every gradient is r times the true one scales the output error
+    (target - prediction) by r: its prediction is not the forward pass's, unless r is the
+    tutorial's `learning_rate` (learning-rate-twice: the gradient already scaled by it).
+    true_error is (target, prediction) of the kit's own forward pass, for one output.
+    """
+    analytic = np.concatenate([np.ravel(a) for a, _ in pairs.values()])
+    numeric = np.concatenate([np.ravel(n) for _, n in pairs.values()])
+    used = np.abs(numeric) > 1e-6
+    if used.sum() < 2:
+        return None
+    observed = analytic[used] / numeric[used]
+    r = float(np.median(observed))
+    if abs(r - 1) < 1e-2 or not _fits(observed, np.full(observed.shape, r)):
+        return None
+    if _fits(r, learning_rate):
+        return simple("learning-rate-twice", what, "learning-rate-in-gradient", rate="%g" % r)
+    target, prediction = true_error
+    return simple("forward-mismatch", what, ratio="%.4g" % r,
+                  used="%.6g" % (target - r * (target - prediction)), true="%.6g" % prediction)
+
+
+def seed_use(results):
+    """seed-ignored or seed-at-import from three results of the same call (None: seed followed).
+
+    results: (seeded, other_seed, other_state): the call as the case makes it, after the
+    same numpy state; with another seed argument; and with the case's seed after another
+    numpy state. Code that follows its seed changes with the seed argument; code seeded at
+    import (or never) changes only with the state before the call; a fixed seed, with neither.
+    """
+    seeded, other_seed, other_state = results
+    if not all(np.array_equal(a, b) for a, b in zip(seeded, other_seed)):
+        return None
+    moved = not all(np.array_equal(a, b) for a, b in zip(seeded, other_state))
+    return "seed-at-import" if moved else "seed-ignored"
+
+
+def step_rate(before, after, gradient):
+    """The rate r of one gradient step after = before - r * gradient, if one r fits them all."""
+    before, after, gradient = (np.concatenate([np.ravel(np.asarray(v, float)) for v in part])
+                               for part in (before, after, gradient))
+    used = np.abs(gradient) > 1e-6
+    if not used.any():
+        return None
+    rates = (before[used] - after[used]) / gradient[used]
+    r = float(np.median(rates))
+    return r if r and _fits(rates, np.full(rates.shape, r)) else None
 
 
 def first(*rules):
@@ -164,3 +300,35 @@ def entries(analytic, numeric, sites):
     analytic, numeric = np.asarray(analytic, float), np.asarray(numeric, float)
     return [(analytic[i] / numeric[i], sites(i)) for i in np.ndindex(numeric.shape)
             if abs(numeric[i]) > 1e-6]
+
+
+def rate(observed, given, default, what):
+    """learning-rate-twice (a step of given^2) or learning-rate-ignored (the default's step
+    whatever is given), from the rate one step was taken with; None if neither fits."""
+    if observed is None or _fits(observed, given):
+        return None
+    if given != 1 and _fits(observed, given ** 2):
+        return simple("learning-rate-twice", what, rate="%g" % observed, given="%g" % given)
+    if given != default and _fits(observed, default):
+        return simple("learning-rate-ignored", what, rate="%g" % observed, given="%g" % given)
+    return None
+
+
+# Slopes a helper may give at the wrong point: (where its argument is, what it gives, slope).
+HELPER_SLOPES = {
+    "output": (N_("f(x) * (1 - f(x)) of x, though x is already the sigmoid's output"),
+               N_("x * (1 - x), x being the sigmoid's output"),
+               lambda x: SIGMOID_SLOPE(None, 0.5 * (1 + np.tanh(0.5 * x)))),
+    "input": (N_("x * (1 - x) of its input x"), N_("f(x) * (1 - f(x)) of the input x"),
+              lambda x: x * (1 - x)),
+}
+
+
+def helper_slope(actual, x, argument, what):
+    """slope-at-wrong-point in a slope helper: its result is the formula for the other point
+    (argument: whether the contract's x is the sigmoid's "output" or its "input")."""
+    mistake, right, wrong = HELPER_SLOPES[argument]
+    if same(actual, wrong(np.asarray(x, float))):
+        return simple("slope-at-wrong-point", what, "slope-helper", mistake=_(mistake),
+                      right=_(right))
+    return None

@@ -9,7 +9,7 @@ from graders import inert
 from graders import results as results_data
 from graders import spec
 from graders.i18n import N_, _
-from graders.report import root_causes, write_atomically
+from graders.report import requirement, root_causes, write_atomically
 
 STATUS_GRADED, STATUS_WITH_PROBLEMS, STATUS_ERROR = "graded", "graded with problems", "error"
 
@@ -118,7 +118,7 @@ def feedback(name, results, intake, modules):
             if test["visibility"] == "visible":
                 lines += ["", *inert.fenced(test["output"], "  "), ""]
             elif kind == spec.GENERALITY:
-                lines.append("  " + test["output"].partition("\n")[0])  # its requirement
+                lines.append("  " + hidden_requirement(test))
             else:
                 lines.append("  " + _("A hidden case (the tutorial's procedure on new numbers): "
                                       "the public checks of the same function show what to fix."))
@@ -135,3 +135,11 @@ def roots(results):
         for helper in test["extra_data"].get("root", []):
             found.setdefault(helper, []).append(results_data.case_id(test))
     return [line for sentence in root_causes(found) for line in ("", sentence)]
+
+
+def hidden_requirement(test):
+    """What a failed hidden generality case shows: its requirement, from the spec, said as
+    unmet only where the evidence showed it unmet (graders/report.py)."""
+    module, case_id = results_data.case_id(test).split("::", 1)
+    requires = {case.id: case.requires for case in spec.load(module).cases}.get(case_id)
+    return requirement(requires, test["extra_data"].get("requirement", "unmet") == "unmet")

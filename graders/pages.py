@@ -249,7 +249,7 @@ def failures(results):
         if test["visibility"] == "visible":
             shown = test["output"]
         elif kind == spec.GENERALITY:
-            shown = test["output"].partition("\n")[0]  # its requirement
+            shown = gradebook.hidden_requirement(test)
         else:
             shown = _("A hidden case (the tutorial's procedure on new numbers): the public "
                       "checks of the same function show what to fix.")

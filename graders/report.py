@@ -81,8 +81,12 @@ class Scoreboard:
             report.user_properties.append(("diagnosis", diagnosis))
         parts = [_unreadable(call, calls) if unreadable else report.longreprtext.strip()]
         if case.requires:
-            parts.insert(0, _("This case checks a requirement of the contract beyond the "
-                              "tutorial's own numbers: %s") % case.requires)
+            unmet = bool(call.excinfo and getattr(call.excinfo.value, "unmet", True))
+            report.user_properties.append(("requirement", "unmet" if unmet else "context"))
+            if unmet:
+                parts.insert(0, requirement(case.requires, unmet))
+            else:
+                parts.append(requirement(case.requires, unmet))
         printed = "".join(map(str, getattr(getattr(self.config, "nnkit_student", None),
                                            "printed", [])))
         if printed.strip():
@@ -218,6 +222,16 @@ def root_causes(found):
     return [_("Root cause: %s is wrong. These cases failed only because of it and earn their "
               "points, since they passed with the contract's %s standing in: %s.") % (
         helper, helper, ", ".join(cases)) for helper, cases in sorted(found.items())]
+
+
+def requirement(requires, unmet):
+    """The sentence naming a generality case's requirement: leading the message where the
+    evidence shows it unmet, after it, as context, where the failure is in the numbers."""
+    if unmet:
+        return _("This case checks a requirement of the contract beyond the tutorial's own "
+                 "numbers: %s") % requires
+    return _("This case also checks a requirement of the contract, which your code meets as "
+             "far as the checks can tell; the failure is in the numbers: %s") % requires
 
 
 def explain(notes):

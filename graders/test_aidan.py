@@ -25,12 +25,17 @@ def test_init(case, student):
     network, inputs, _outputs = _network(student, case)
     what = "aidan.NeuralNetwork(inputs %s, outputs)" % (inputs.shape,)
     weights = checks.real_array(network.get("weights"), what + ".weights", [(inputs.shape[1], 1)])
-    checks.close(weights, case.expected_array("weights"), case.tolerance, what + ".weights")
+    checks.close(weights, case.expected_array("weights"), case.tolerance, what + ".weights",
+                 diagnosis=lambda: diagnose.simple(
+                     "starting-weights", diagnose.name(case), quantity=".weights",
+                     draw="np.full((D, 1), 0.5)"))
     for name in ("error_history", "epoch_list"):
         value = network.get(name)
         if value != []:
             checks.fail(_("%s.%s is %s, but the tests expected an empty list.")
-                        % (what, name, checks.kind_of(value)))
+                        % (what, name, checks.kind_of(value)),
+                        diagnose.simple("state-shared", diagnose.name(case), quantity=name)
+                        if isinstance(value, list) and value else None)
 
 
 @reads(input=dict(DATA, x="array(M)", deriv="bool"), expected=("array(M)", "=solutions"))
@@ -44,7 +49,8 @@ def test_sigmoid(case, student, reference):
 
     actual = checks.real_array(run(student), what, [x.shape])
     expected = run(reference) if case.from_solutions else case.expected
-    checks.close(actual, expected, case.tolerance, what)
+    checks.close(actual, expected, case.tolerance, what, diagnosis=lambda: deriv and
+                 diagnose.helper_slope(actual, x, "output", diagnose.name(case)))
 
 
 @reads(input=DATA, expected=("array(N, 1)", "=solutions"))
@@ -68,8 +74,16 @@ def test_backpropagation(case, student):
     network.call("feed_forward")
     network.call("backpropagation")
     what = "aidan.NeuralNetwork.backpropagation() at weights %s" % (weights.shape,)
-    after = checks.real_array(network.get("weights"), what + ", then .weights", [weights.shape])
     numeric = -checks.numerical_gradient(lambda w: squared_error(inputs, outputs, w), weights)
+
+    def transposed_change(value):
+        """The change (1, D) instead of (D, 1), broadcast onto the weights as (D, D)."""
+        if diagnose.same(value, weights + numeric.T):
+            return diagnose.simple("transposed", diagnose.name(case))
+        return None
+
+    after = checks.real_array(network.get("weights"), what + ", then .weights", [weights.shape],
+                              diagnosis=transposed_change)
     pairs = {"weights (change = -dL/dweights)": (after - weights, numeric)}
     checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
         lambda: diagnose.ratio(pairs, diagnose.name(case), len(inputs)),
@@ -120,24 +134,78 @@ def test_error_history(case, student, reference):
     epochs = case.input["epochs"]
     what = "aidan.NeuralNetwork.train(epochs=%d)" % epochs
 
+    name = diagnose.name(case)
+
     def run(impl):
         network = _trained(impl, case)
-        return (checks.number_list(network.get("error_history"), epochs, what + ".error_history"),
+        return (checks.number_list(network.get("error_history"), epochs, what + ".error_history",
+                                   lambda: _state_shared(student, case, "error_history")),
                 network.get("epoch_list"))
 
     history, epoch_list = run(student)
     curves.record("error_history", lambda: history)
     if not (isinstance(epoch_list, list) and epoch_list == list(range(epochs))):
         checks.fail(_("%s.epoch_list should be [0, 1, ..., %d], got %s")
-                    % (what, epochs - 1, checks.kind_of(epoch_list)))
+                    % (what, epochs - 1, checks.kind_of(epoch_list)),
+                    checks.recognise(lambda: _state_shared(student, case, "epoch_list")))
     if case.from_solutions:
-        checks.close(history, run(reference)[0], case.tolerance, what + ".error_history")
-    elif case.expected["never_increases"]:
+        def trained_right():
+            return checks.trained_right({"weights": (
+                _trained(student, case).get("weights"), _trained(reference, case).get("weights"),
+                case.tolerance)})
+        checks.close(history, run(reference)[0], case.tolerance, what + ".error_history",
+                     diagnosis=lambda: _history(student, case, history, name),
+                     remark=trained_right)
+        return
+    if np.any(history < 0):
+        checks.fail(_("%s.error_history has a negative value at epoch %d: %r; a mean absolute "
+                      "error is never below zero.") % (
+            what, int(np.flatnonzero(history < 0)[0]), float(history[history < 0][0])),
+            diagnose.simple("abs-missing", name, quantity="error_history"))
+    if case.expected["never_increases"]:
         rises = np.flatnonzero(np.diff(history) > 0)
         if rises.size:
             i = int(rises[0])
             checks.fail(_("%s.error_history rises at epoch %d: %r then %r; the post's error "
-                          "never increases.") % (what, i + 1, history[i], history[i + 1]))
+                          "never increases.") % (what, i + 1, history[i], history[i + 1]),
+                        checks.recognise(lambda: _history(student, case, history, name)))
+
+
+def _history(student, case, history, what):
+    """abs-missing: negative values, or a first epoch whose error is the signed mean."""
+    if np.any(history < 0):
+        return diagnose.simple("abs-missing", what, quantity="error_history")
+    network, inputs, outputs = _network(student, case)
+    network.call("train", epochs=1)
+    first = checks.number_list(network.get("error_history"), 1, what)[0]
+    weights = np.full((inputs.shape[1], 1), 0.5)
+    hidden = checks.sigmoid(inputs @ weights)
+    error = outputs - hidden
+    after = outputs - checks.sigmoid(inputs @ (weights + inputs.T @ (error * hidden * (
+        1 - hidden))))
+    kept = {"right": np.mean(np.abs(error)), "abs-missing": np.mean(error),
+            "shape-broadcast": np.mean(np.abs(outputs.ravel()[None, :] - hidden)),
+            "mean-vs-sum": np.sum(np.abs(error)), "one-update-late": np.mean(np.abs(after))}
+    found = [code for code, value in kept.items() if diagnose.same(first, value)]
+    if not found or found[0] == "right":
+        return None
+    return diagnose.simple(found[0], what, "one-update-late-record" if found[0] ==
+                           "one-update-late" else None, quantity="error_history",
+                           ratio="%g" % len(inputs), got="(N, N)", wanted="(N, 1)")
+
+
+def _state_shared(student, case, attribute):
+    """state-shared: of two fresh networks trained for one epoch each, the second records
+    more than the first (its list holds the first one's entries too)."""
+    lengths = []
+    for _run in range(2):
+        network = _network(student, case)[0]
+        network.call("train", epochs=1)
+        value = network.get(attribute)
+        lengths.append(len(value) if isinstance(value, list) else None)
+    if None not in lengths and lengths[1] > lengths[0]:
+        return diagnose.simple("state-shared", diagnose.name(case), quantity=attribute)
+    return None
 
 
 # -- what the kit draws and times from this module ---------------------------------------------

@@ -55,10 +55,35 @@ def model_shapes(n_in, hidden, n_out):
             "W2": [(hidden, n_out)], "b2": [(1, n_out), (n_out,)]}
 
 
-def strict_model(value, shapes, what):
+def strict_model(value, shapes, what, diagnosis=None):
+    """diagnosis: a function (name, wrong-shaped value) that recognises a mistake in it."""
     value = checks.mapping(value, shapes, what)
-    return {name: checks.real_array(value[name], "%s[%r]" % (what, name), shapes[name])
+    return {name: checks.real_array(value[name], "%s[%r]" % (what, name), shapes[name],
+                                    diagnosis=diagnosis and (lambda v, name=name: diagnosis(
+                                        name, v)))
             for name in shapes}
+
+
+# How a backprop may subtract the labels from the probabilities: the tutorial's way and two
+# slips, each with the sentence that names it.
+LABELS = {"entries": lambda delta3, y: delta3.__setitem__((np.arange(len(y)), y),
+                                                          delta3[np.arange(len(y)), y] - 1),
+          "label-indexing": lambda delta3, y: delta3.__setitem__((slice(None), y),
+                                                                 delta3[:, y] - 1),
+          "label-indexing-rows": lambda delta3, y: delta3.__setitem__(y, delta3[y] - 1)}
+
+
+def kit_backprop(model, X, y, reg_lambda, labels="entries", through=None):
+    """The tutorial's gradients, and db1, db2 summed over axis 1 (the wrong one); labels:
+    how 1 is subtracted (LABELS); through: the W2 that delta2 goes through, if not the
+    model's (one already updated)."""
+    a1 = np.tanh(X @ model["W1"] + np.reshape(model["b1"], (1, -1)))
+    delta3 = forward(model, X)
+    LABELS[labels](delta3, y)
+    delta2 = delta3 @ (model["W2"] if through is None else through).T * (1 - a1 ** 2)
+    grads = {"W2": a1.T @ delta3 + reg_lambda * model["W2"], "b2": delta3.sum(axis=0),
+             "W1": X.T @ delta2 + reg_lambda * model["W1"], "b1": delta2.sum(axis=0)}
+    return grads, {"b2": delta3.sum(axis=1), "b1": delta2.sum(axis=1)}
 
 
 @reads(input=dict(MODEL, reg_lambda="number", **DATA), expected=("number", "=solutions"))
@@ -72,8 +97,36 @@ def test_calculate_loss(case, student, reference):
     actual = checks.real_number(run(student), what)
     expected = run(reference) if case.from_solutions else case.expected
     unregularised = total_loss(model, X, y, 0) / len(X)
+    def other_loss():
+        """label-indexing (probs[:, y]) or wrong-axis (the softmax over axis 0)."""
+        scores = np.tanh(X @ model["W1"] + np.reshape(model["b1"], (1, -1))) @ model["W2"] + \
+            np.reshape(model["b2"], (1, -1))
+        penalty = reg / 2 * (np.sum(model["W1"] ** 2) + np.sum(model["W2"] ** 2))
+        over_samples = np.exp(scores) / np.exp(scores).sum(axis=0, keepdims=True)
+        losses = {"label-indexing-loss": -np.sum(np.log(forward(model, X)[:, y])),
+                  "wrong-axis-softmax": -np.sum(np.log(over_samples[np.arange(len(X)), y]))}
+        others = (expected, expected * len(X), expected / len(X))  # what ratio() tells
+        for sentence, loss in losses.items():
+            predicted = (loss + penalty) / len(X)
+            if diagnose.same(actual, predicted) and not any(
+                    diagnose.same(predicted, other) for other in others):
+                return diagnose.simple(sentence.split("-loss")[0].replace("-softmax", ""),
+                                       diagnose.name(case), sentence)
+        return None
+
+    def ratio():
+        """A ratio of one number is weak evidence: it must hold at a model of the kit's own."""
+        found = diagnose.ratio({"": (actual, expected)}, diagnose.name(case), len(X))
+        rng = np.random.RandomState(2015)
+        probe = {name: rng.randn(*np.shape(value)) for name, value in model.items()}
+        again = checks.real_number(student.call("britz.calculate_loss", probe, X, y,
+                                                reg_lambda=reg), what)
+        same = diagnose.ratio({"": (again, total_loss(probe, X, y, reg) / len(X))},
+                              diagnose.name(case), len(X))
+        return found if found and same and same.code == found.code else None
+
     checks.close(actual, expected, case.tolerance, what, diagnosis=lambda: diagnose.first(
-        lambda: diagnose.ratio({"": (actual, expected)}, diagnose.name(case), len(X)),
+        other_loss, ratio,
         lambda: diagnose.missing_term({"loss": (actual, expected)}, {"loss": unregularised},
                                       diagnose.name(case))))
 
@@ -86,9 +139,24 @@ def test_predict(case, student, reference):
     def run(impl):
         return impl.call("britz.predict", model, X)
 
-    actual = checks.real_array(run(student), what, [(len(X),)])
+    probabilities = forward(model, X)
+
+    def as_probabilities(value):
+        """probabilities-not-classes: the softmax output, all of it or one column of it."""
+        value = np.asarray(value, float)
+        whole = diagnose.same(value, probabilities)
+        part = value.shape == (len(X),) and any(diagnose.same(value, column) for column in (
+            *probabilities.T, probabilities.max(axis=1)))
+        if whole or part:
+            return diagnose.simple("probabilities-not-classes", diagnose.name(case))
+        if value.shape != (len(X),) and diagnose.same(value, np.argmax(probabilities, axis=0)):
+            return diagnose.simple("wrong-axis", diagnose.name(case), "wrong-axis-argmax")
+        return None
+
+    actual = checks.real_array(run(student), what, [(len(X),)], diagnosis=as_probabilities)
     expected = run(reference) if case.from_solutions else case.expected
-    checks.close(actual, expected, case.tolerance, what)
+    checks.close(actual, expected, case.tolerance, what,
+                 diagnosis=lambda: as_probabilities(actual))
 
 
 @reads(input=dict(MODEL, reg_lambda="number", **DATA), expected="=numerical gradient")
@@ -96,11 +164,36 @@ def test_backprop(case, student):
     model, (X, y), reg = model_of(case), data(case), case.input["reg_lambda"]
     what = describe_call("britz.backprop", (model, X, y), {"reg_lambda": reg})
     shapes = model_shapes(X.shape[1], model["W1"].shape[1], model["W2"].shape[1])
-    grads = strict_model(student.call("britz.backprop", model, X, y, reg_lambda=reg), shapes, what)
+    name = diagnose.name(case)
+    right, wrong_axis = kit_backprop(model, X, y, reg)
+
+    def summed_wrong(parameter, value):
+        if parameter in wrong_axis and diagnose.same(np.ravel(value), wrong_axis[parameter]):
+            return diagnose.simple("wrong-axis", name, parameters="d" + parameter,
+                                   got=value.shape)
+        return None
+
+    grads = strict_model(student.call("britz.backprop", model, X, y, reg_lambda=reg), shapes, what,
+                         summed_wrong)
     pairs = {"%s (of N x calculate_loss)" % name: (grads[name].reshape(model[name].shape),
                                                    gradient(model, X, y, reg, name))
              for name in ("W2", "b2", "W1", "b1")}
+
+    def equal(other):
+        return all(diagnose.same(np.ravel(grads[n]), np.ravel(other[n])) for n in other)
+
+    def other_computation():
+        """label-indexing or forward-mismatch: the gradients of a slip the kit computes."""
+        for labels in ("label-indexing", "label-indexing-rows"):
+            if equal(kit_backprop(model, X, y, reg, labels)[0]):
+                return diagnose.simple("label-indexing", name, labels)
+        for bias in ("b1", "b2"):
+            if equal(kit_backprop(dict(model, **{bias: 0 * model[bias]}), X, y, reg)[0]):
+                return diagnose.simple("forward-mismatch", name, "forward-term", term=bias)
+        return None
+
     checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
+        other_computation,
         lambda: diagnose.ratio(pairs, diagnose.name(case), len(X)),
         lambda: diagnose.missing_term(pairs, {"%s (of N x calculate_loss)" % name: gradient(
             model, X, y, 0, name) for name in ("W2", "b2", "W1", "b1")}, diagnose.name(case)),
@@ -150,19 +243,19 @@ def test_build_model(case, student, reference):
     curves.record("printed_losses", lambda: sorted(
         (iteration, printed_loss(line, what)) for iteration, line in loss_lines(printed).items()))
     curves.record("model", lambda: strict_model(returned, shapes, what))
+    found = lambda: training_mistake(student, X, y, settings, shapes, diagnose.name(case))  # noqa: E731
     if case.from_solutions:
         model, reference_model = strict_model(returned, shapes, what), run(reference)[0]
         for name in shapes:
             checks.close(model[name].reshape(shapes[name][0]), reference_model[name].reshape(
-                shapes[name][0]), case.tolerance, "%s[%r]" % (what, name),
-                diagnosis=lambda: seed_ignored(student, X, y, settings, model, shapes, case))
+                shapes[name][0]), case.tolerance, "%s[%r]" % (what, name), diagnosis=found)
         return
     expected = case.expected
     if "training_accuracy" in expected:
         model = strict_model(returned, shapes, what)
         accuracy = float(np.mean(np.argmax(forward(model, X), axis=1) == y))
         checks.close(accuracy, expected["training_accuracy"], case.tolerance,
-                     what + ": training accuracy of the returned model")
+                     what + ": training accuracy of the returned model", diagnosis=found)
     if "printed_loss" in expected:
         band = expected["printed_loss"]
         lines = loss_lines(printed)
@@ -173,20 +266,65 @@ def test_build_model(case, student, reference):
             loss = printed_loss(lines[iteration], what)
             label = _("%s: printed loss at iteration %d") % (what, iteration)
             if "value" in band:
-                checks.close(loss, band["value"], case.tolerance, label)
+                checks.close(loss, band["value"], case.tolerance, label,
+                             diagnosis=found)
             else:
-                checks.between(loss, band["low"], band["high"], label)
+                checks.between(loss, band["low"], band["high"], label,
+                               diagnosis=found)
 
 
-def seed_ignored(student, X, y, settings, model, shapes, case):
-    """Whether training with another seed gives exactly the same model."""
-    if "seed" not in settings:
-        return None
-    again = strict_model(student.call("britz.build_model", X, y, **dict(
-        settings, seed=settings["seed"] + 1)), shapes, diagnose.name(case))
-    if all(np.array_equal(model[name], again[name]) for name in shapes):
-        return diagnose.simple("seed-ignored", diagnose.name(case))
-    return None
+def kit_start(X, y, nn_hdim, seed):
+    """The tutorial's starting model: np.random.seed(seed), W1 = randn(D, H) / sqrt(D),
+    b1 = 0, W2 = randn(H, C) / sqrt(H), b2 = 0 (the kit's own generator, same stream)."""
+    rng = np.random.RandomState(seed)
+    classes = int(y.max()) + 1
+    return {"W1": rng.randn(X.shape[1], nn_hdim) / np.sqrt(X.shape[1]),
+            "b1": np.zeros((1, nn_hdim)),
+            "W2": rng.randn(nn_hdim, classes) / np.sqrt(nn_hdim), "b2": np.zeros((1, classes))}
+
+
+def training_mistake(student, X, y, settings, shapes, what):
+    """What is wrong with build_model, from its starting model (num_passes=0) and one step
+    (num_passes=1): seed-at-import or seed-ignored (one step after other seeds and numpy
+    states), starting-weights, learning-rate-twice or learning-rate-ignored."""
+    seed = settings.get("seed", 0)
+    short = dict(settings, print_loss=False, num_passes=0)
+
+    def model(state, **changes):
+        student.seed("britz", state)
+        returned = student.call("britz.build_model", X, y, **dict(short, **changes))
+        found = strict_model(returned, shapes, what)
+        return [found[name].reshape(shapes[name][0]) for name in shapes]
+
+    code = diagnose.seed_use([model(1000, num_passes=1), model(1000, num_passes=1,
+                                                               seed=seed + 1),
+                              model(2000, num_passes=1)])  # the tutorial's loop sets the model
+    if code:
+        return diagnose.simple(code, what)
+    start = model(1000)
+    right = kit_start(X, y, settings["nn_hdim"], seed)
+    if not diagnose.same(np.concatenate([np.ravel(v) for v in start]), np.concatenate(
+            [np.ravel(right[name]) for name in shapes])):
+        return diagnose.simple("starting-weights", what, quantity=_(
+            "the model build_model returns with num_passes=0"), draw=_(
+            "np.random.seed(seed), then W1 = np.random.randn(D, nn_hdim) / np.sqrt(D), b1 = "
+            "zeros, W2 = np.random.randn(nn_hdim, C) / np.sqrt(nn_hdim), b2 = zeros"))
+    epsilon, reg = settings.get("epsilon", 0.01), settings.get("reg_lambda", 0.01)
+    after = dict(zip(shapes, model(1000, num_passes=1)))
+    grads = {n: np.reshape(g, right[n].shape) for n, g in kit_backprop(right, X, y, reg)[0].items()}
+    step = {n: right[n] - epsilon * grads[n] for n in shapes}
+    stale = kit_backprop(right, X, y, reg, through=step["W2"])[0]  # W2 updated first
+    if all(diagnose.same(after[n], step[n]) for n in ("W2", "b2")) and diagnose.same(
+            after["W1"], right["W1"] - epsilon * stale["W1"]) and not diagnose.same(
+            after["W1"], step["W1"]):
+        return diagnose.simple("stale-weights", what)
+    unchanged = [n for n in ("b1", "b2") if np.array_equal(after[n], right[n])]
+    if unchanged and all(diagnose.same(after[n], step[n]) for n in ("W1", "W2")):
+        return diagnose.simple("missing-bias-gradient", what, "missing-bias-update",
+                               parameters=", ".join(unchanged))
+    rate = diagnose.step_rate([right[n] for n in shapes], [after[n] for n in shapes],
+                              [grads[n] for n in shapes])
+    return diagnose.rate(rate, epsilon, 0.01, what)
 
 
 def loss_lines(printed):

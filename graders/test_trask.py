@@ -3,6 +3,7 @@
 import numpy as np
 
 from graders import checks, curves, diagnose
+from graders.i18n import _
 from graders.spec import reads
 from graders.submission import describe_call
 
@@ -39,7 +40,8 @@ def test_nonlin(case, student, reference):
 
     actual = checks.real_array(run(student), what, [x.shape])
     expected = run(reference) if case.from_solutions else case.expected
-    checks.close(actual, expected, case.tolerance, what)
+    checks.close(actual, expected, case.tolerance, what, diagnosis=lambda: deriv and
+                 diagnose.helper_slope(actual, x, "output", diagnose.name(case)))
 
 
 @reads(input=dict(DATA, syn0="array(D, K)"), expected="=numerical gradient")
@@ -47,7 +49,7 @@ def test_two_layer_update(case, student):
     X, y, syn0 = case.array("X"), case.array("y"), case.array("syn0")
     what = describe_call("trask.two_layer_update", (X, y, syn0), {})
     update = checks.real_array(student.call("trask.two_layer_update", X, y, syn0), what,
-                               [syn0.shape])
+                               [syn0.shape], samples=len(X))
     numeric = -checks.numerical_gradient(lambda w: two_layer_loss(X, y, w), syn0)
     pairs = {"syn0 (update = -dL/dsyn0)": (update, numeric)}
     checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
@@ -68,7 +70,15 @@ def test_three_layer_updates(case, student):
     numeric1 = -checks.numerical_gradient(lambda w: three_layer_loss(X, y, syn0, w), syn1)
     pairs = {"syn0 (update = -dL/dsyn0)": (update0, numeric0),
              "syn1 (update = -dL/dsyn1)": (update1, numeric1)}
+    stale = one_step(X, y, syn0, syn1, stale=True)
+
+    def through_new_syn1():
+        if diagnose.same(update0, stale[2] - syn0) and diagnose.same(update1, stale[3] - syn1):
+            return diagnose.simple("stale-weights", diagnose.name(case))
+        return None
+
     checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
+        through_new_syn1,
         lambda: diagnose.ratio(pairs, diagnose.name(case), len(X)),
         lambda: _slope(student, "trask.three_layer_updates", X[:1], y[:1], (syn0, syn1),
                        diagnose.name(case))))
@@ -131,8 +141,9 @@ def _outputs(impl, case, call, names, strict, what):
 def test_train_two_layer(case, student, reference):
     X, y, kwargs = _training_arguments(case, ("syn0",))
     what = describe_call("trask.train_two_layer", (X, y), kwargs)
-    strict = {"syn0": lambda v, label: checks.real_array(v, label, [(X.shape[1], y.shape[1])]),
-              "l1": lambda v, label: checks.real_array(v, label, [y.shape])}
+    strict = {"syn0": lambda v, label: checks.real_array(v, label, [(X.shape[1], y.shape[1])],
+                                                        samples=len(X)),
+              "l1": lambda v, label: checks.real_array(v, label, [y.shape], samples=len(X))}
 
     def run(impl):
         return _outputs(impl, case, ("trask.train_two_layer", X, y, kwargs), ("syn0", "l1"),
@@ -144,9 +155,8 @@ def test_train_two_layer(case, student, reference):
     for key in expected:
         late = one_update_later(X, y, np.asarray(expected[key], float)) if key == "l1" else None
         checks.close(actual[key](), expected[key], case.tolerance, "%s: %s" % (what, key),
-                     late=late, diagnosis=lambda: seed_ignored(
-                         student, "trask.train_two_layer", X, y, kwargs, actual,
-                         diagnose.name(case)))
+                     late=late, diagnosis=lambda: seed_use(
+                         student, "trask.train_two_layer", X, y, kwargs, diagnose.name(case)))
 
 
 @reads(input=dict(DATA, **{"hidden?": "integer", "iterations?": "integer", "seed?": "integer",
@@ -159,9 +169,11 @@ def test_train_three_layer(case, student, reference):
     what = describe_call("trask.train_three_layer", (X, y), kwargs)
     hidden = kwargs.get("hidden", 4)
     reports = -(-kwargs.get("iterations", 60000) // kwargs.get("report_every", 10000))
+    name = diagnose.name(case)
     strict = {"syn0": lambda v, label: checks.real_array(v, label, [(X.shape[1], hidden)]),
               "syn1": lambda v, label: checks.real_array(v, label, [(hidden, y.shape[1])]),
-              "errors": lambda v, label: checks.number_list(v, reports, label)}
+              "errors": lambda v, label: checks.number_list(
+                  v, reports, label, lambda: state_shared(student, X, y, hidden, name))}
 
     def run(impl):
         return _outputs(impl, case, ("trask.train_three_layer", X, y, kwargs),
@@ -171,20 +183,124 @@ def test_train_three_layer(case, student, reference):
     curves.record("errors", actual["errors"])
     expected = ({key: get() for key, get in run(reference).items()} if case.from_solutions
                 else case.expected)
-    for key in expected:
+    weights = [key for key in ("syn0", "syn1") if key in expected]
+    for key in sorted(expected, key=lambda key: key == "errors"):  # the weights first
+        remark = (lambda: checks.trained_right({w: (actual[w](), expected[w], case.tolerance)
+                                                for w in weights})) if weights else None
         checks.close(actual[key](), expected[key], case.tolerance, "%s: %s" % (what, key),
-                     diagnosis=lambda: seed_ignored(student, "trask.train_three_layer", X, y,
-                                                    kwargs, actual, diagnose.name(case)))
+                     diagnosis=lambda key=key: diagnose.first(
+                         lambda: _abs_missing(actual, key, name),
+                         lambda: seed_use(student, "trask.train_three_layer", X, y, kwargs,
+                                          name),
+                         lambda: _short_run(student, X, y, hidden, name, "errors" in expected
+                                           and (actual["errors"]()[0], expected["errors"][0],
+                                                case.tolerance))),
+                     remark=remark if key == "errors" else None)
 
 
-def seed_ignored(student, function, X, y, kwargs, actual, what):
-    """Whether training with another seed gives exactly the same weights."""
-    if "seed" not in kwargs or any(name in kwargs for name in ("syn0", "syn1")):
+def seed_use(student, function, X, y, kwargs, what):
+    """seed-ignored or seed-at-import, from training three times: after the same numpy state
+    with another seed, and with the same seed after another state (graders/diagnose.py)."""
+    if any(name in kwargs for name in ("syn0", "syn1")):
         return None
-    again = student.call(function, X, y, **dict(kwargs, seed=kwargs["seed"] + 1))
-    same = all(np.array_equal(actual[name](), np.asarray(value)) for name, value in zip(
-        ("syn0", "syn1"), again[:-1]))
-    return diagnose.simple("seed-ignored", what) if same else None
+    seed = kwargs.get("seed", 1)
+    runs = []
+    for state, given in ((1000, seed), (1000, seed + 1), (2000, seed)):
+        student.seed("trask", state)
+        result = checks.sequence(student.call(function, X, y, **dict(kwargs, seed=given)),
+                                 3 if function.endswith("three_layer") else 2, what)
+        runs.append([np.asarray(value) for value in result[:-1]])
+    code = diagnose.seed_use(runs)
+    return code and diagnose.simple(code, what)
+
+
+def _abs_missing(actual, key, what):
+    """abs-missing: a recorded mean absolute error below zero."""
+    if key == "errors" and np.any(actual["errors"]() < 0):
+        return diagnose.simple("abs-missing", what, quantity="errors")
+    return None
+
+
+def probe_weights(X, y, hidden):
+    """Starting weights of the kit's own choosing for one probing step (seeded, repeatable)."""
+    rng = np.random.RandomState(20151)
+    return (2 * rng.random_sample((X.shape[1], hidden)) - 1,
+            2 * rng.random_sample((hidden, y.shape[1])) - 1)
+
+
+def one_step(X, y, syn0, syn1, stale=False):
+    """The tutorial's one iteration of the 3-layer net: the first error mean(abs(l2_error)),
+    the signed mean, and the weights after it; stale: syn1 updated before l1's delta."""
+    l1 = checks.sigmoid(X @ syn0)
+    l2 = checks.sigmoid(l1 @ syn1)
+    l2_delta = (y - l2) * l2 * (1 - l2)
+    new1 = syn1 + l1.T @ l2_delta
+    l1_delta = (l2_delta @ (new1 if stale else syn1).T) * l1 * (1 - l1)
+    return np.mean(np.abs(y - l2)), np.mean(y - l2), syn0 + X.T @ l1_delta, new1
+
+
+def kit_run(X, y, syn0, syn1, iterations, stale=False):
+    """The tutorial's 3-layer training for `iterations` from the given weights: the weights
+    after it and, per iteration and one more, the error before its update, abs and signed."""
+    errors = []
+    for _iteration in range(iterations):
+        error, signed, syn0, syn1 = one_step(X, y, syn0, syn1, stale)
+        errors.append((error, signed))
+    errors.append(one_step(X, y, syn0, syn1)[:2])
+    return syn0, syn1, errors
+
+
+def _short_run(student, X, y, hidden, what, first):
+    """What is wrong with train_three_layer, from 3 iterations from the kit's own weights,
+    recording every 2nd (iterations 0 and 2): stale-weights from its weights; abs-missing,
+    mean-vs-sum or one-update-late from what it records; or, when all of that is right and
+    the case's first error (recorded before any update) is off, starting-weights.
+
+    first: (the case's errors[0], the expected one, tolerance) where the case has errors.
+    """
+    syn0, syn1 = probe_weights(X, y, hidden)
+    result = checks.sequence(student.call("trask.train_three_layer", X, y, hidden=hidden,
+                                          iterations=3, report_every=2, syn0=syn0, syn1=syn1),
+                             3, what)
+    got = [checks.real_array(result[0], what, [syn0.shape]),
+           checks.real_array(result[1], what, [syn1.shape])]
+    recorded = checks.number_list(result[2], 2, what)
+    *fresh, errors = kit_run(X, y, syn0, syn1, 3)
+    if not diagnose.same(np.concatenate([np.ravel(w) for w in got]),
+                         np.concatenate([np.ravel(w) for w in fresh])):
+        stale = kit_run(X, y, syn0, syn1, 3, stale=True)[:2]
+        if all(diagnose.same(g, w) for g, w in zip(got, stale)):
+            return diagnose.simple("stale-weights", what)
+        return None
+    kept = {"right": [errors[0][0], errors[2][0]],
+            "abs-missing": [errors[0][1], errors[2][1]],
+            "abs-of-mean": [abs(errors[0][1]), abs(errors[2][1])],
+            "mean-vs-sum": [len(X) * errors[0][0], len(X) * errors[2][0]],
+            "one-update-late": [errors[1][0], errors[3][0]]}
+    found = [code for code, values in kept.items() if diagnose.same(recorded, values)]
+    if found and found[0] != "right":
+        code = found[0].replace("abs-of-mean", "abs-missing")
+        return diagnose.simple(code, what, "one-update-late-record" if code == "one-update-late"
+                               else None, quantity="errors", ratio="%g" % len(X))
+    if found and first and abs(first[0] - first[1]) > first[2].atol + first[2].rtol * abs(
+            first[1]):
+        return diagnose.simple("starting-weights", what, quantity="errors[0]", draw=_(
+            "np.random.seed(seed), then syn0 = 2*np.random.random((D, hidden)) - 1, then "
+            "syn1 = 2*np.random.random((hidden, K)) - 1"))
+    return None
+
+
+def state_shared(student, X, y, hidden, what):
+    """state-shared: two equal short trainings whose error lists differ (a list kept between
+    calls)."""
+    syn0, syn1 = probe_weights(X, y, hidden)
+    lists = [checks.sequence(student.call("trask.train_three_layer", X, y, hidden=hidden,
+                                          iterations=2, report_every=1, syn0=syn0, syn1=syn1),
+                             3, what)[2] for _ in range(2)]
+    if isinstance(lists[0], list) and isinstance(lists[1], list) and len(lists[1]) > len(
+            lists[0]):
+        return diagnose.simple("state-shared", what, quantity="errors")
+    return None
 
 
 # -- what the kit draws and times from this module ---------------------------------------------

@@ -53,7 +53,9 @@ def test_activation(case, student, reference):
 
     actual = checks.real_array(run(student), what, [x.shape])
     expected = run(reference) if case.from_solutions else case.expected
-    checks.close(actual, expected, case.tolerance, what)
+    checks.close(actual, expected, case.tolerance, what, diagnosis=lambda: (
+        case.function == "deriv_sigmoid" and diagnose.helper_slope(actual, x, "input",
+                                                                   diagnose.name(case))))
 
 
 @reads(input={"y_true": "array(N)", "y_pred": "array(N)"}, expected=("number", "=solutions"))
@@ -63,8 +65,18 @@ def test_mse_loss(case, student, reference):
     actual = checks.real_number(student.call("zhou.mse_loss", y_true, y_pred), what)
     expected = reference.call("zhou.mse_loss", y_true, y_pred) if case.from_solutions \
         else case.expected
-    checks.close(actual, expected, case.tolerance, what, diagnosis=lambda: diagnose.ratio(
-        {"": (actual, expected)}, diagnose.name(case), len(y_true)))
+
+    def ratio():
+        """A ratio of one number is weak evidence: it must hold at the kit's own inputs too."""
+        found = diagnose.ratio({"": (actual, expected)}, diagnose.name(case), len(y_true))
+        probe_true, probe_pred = np.linspace(-1, 2, len(y_true)), np.linspace(0.3, -0.7, len(
+            y_true)) ** 2
+        again = checks.real_number(student.call("zhou.mse_loss", probe_true, probe_pred), what)
+        same = diagnose.ratio({"": (again, np.mean((probe_true - probe_pred) ** 2))},
+                              diagnose.name(case), len(y_true))
+        return found if found and same and same.code == found.code else None
+
+    checks.close(actual, expected, case.tolerance, what, diagnosis=ratio)
 
 
 @reads(input={"weights": "array(D)", "bias": "number"}, expected="=as given")
@@ -122,12 +134,16 @@ def test_backprop(case, student):
         numeric = checks.numerical_gradient(loss, vector)
         pairs = {name: (analytic[name], numeric[i]) for i, name in enumerate(PARAMETERS)}
         checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
+            lambda: swapped(analytic, numeric, diagnose.name(case)),
             lambda: diagnose.ratio(pairs, diagnose.name(case)),
             lambda: diagnose.zero_biases(pairs, diagnose.name(case),
                                          lambda name: name.startswith("b")),
             lambda: diagnose.slope([(pairs[n][0] / pairs[n][1], SITES[n]) for n in PARAMETERS
                                     if abs(pairs[n][1]) > 1e-6], units(params, x), "sigmoid",
-                                   diagnose.name(case))))
+                                   diagnose.name(case)),
+            lambda: diagnose.uniform_ratio(pairs, diagnose.name(case),
+                                           (y_true, network_output(params, x)), 0.1),
+            lambda: forward_without(analytic, params, x, y_true, diagnose.name(case))))
     else:
         for name, value in case.expected.items():
             checks.close(analytic[name], value, case.tolerance, "%s[%r]" % (what, name))
@@ -149,11 +165,38 @@ def test_initial_weights(case, student, reference):
         drawn[name], expected[name], rtol=case.tolerance.rtol, atol=case.tolerance.atol)]
     if wrong:
         same = ignores_seed(student, seed, drawn, what)
+        found = diagnose.simple("seed-ignored", diagnose.name(case)) if same else \
+            diagnose.simple("starting-weights", diagnose.name(case), quantity=_(
+                "the parameters drawn"), draw=_("np.random.seed(seed), then w1, w2, ..., w6, "
+                                                "b1, b2, b3, each np.random.normal()"))
         checks.fail(_("%s drew %s, but the tests expected %s (%s). Draw the nine parameters "
                       "with np.random.normal(), w1 to w6 then b1 to b3, so that numpy's seed "
                       "decides them.") % (what, {n: drawn[n] for n in wrong},
                                           {n: expected[n] for n in wrong}, case.tolerance),
-                    diagnose.simple("seed-ignored", diagnose.name(case)) if same else None)
+                    found)
+
+
+# Pairs of gradients a transposed 2 x 2 hidden weight matrix swaps.
+TRANSPOSED = (("w2", "w3"),)
+
+
+def swapped(analytic, numeric, what):
+    """transposed: the gradients right once the pairs of TRANSPOSED are swapped back."""
+    for a, b in TRANSPOSED:
+        back = dict(analytic, **{a: analytic[b], b: analytic[a]})
+        if not diagnose.same(analytic[a], numeric[PARAMETERS.index(a)]) and diagnose.same(
+                [back[n] for n in PARAMETERS], numeric):
+            return diagnose.simple("transposed", what)
+    return None
+
+
+def forward_without(analytic, params, x, y_true, what):
+    """forward-mismatch: the gradients of a forward pass that leaves out one bias."""
+    for bias in ("b1", "b2", "b3"):
+        if params[bias] and diagnose.same([analytic[n] for n in PARAMETERS], [gradients(
+                dict(params, **{bias: 0.0}), x, y_true)[n] for n in PARAMETERS]):
+            return diagnose.simple("forward-mismatch", what, "forward-term", term=bias)
+    return None
 
 
 def ignores_seed(student, seed, drawn, what):
@@ -185,27 +228,113 @@ def test_training(case, student, reference):
             return network, network.call("train", data, y_trues, **settings)
         return impl.once(case.key, train)
 
+    def found():
+        return training_mistake(student, data, y_trues, settings, diagnose.name(case))
+
     def losses(returned):
-        return checks.number_list(returned, -(-epochs // 10), what + " returned losses")
+        return checks.number_list(returned, -(-epochs // 10), what + " returned losses", found)
 
     network, returned = run(student)
     curves.record("losses", lambda: losses(returned))
     if case.from_solutions:
         reference_network, reference_losses = run(reference)
-        checks.close(losses(returned), reference_losses, case.tolerance, what + " losses")
-        for name in PARAMETERS:
-            checks.close(checks.real_number(network.get(name), what + " ." + name),
-                         reference_network.get(name), case.tolerance, what + " ." + name)
+        trained = {name: checks.real_number(network.get(name), what + " ." + name)
+                   for name in PARAMETERS}
+        for name in PARAMETERS:  # the parameters first: they say whether the training is right
+            checks.close(trained[name], reference_network.get(name), case.tolerance,
+                         what + " ." + name, diagnosis=found)
+        checks.close(losses(returned), reference_losses, case.tolerance, what + " losses",
+                     diagnosis=found, remark=lambda: checks.trained_right({
+                         _("parameters"): ([trained[n] for n in PARAMETERS],
+                                           [reference_network.get(n) for n in PARAMETERS],
+                                           case.tolerance)}))
         return
     expected = case.expected
     if "final_loss_below" in expected:
         checks.between(losses(returned)[-1], None, expected["final_loss_below"],
-                       what + " final loss")
+                       what + " final loss", diagnosis=found)
     for prediction in expected.get("predictions", []):
         x = np.array(prediction["x"], dtype=float)
         label = "%s, then feedforward(%s) (%s)" % (what, x.tolist(), prediction["who"])
         value = checks.real_number(network.call("feedforward", x), label)
-        checks.between(value, prediction.get("above"), prediction.get("below"), label)
+        checks.between(value, prediction.get("above"), prediction.get("below"), label,
+                       diagnosis=found)
+
+
+def gradients(p, x, y_true, output_weights=None):
+    """The kit's own dL/dparam of (y_true - o1)^2 at one sample; output_weights (w5, w6), if
+    given, stand in for p's in the hidden layer's deltas (a delta taken after an update)."""
+    u = units(p, x)
+    (_, z1, h1), (_, z2, h2), (_, z3, o1) = u["h1"], u["h2"], u["o1"]
+    w5, w6 = output_weights or (p["w5"], p["w6"])
+    d_out = -2 * (y_true - o1) * o1 * (1 - o1)
+    d1, d2 = d_out * w5 * h1 * (1 - h1), d_out * w6 * h2 * (1 - h2)
+    return {"w1": d1 * x[0], "w2": d1 * x[1], "b1": d1, "w3": d2 * x[0], "w4": d2 * x[1],
+            "b2": d2, "w5": d_out * h1, "w6": d_out * h2, "b3": d_out}
+
+
+def kit_training(p, data, y_trues, learn_rate, epochs, stale=False):
+    """The kit's own train: the parameters after it, and the predictions (N,) after every
+    epoch with epoch % 10 == 0; stale: the output layer is updated before the hidden deltas."""
+    p, recorded = dict(p), []
+    for epoch in range(epochs):
+        for x, y_true in zip(data, y_trues):
+            grads = gradients(p, x, y_true)
+            if stale:
+                output = (p["w5"] - learn_rate * grads["w5"], p["w6"] - learn_rate * grads["w6"])
+                grads.update({k: v for k, v in gradients(p, x, y_true, output).items()
+                              if k in ("w1", "w2", "b1", "w3", "w4", "b2")})
+            p = {name: p[name] - learn_rate * grads[name] for name in PARAMETERS}
+        if epoch % 10 == 0:
+            recorded.append(np.array([network_output(p, x) for x in data]))
+    return p, recorded
+
+
+PROBE = dict(zip(PARAMETERS, (0.71, -0.53, -0.24, 0.97, 1.12, -0.81, 0.15, -0.33, 0.42)))
+
+
+def training_mistake(student, data, y_trues, settings, what):
+    """What is wrong with train, from 11 epochs from the kit's own parameters, twice:
+    stale-weights, learning-rate-twice or learning-rate-ignored from the parameters;
+    shape-broadcast or state-shared from the two losses recorded (epochs 0 and 10)."""
+    learn_rate = settings.get("learn_rate", 0.1)
+    runs = []
+    for _run in range(2):
+        network = _network(student, PROBE)
+        returned = network.call("train", data, y_trues, learn_rate=learn_rate, epochs=11)
+        runs.append(([checks.real_number(network.get(n), what) for n in PARAMETERS], returned))
+    (trained, recorded), (_again, recorded_again) = runs
+    if isinstance(recorded, list) and isinstance(recorded_again, list) and len(
+            recorded_again) > len(recorded):  # a list kept from one call to the next
+        return diagnose.simple("state-shared", what, quantity=_("the losses"))
+    recorded, recorded_again = (checks.number_list(run[1], 2, what) for run in runs)
+    right, predictions = kit_training(PROBE, data, y_trues, learn_rate, 11)
+    if not diagnose.same(trained, [right[n] for n in PARAMETERS]):
+        stale = kit_training(PROBE, data, y_trues, learn_rate, 11, stale=True)[0]
+        if diagnose.same(trained, [stale[n] for n in PARAMETERS]):
+            return diagnose.simple("stale-weights", what)
+        return _rate(student, data, y_trues, learn_rate, what)
+    if not diagnose.same(recorded, recorded_again):
+        return diagnose.simple("state-shared", what, quantity=_("the losses"))
+    broadcast = [np.mean((y_trues[None, :] - p[:, None]) ** 2) for p in predictions]
+    if diagnose.same(recorded, broadcast) and not diagnose.same(
+            recorded, [np.mean((y_trues - p) ** 2) for p in predictions]):
+        return diagnose.simple("shape-broadcast", what, got="(N, N)", wanted="(N,)")
+    if recorded[1] > recorded[0] and np.mean((y_trues - predictions[1]) ** 2) < np.mean(
+            (y_trues - predictions[0]) ** 2):
+        return diagnose.simple("state-shared", what, quantity=_("the losses"))
+    return None
+
+
+def _rate(student, data, y_trues, learn_rate, what):
+    """learning-rate-twice or learning-rate-ignored, from one step on the first person."""
+    network = _network(student, PROBE)
+    network.call("train", data[:1], y_trues[:1], learn_rate=learn_rate, epochs=1)
+    after = [checks.real_number(network.get(n), what) for n in PARAMETERS]
+    grads = gradients(PROBE, data[0], y_trues[0])
+    rate = diagnose.step_rate([PROBE[n] for n in PARAMETERS], after,
+                              [grads[n] for n in PARAMETERS])
+    return diagnose.rate(rate, learn_rate, 0.1, what)
 
 
 # -- what the kit draws and times from this module ---------------------------------------------

@@ -114,7 +114,134 @@ BUGGY = {
     "britz-fixed-seed": ("solutions", "britz", [
         ("    np.random.seed(seed)\n", "    np.random.seed(0)\n")],
         "britz::hidden-build-model-other-seed", "seed-ignored"),
+    # the mistakes of issue 16, found in students' own rebuilds
+    "trask-stale-weights": ("solutions", "trask", [
+        ("        l1_error = l2_delta.dot(syn1.T)\n        l1_delta = l1_error * nonlin(l1, "
+         "deriv=True)\n        syn1 += l1.T.dot(l2_delta)\n",
+         "        syn1 += l1.T.dot(l2_delta)\n        l1_error = l2_delta.dot(syn1.T)\n"
+         "        l1_delta = l1_error * nonlin(l1, deriv=True)\n")],
+        "trask::xor-errors", "stale-weights"),
+    "trask-vector-output": ("solutions", "trask", [
+        ("    l1 = nonlin(np.dot(l0, syn0))\n    l1_error", "    l1 = nonlin(np.dot(l0, syn0[:, 0]))"
+         "\n    l1_error")],
+        "trask::two-layer-update-gradient", "shape-broadcast"),
+    "trask-seed-at-import": ("rewritten", "trask", [
+        ("import numpy as np\n", "import numpy as np\n\nnp.random.seed(1)\n"),
+        ("rng = np.random.RandomState(seed)\n        syn0 = 2 * rng.random_sample((X.shape[1], "
+         "y.shape[1]))", "syn0 = 2 * np.random.random_sample((X.shape[1], y.shape[1]))")],
+        "trask::hidden-two-layer-seeded", "seed-at-import"),
+    "trask-signed-errors": ("solutions", "trask", [
+        ("errors.append(np.mean(np.abs(l2_error)))", "errors.append(np.mean(l2_error))")],
+        "trask::xor-errors", "abs-missing"),
+    "trask-module-errors": ("solutions", "trask", [
+        ("    errors = []\n    for j", "    for j"),
+        ("import numpy as np\n", "import numpy as np\n\nerrors = []\n")],
+        "trask::hidden-three-layer-seeded", "state-shared"),
+    "trask-weights-unscaled": ("solutions", "trask", [
+        ("syn0 = 2 * np.random.random((X.shape[1], hidden)) - 1",
+         "syn0 = np.random.random((X.shape[1], hidden))")],
+        "trask::xor-errors", "starting-weights"),
+    "aidan-signed-error": ("solutions", "aidan", [
+        ("np.average(np.abs(self.error))", "np.average(self.error)")],
+        "aidan::hidden-error-history-new-data", "abs-missing"),
+    "aidan-class-lists": ("rewritten", "aidan", [
+        ("        self.error_history, self.epoch_list = [], []\n", ""),
+        ("class NeuralNetwork:\n", "class NeuralNetwork:\n    error_history = []\n"
+         "    epoch_list = []\n")],
+        "aidan::error-history", "state-shared"),
+    "aidan-change-transposed": ("solutions", "aidan", [
+        ("self.weights += np.dot(self.inputs.T, delta)",
+         "self.weights = self.weights + np.dot(delta.T, self.inputs)")],
+        "aidan::backpropagation-gradient", "transposed"),
+    "aidan-error-after-update": ("solutions", "aidan", [
+        ("self.error_history.append(np.average(np.abs(self.error)))",
+         "self.error_history.append(np.average(np.abs(\n                self.outputs - "
+         "self.sigmoid(np.dot(self.inputs, self.weights)))))")],
+        "aidan::hidden-error-history-new-data", "one-update-late"),
+    "aidan-random-weights": ("solutions", "aidan", [
+        ("self.weights = np.full((inputs.shape[1], 1), 0.5)",
+         "self.weights = np.random.rand(inputs.shape[1], 1)")],
+        "aidan::init", "starting-weights"),
+    "aidan-slope-recomputed": ("solutions", "aidan", [
+        ("            return x * (1 - x)\n", "            s = 1 / (1 + np.exp(-x))\n"
+         "            return s * (1 - s)\n")],
+        "aidan::sigmoid-slope", "slope-at-wrong-point"),
+    "zhou-backprop-without-b1": ("solutions", "zhou", [
+        ("        sum_h1 = self.w1 * x[0] + self.w2 * x[1] + self.b1\n",
+         "        sum_h1 = self.w1 * x[0] + self.w2 * x[1]\n")],
+        "zhou::hidden-backprop-random", "forward-mismatch"),  # the public cases have b1 = 0
+    "zhou-stale-weights": ("solutions", "zhou", [
+        ("                grads = self.backprop(x, y_true)\n                for name, grad in "
+         "grads.items():\n                    setattr(self, name, getattr(self, name) - "
+         "learn_rate * grad)\n",
+         "                sum_h1 = self.w1 * x[0] + self.w2 * x[1] + self.b1\n"
+         "                h1 = sigmoid(sum_h1)\n"
+         "                sum_h2 = self.w3 * x[0] + self.w4 * x[1] + self.b2\n"
+         "                h2 = sigmoid(sum_h2)\n"
+         "                sum_o1 = self.w5 * h1 + self.w6 * h2 + self.b3\n"
+         "                d_L_d_ypred = -2 * (y_true - sigmoid(sum_o1))\n"
+         "                self.w5 -= learn_rate * d_L_d_ypred * h1 * deriv_sigmoid(sum_o1)\n"
+         "                self.w6 -= learn_rate * d_L_d_ypred * h2 * deriv_sigmoid(sum_o1)\n"
+         "                self.b3 -= learn_rate * d_L_d_ypred * deriv_sigmoid(sum_o1)\n"
+         "                d_h1 = d_L_d_ypred * self.w5 * deriv_sigmoid(sum_o1)\n"
+         "                d_h2 = d_L_d_ypred * self.w6 * deriv_sigmoid(sum_o1)\n"
+         "                self.w1 -= learn_rate * d_h1 * x[0] * deriv_sigmoid(sum_h1)\n"
+         "                self.w2 -= learn_rate * d_h1 * x[1] * deriv_sigmoid(sum_h1)\n"
+         "                self.b1 -= learn_rate * d_h1 * deriv_sigmoid(sum_h1)\n"
+         "                self.w3 -= learn_rate * d_h2 * x[0] * deriv_sigmoid(sum_h2)\n"
+         "                self.w4 -= learn_rate * d_h2 * x[1] * deriv_sigmoid(sum_h2)\n"
+         "                self.b2 -= learn_rate * d_h2 * deriv_sigmoid(sum_h2)\n")],
+        "zhou::hidden-training-new-people", "stale-weights"),
+    "zhou-backprop-without-output-sigmoid": ("solutions", "zhou", [
+        ("        y_pred = sigmoid(sum_o1)\n\n        d_L_d_ypred",
+         "        y_pred = sum_o1\n\n        d_L_d_ypred")],
+        "zhou::backprop-gradient", "forward-mismatch"),
+    "zhou-predictions-column": ("solutions", "zhou", [
+        ("y_preds = np.apply_along_axis(self.feedforward, 1, data)",
+         "y_preds = np.apply_along_axis(self.feedforward, 1, data).reshape(-1, 1)")],
+        "zhou::training-loss", "shape-broadcast"),
+    "zhou-loss-never-reset": ("solutions", "zhou", [
+        ("        losses = []\n", "        losses = []\n        total = 0.0\n"),
+        ("                losses.append(mse_loss(all_y_trues, y_preds))",
+         "                total += mse_loss(all_y_trues, y_preds)\n"
+         "                losses.append(total)")],
+        "zhou::training-loss", "state-shared"),
+    "zhou-fixed-learning-rate": ("solutions", "zhou", [
+        ("getattr(self, name) - learn_rate * grad", "getattr(self, name) - 0.1 * grad")],
+        "zhou::hidden-training-six-people", "learning-rate-ignored"),
+    "britz-db2-wrong-axis": ("solutions", "britz", [
+        ("db2 = np.sum(delta3, axis=0, keepdims=True)", "db2 = np.sum(delta3, axis=1, "
+         "keepdims=True)")],
+        "britz::backprop-gradient", "wrong-axis"),
+    "britz-label-columns": ("solutions", "britz", [
+        ("delta3[range(num_examples), y] -= 1", "delta3[:, y] -= 1")],
+        "britz::backprop-gradient", "label-indexing"),
+    "britz-learning-rate-twice": ("solutions", "britz", [
+        ("model[name] + -epsilon * grads[name]", "model[name] + -epsilon * (epsilon * "
+         "grads[name])")],
+        "britz::loss-iteration-1000", "learning-rate-twice"),
+    "britz-predict-probabilities": ("solutions", "britz", [
+        ("return np.argmax(probs, axis=1)", "return probs")],
+        "britz::predict-argmax", "probabilities-not-classes"),
+    "britz-weights-unscaled": ("rewritten", "britz", [
+        ('"W1": np.random.randn(n_in, nn_hdim) / np.sqrt(n_in)',
+         '"W1": np.random.randn(n_in, nn_hdim)')],
+        "britz::loss-iteration-0", "starting-weights"),
+    "britz-seed-at-import": ("rewritten", "britz", [
+        ("    np.random.seed(seed)\n", ""),
+        ("import numpy as np\n", "import numpy as np\n\nnp.random.seed(0)\n")],
+        "britz::hidden-build-model-other-seed", "seed-at-import"),
 }
+
+
+def batches():
+    """The buggy implementations in groups of at most one per tutorial, so that one grading
+    run of a group's folder grades several of them: [{module: name}]."""
+    by_module = {}
+    for name in sorted(BUGGY):
+        by_module.setdefault(BUGGY[name][1], []).append(name)
+    return [{module: names[i] for module, names in by_module.items() if i < len(names)}
+            for i in range(max(len(names) for names in by_module.values()))]
 
 
 def write(name, folder):
@@ -133,9 +260,9 @@ def write(name, folder):
     return module
 
 
-def copy_others(folder, module):
-    """Puts the reference's other modules beside the buggy one, so that a whole submission
+def copy_others(folder, *modules):
+    """Puts the reference's other modules beside the buggy ones, so that a whole submission
     is graded."""
     for other in os.listdir(os.path.join(KIT, "solutions")):
-        if other.endswith(".py") and other != module + ".py":
+        if other.endswith(".py") and other[:-3] not in modules:
             shutil.copy(os.path.join(KIT, "solutions", other), os.path.join(folder, other))
