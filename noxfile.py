@@ -1,4 +1,4 @@
-"""The kit's sessions. Students: `nox -s check`. Instructors: `nox -s grade`, `nox -s merge`,
+"""The kit's sessions. Students: `nox -s check`, `nox -s recall`. Instructors: `nox -s grade`, `nox -s merge`,
 `nox -s handout`, `nox -s gradescope`. The kit itself: `nox -s solutions`, `nox -s tests`,
 `nox -s bench`.
 Arguments after `--` go to the command, e.g. `nox -s check -- -k zhou`."""
@@ -16,7 +16,7 @@ def install(session, *groups):
 
 
 def run_graders(session, *options, success_codes=(0,)):
-    install(session, "grade", "report")
+    install(session, "grade", "report", "recall")
     session.run("python", "-m", "pytest", "graders", *options, *session.posargs,
                 success_codes=list(success_codes))
 
@@ -26,6 +26,13 @@ def check(session):
     """Grade your work in exercises/ on the public checks (hidden ones run when graded)."""
     # Exit status 1 only means some checks failed: the score table is the result.
     run_graders(session, "--impl", "exercises", success_codes=(0, 1))
+
+
+@nox.session(reuse_venv=True, default=False)
+def recall(session):
+    """Rebuild a tutorial from memory: nox -s recall -- MODULE [--hints LEVEL] | --status."""
+    install(session, "grade", "recall")
+    session.run("python", "-m", "graders.recall", *session.posargs)
 
 
 @nox.session(reuse_venv=True)
