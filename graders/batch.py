@@ -27,7 +27,7 @@ import time  # noqa: E402
 
 import pytest  # noqa: E402
 
-from graders import collect, gradebook, i18n, sandbox, spec  # noqa: E402
+from graders import collect, gradebook, i18n, recall_history, sandbox, spec  # noqa: E402
 from graders import results as results_data  # noqa: E402
 from graders.report import write_atomically  # noqa: E402
 
@@ -320,6 +320,10 @@ class Batch:
                 "note": entry.note, "seconds": round(seconds, 3),
                 "protections": self.protections}
         write_atomically(os.path.join(work, "grading.json"), json.dumps(meta, indent=2) + "\n")
+        if entry.history is not None or entry.history_problem:
+            recall = recall_history.summary((entry.history or b"").decode("utf-8", "replace"))
+            recall["problems"] += [entry.history_problem] if entry.history_problem else []
+            write_atomically(os.path.join(work, recall_history.SUMMARY), json.dumps(recall, indent=2) + "\n")
         target = os.path.join(self.out, entry.name)
         if os.path.exists(target):
             retired = os.path.join(self.staging, entry.name + ".old")

@@ -21,6 +21,7 @@ from graders.i18n import _
 FOLDER = ".recall"
 FILE = "history.csv"
 SHOWN = FOLDER + "/" + FILE  # as messages name it
+SUMMARY = "recall.json"  # what the batch keeps of a submission's history, beside results.json
 COLUMNS = ("module", "level", "event", "started", "time", "minutes", "public_points",
            "possible_points", "failed_cases", "diagnosis_codes", "checks", "kept")
 EVENTS = ("start", "check", "done", "abandon")
