@@ -150,7 +150,6 @@ def test_a_scripted_student_rebuilds_trask_at_each_level(repo, tmp_path):
     write(repo, solution())
     out = check(repo, START + timedelta(minutes=30)).stdout
     assert "Rebuild of trask done: 30.0 minutes, 3 check(s), hints contract." in out
-    check(repo, START + timedelta(minutes=31), module="zhou")  # not under way: no row
 
     history = rows(repo)
     assert [r["event"] for r in history] == ["start", "check", "check", "check", "done"]
@@ -201,11 +200,9 @@ def test_a_scripted_student_rebuilds_trask_at_each_level(repo, tmp_path):
         "def train_three_layer"]
     assert set(lines) <= set(stub.splitlines()) and lines[-1].endswith("syn1=None):")
     assert not any(line.lstrip().startswith(('"""', "raise", "import")) for line in lines)
-    write(repo, solution().replace("1 - x", "x - 1"))
-    check(repo, fast_due + timedelta(minutes=3))
     attempt = (repo / "exercises" / "trask.py").read_bytes()
     out = recall(repo, "trask", "--abandon", at=fast_due + timedelta(minutes=5)).stdout
-    assert "abandoned after 5.0 minutes and 1 check(s)" in out
+    assert "abandoned after 5.0 minutes and 0 check(s)" in out
     assert (repo / "exercises" / "trask.py").read_bytes() == attempt
     out = recall(repo, "--status", at=fast_due + timedelta(minutes=6)).stdout
     assert "trask: 2 rebuild(s) done, 1 abandoned; the latest took 6.0 minutes and 1 " \
@@ -220,15 +217,19 @@ def test_a_scripted_student_rebuilds_trask_at_each_level(repo, tmp_path):
     # A due rebuild is named at the end of every check; report.html shows the history.
     report = tmp_path / "report.html"
     out = check(repo, fast_due + timedelta(days=30), "--report", str(report)).stdout
-    lines = out.rstrip().splitlines()
-    assert len(lines) > 2 and lines[-2].startswith("A rebuild from memory is due: trask ("), out
+    section = []  # the score section: the due rebuild is its last line
+    for line in out.split("= score =")[1].splitlines()[1:]:
+        if line.startswith("=") or line.split(" ")[0].isdigit() and " in " in line:
+            break
+        section.append(line)
+    assert section[-1].startswith("A rebuild from memory is due: trask ("), out
     page = report.read_text()
     table = page.split('id="rebuilds"')[1].split("</table>")[0]
     assert table.count("<tr>") == 4 and "abandoned" in table and "names" in table
     recall_part = page.split('id="recall"')[1].split("<h2>")[0]
     assert recall_part.count('role="img"') == 2
     assert "Minutes (left) and checks (right) of each of your 3 rebuilds" in recall_part
-    assert "latest rebuild of trask (hints signatures)" in recall_part
+    assert "latest rebuild of trask (hints names)" in recall_part
 
 
 def test_refusals_change_nothing(repo):
@@ -344,8 +345,9 @@ def test_history_rows_round_trip_and_unknown_values_are_named():
     csv.writer(text, lineterminator="\n").writerows([recall_history.COLUMNS, row.cells()])
     parsed, problems = recall_history.parse(text.getvalue())
     assert problems == [] and parsed[0].cells() == row.cells() and parsed[0].line == 2
-    bad = text.getvalue().replace("check", "peek").replace("names", "everything")
+    header, line = text.getvalue().splitlines()
+    bad = header + "\n" + line.replace("check", "peek") + "\n"
     assert recall_history.parse(bad)[1] == [
         ".recall/history.csv, line 2: event is 'peek', not one of start, check, done, abandon"]
-    assert "lacks the column(s) checks" in recall_history.parse(
+    assert "lacks the column(s) public_points" in recall_history.parse(
         "module,level,event,started,time,minutes\n")[1][0]
