@@ -221,7 +221,7 @@ def rebuild_figures(recall):
         minutes, points, possible = zip(*latest["scores"])
         axes.plot(minutes, points, "-o", color=STUDENT, linewidth=2, label=_("yours"))
         axes.axhline(max(possible), linestyle="--", color=REFERENCE, label=_("full score"))
-        axes.set(xlabel=_("minutes since the start"), ylabel=_("public points"),
+        axes.set(xlabel=_("minutes since the start"), ylabel=_("public points"), xlim=(0, None),
                  ylim=(0, max(possible) * 1.08 or 1))
         axes.legend(loc="lower right")
         axes.grid(alpha=0.3)

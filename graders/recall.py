@@ -264,7 +264,11 @@ def abandon(module, root=ROOT, moment=None):
 
 
 def status(root=ROOT, moment=None):
-    from graders import recall_schedule  # fsrs: only where a date is asked for
+    try:
+        from graders import recall_schedule  # fsrs: only where a date is asked for
+    except ImportError as error:
+        raise Refused(_("%s: install the recall group of pyproject.toml (pip install fsrs), "
+                        "or run python -m nox -s recall -- --status.") % error) from None
     moment = moment or now()
     found, problems = read(root)
     lines = []
