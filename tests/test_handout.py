@@ -37,7 +37,8 @@ def handout_text(folder):
 
 
 def test_handout_holds_no_solutions_and_no_instructor_tools(handout):
-    files = set(handout_text(handout))
+    texts = handout_text(handout)
+    files = set(texts)
     assert not any(f.startswith(("solutions/", "tests/", "examples/", "benchmarks/"))
                    for f in files)
     for tool in ("batch.py", "merge.py", "gradebook.py", "handout.py"):
@@ -46,7 +47,7 @@ def test_handout_holds_no_solutions_and_no_instructor_tools(handout):
     assert ".github/workflows/check.yml" in files and "grader-files.sha256" in files
     for module in spec.modules():  # what a rebuild from memory starts from (graders/recall.py)
         with open(os.path.join(KIT, "exercises", module + ".py"), encoding="utf-8") as handle:
-            assert files["graders/stubs/%s.py" % module] == handle.read()
+            assert texts["graders/stubs/%s.py" % module] == handle.read()
 
 
 def test_handout_has_only_public_cases(handout):
