@@ -216,7 +216,7 @@ def read(root):
 def start(module, level, root=ROOT, moment=None):
     """Starts a rebuild of `module`; returns what to print."""
     moment = moment or now()
-    found, _problems = read(root)
+    found, problems = read(root)
     going = history.under_way(found, module)
     if going:
         raise Refused(_("A rebuild of %s is already under way (started %s, hints %s). Finish "
@@ -238,7 +238,8 @@ def start(module, level, root=ROOT, moment=None):
     except history.HistoryError as error:
         raise Refused(_("%s. The rebuild was not recorded; your work is kept in %s.") % (
             error, kept or "-")) from None
-    lines = [_("Rebuild of %s started with hints %s; the clock runs.") % (module, level)]
+    lines = problems + [_("Rebuild of %s started with hints %s; the clock runs.") % (
+        module, level)]
     if kept:
         lines.append(_("Your previous work is kept in %s.") % kept)
     lines.append(_("Write exercises/%s%s again and run python -m nox -s check: a full public "
@@ -248,7 +249,7 @@ def start(module, level, root=ROOT, moment=None):
 
 def abandon(module, root=ROOT, moment=None):
     moment = moment or now()
-    found, _problems = read(root)
+    found, problems = read(root)
     going = history.under_way(found, module)
     if not going:
         raise Refused(_("No rebuild of %s is under way, so there is none to abandon.")
@@ -259,8 +260,9 @@ def abandon(module, root=ROOT, moment=None):
                                          moment, minutes=minutes, checks=len(going.checks)))
     except history.HistoryError as error:
         raise Refused(str(error)) from None
-    return [_("Rebuild of %s abandoned after %.1f minutes and %d check(s); your attempt stays "
-              "in exercises/ and in the history.") % (module, minutes, len(going.checks))]
+    return problems + [_("Rebuild of %s abandoned after %.1f minutes and %d check(s); your "
+                         "attempt stays in exercises/ and in the history.") % (
+        module, minutes, len(going.checks))]
 
 
 def status(root=ROOT, moment=None):

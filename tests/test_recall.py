@@ -290,6 +290,9 @@ def test_a_corrupt_or_hand_edited_history_is_named_by_line_and_loses_no_row(repo
     assert "line 3: 5 fields" in out and "check 2 at 5.0 minutes" in out
     after = (repo / HISTORY).read_text().splitlines()
     assert after[:len(before)] == before and len(after) == len(before) + 1
+    out = recall(repo, "trask", "--abandon", at=START + timedelta(minutes=6)).stdout
+    assert "line 4: minutes is 'soon'" in out and "abandoned after 6.0 minutes and 2" in out
+    assert (repo / HISTORY).read_text().splitlines()[:len(after)] == after
 
 
 def test_a_notebook_is_kept_and_started_afresh_as_a_notebook(repo):
