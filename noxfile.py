@@ -1,4 +1,4 @@
-"""The kit's sessions. Students: `nox -s check`. Instructors: `nox -s grade`, `nox -s merge`,
+"""The kit's sessions. Students: `nox -s check`, `nox -s recall`. Instructors: `nox -s grade`, `nox -s merge`,
 `nox -s handout`, `nox -s gradescope`. The kit itself: `nox -s solutions`, `nox -s tests`,
 `nox -s bench`.
 Arguments after `--` go to the command, e.g. `nox -s check -- -k zhou`."""
@@ -19,7 +19,7 @@ except ImportError:  # Windows: no lock; start a session's first run alone
 nox.options.default_venv_backend = "none"
 nox.options.sessions = ["grade"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-KIT_GROUPS = ("grade", "report")  # grading and its pages: every session but tests
+KIT_GROUPS = ("grade", "report", "recall")  # grading, its pages, rebuilds: every session but tests
 # What tests/ needs from the system: (its commands, the Debian package, the tests without it).
 SYSTEM = ((("bwrap",), "bubblewrap", "tests/test_adversarial.py and tests/test_sandbox.py"),
           (("chromium", "chromium-browser"), "chromium", "tests/test_pages.py"))
@@ -85,6 +85,12 @@ def check(session):
     """Grade your work in exercises/ on the public checks (hidden ones run when graded)."""
     # Exit status 1 only means some checks failed: the score table is the result.
     run_graders(session, "--impl=exercises", success_codes=(0, 1))
+
+
+@nox.session(default=False)
+def recall(session):
+    """Rebuild a tutorial from memory: nox -s recall -- MODULE [--hints LEVEL] | --status."""
+    session.run(venv(session, *KIT_GROUPS), "-m", "graders.recall", *session.posargs)
 
 
 @nox.session

@@ -27,7 +27,8 @@ import time  # noqa: E402
 
 import pytest  # noqa: E402
 
-from graders import collect, gradebook, i18n, pytest_command, sandbox, spec  # noqa: E402
+from graders import collect, gradebook, i18n, pytest_command, recall_history, sandbox  # noqa: E402
+from graders import spec  # noqa: E402
 from graders import results as results_data  # noqa: E402
 from graders.report import WRITE_ERRORS, write_atomically  # noqa: E402
 
@@ -344,6 +345,10 @@ class Batch:
                 "note": entry.note, "seconds": round(seconds, 3),
                 "protections": self.protections}
         write_atomically(os.path.join(work, "grading.json"), json.dumps(meta, indent=2) + "\n")
+        if entry.history is not None or entry.history_problem:
+            recall = recall_history.summary((entry.history or b"").decode("utf-8", "replace"))
+            recall["problems"] += [entry.history_problem] if entry.history_problem else []
+            write_atomically(os.path.join(work, recall_history.SUMMARY), json.dumps(recall, indent=2) + "\n")
         target = os.path.join(self.out, entry.name)
         if os.path.exists(target):
             retired = os.path.join(self.staging, entry.name + ".old")

@@ -3,7 +3,8 @@ GitHub Classroom's autograding reporter.
 
     python -m graders.classroom results.json
 
-Appends a Markdown table to $GITHUB_STEP_SUMMARY and sets the step output `result` to the
+Appends a Markdown table to $GITHUB_STEP_SUMMARY (with a line on the rebuilds from memory
+when .recall/history.csv is there, graders/recall.py) and sets the step output `result` to the
 base64 JSON that the reporter (classroom-resources/autograding-grading-reporter) reads.
 Without those variables it prints the table. Standard library only: it runs on the CI
 runner's own Python.
@@ -14,11 +15,29 @@ import json
 import os
 import sys
 
-from graders import inert
+from graders import i18n, inert, recall_history
 from graders import results as results_data
+from graders.i18n import _
 
 
-def markdown(results):
+def rebuilds_line(root):
+    """A sentence on the rebuilds from memory in `root`/.recall/history.csv, or None."""
+    try:
+        rows, problems = recall_history.read(root)
+    except recall_history.HistoryError as error:
+        return str(error)
+    found = recall_history.rebuilds(rows, problems)
+    done = [rebuild for rebuild in found if rebuild.outcome == "done"]
+    if not found and not problems:
+        return None
+    line = _("Rebuilds from memory: %d done.") % len(done)
+    if done:
+        line += " " + _("The latest (%s, hints %s) took %.1f minutes and %d check(s).") % (
+            done[-1].module, done[-1].level, done[-1].end.minutes, len(done[-1].checks))
+    return "\n\n".join([line] + problems)
+
+
+def markdown(results, root=None):
     points, possible = results_data.points(results)
     passed = sum(test["status"] == "passed" for test in results["tests"])
     lines = ["## Public checks: %g / %g points" % (results["score"], sum(possible.values())), "",
@@ -26,6 +45,9 @@ def markdown(results):
     lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in sorted(points)]
     lines += ["", "%d of %d public checks passed. Hidden checks (random inputs) run when your "
                   "instructor grades; this score is advisory." % (passed, len(results["tests"]))]
+    rebuilds = rebuilds_line(root) if root else None
+    if rebuilds:
+        lines += ["", rebuilds]
     failures = [t for t in results["tests"] if t["status"] != "passed"]
     if failures:
         lines += ["", "<details><summary>What to fix</summary>", ""]
@@ -48,7 +70,8 @@ def classroom(results):
 def main(path):
     with open(path, encoding="utf-8") as handle:
         results = json.load(handle)
-    table = markdown(results)
+    i18n.set_language()
+    table = markdown(results, os.getcwd())
     summary, output = os.environ.get("GITHUB_STEP_SUMMARY"), os.environ.get("GITHUB_OUTPUT")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:

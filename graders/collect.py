@@ -20,7 +20,7 @@ import stat
 import zipfile
 from dataclasses import dataclass
 
-from graders import notebook
+from graders import notebook, recall_history
 
 MODULE_LIMIT = 1 << 20  # bytes per module file, also the most unpacked of one in a zip
 # Methods whose unpacking stops at the bytes asked for. Python unpacks bzip2 and LZMA a whole
@@ -36,6 +36,8 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 RESERVED_NAMES = {"gradebook.csv", "class.html"}
 LINK = "%s is a symbolic link: links are refused, hand in the %s itself"
 NOT_PLAIN = "%s is not a plain file: hand in the file itself"
+HISTORY_FOLDER, HISTORY_FILE = recall_history.FOLDER, recall_history.FILE
+HISTORY = recall_history.SHOWN  # rebuilds from memory: read, never graded
 DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK  # a FIFO named trask.py must not block
 
@@ -48,6 +50,8 @@ class Entry:
     modules: dict  # module name -> source bytes; absent when missing
     problems: list  # sentences on the modules that could not be used
     note: str = ""  # a sentence for the batch summary when `name` is not the submission's own
+    history: bytes = None  # .recall/history.csv, rebuilds from memory (advisory, not graded)
+    history_problem: str = ""  # why a history that is there could not be read
 
     @property
     def fingerprint(self):
@@ -79,12 +83,14 @@ def discover(folder, modules):
             name, note = names[item]
             try:
                 found, problems = _read_item(top, item, kind, modules)
+                history, why = _read_item(top, item, kind, HISTORY)
             except Exception as error:  # whatever one submission does costs it alone
                 found, problems = {}, dict.fromkeys(modules, "the submission could not be "
                                                     "read (%s: %s)" % (type(error).__name__,
                                                                        str(error)[:200]))
+                history, why = None, ""
             entries.append(Entry(name, os.path.join(folder, item), found,
-                                 list(dict.fromkeys(problems.values())), note))
+                                 list(dict.fromkeys(problems.values())), note, history, why))
     finally:
         os.close(top)
     return sorted(entries, key=lambda entry: entry.name)
@@ -150,18 +156,66 @@ def _names(items):
 
 
 def _read_item(top, item, kind, modules):
-    """(found, problems) for one submission in the class folder open as `top`."""
+    """(found, problems) for one submission in the class folder open as `top`; with
+    `modules` HISTORY, (its history's bytes or None, why it cannot be read or "")."""
     what = "folder" if kind == "folder" else "zip"
     try:
         handle = os.open(item, DIRECTORY if kind == "folder" else FILE, dir_fd=top)
     except OSError as error:
         why = LINK % ("the submission", what) if _is_link(top, item) else (
             "the submission %s cannot be read (%s)" % (what, _plain(error)))
-        return {}, dict.fromkeys(modules, why)
+        return (None, "") if modules == HISTORY else ({}, dict.fromkeys(modules, why))
     try:
+        if modules == HISTORY:
+            return (_history_in_dir if kind == "folder" else _history_in_zip)(handle)
         return (_read_dir if kind == "folder" else _read_zip)(handle, modules)
     finally:
         os.close(handle)
+
+
+def _history_in_dir(folder, wrapped=False):
+    """(bytes or None, why not or "") of .recall/history.csv in the folder open as `folder`,
+    or in the one folder it holds; no link is followed."""
+    try:
+        recall = os.open(HISTORY_FOLDER, DIRECTORY, dir_fd=folder)
+    except OSError as error:
+        if _is_link(folder, HISTORY_FOLDER):
+            return None, LINK % (HISTORY_FOLDER + "/", "folder")
+        if error.errno not in (errno.ENOENT, errno.ENOTDIR):
+            return None, "%s/ cannot be read (%s)" % (HISTORY_FOLDER, _plain(error))
+        try:
+            inner = [name for name in os.listdir(folder) if not name.startswith((".", "__"))]
+        except OSError:
+            return None, ""
+        if wrapped or len(inner) != 1 or not stat.S_ISDIR(_mode(folder, inner[0])):
+            return None, ""
+        try:
+            handle = os.open(inner[0], DIRECTORY, dir_fd=folder)
+        except OSError:
+            return None, ""
+        try:
+            return _history_in_dir(handle, wrapped=True)
+        finally:
+            os.close(handle)
+    try:
+        source, why = _read_file(recall, HISTORY_FILE)
+    finally:
+        os.close(recall)
+    if why == "%s is missing" % HISTORY_FILE:
+        return None, ""
+    return source, why or ""
+
+
+def _history_in_zip(handle):
+    """_history_in_dir for a zip open as `handle`: at its top or in one folder."""
+    try:
+        with open(handle, "rb", closefd=False) as file, zipfile.ZipFile(file) as archive:
+            members = [info for info in archive.infolist() if not info.is_dir()
+                       and not info.filename.startswith("exercises/")]
+            source, why = _read_member(archive, members, HISTORY)
+    except Exception:  # a broken zip is named where its modules are read
+        return None, ""
+    return (None, "") if why == "%s is missing" % HISTORY else (source, why or "")
 
 
 def read_folder(path, modules):

@@ -60,7 +60,12 @@ def cells(module, source):
 
 def notebook(module, source):
     """The notebook's nbformat 4 JSON text."""
-    return json.dumps({"cells": cells(module, source),
+    return as_notebook(cells(module, source))
+
+
+def as_notebook(made):
+    """nbformat 4 JSON text of a list of cells."""
+    return json.dumps({"cells": made,
                        "metadata": {"kernelspec": {"display_name": "Python 3",
                                                    "language": "python", "name": "python3"},
                                     "language_info": {"name": "python"}},

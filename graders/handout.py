@@ -3,6 +3,7 @@
     python -m graders.handout OUT [--notebooks]     (nox -s handout -- OUT [--notebooks])
 
 OUT gets exercises/ (the stubs, or with --notebooks one Jupyter notebook per tutorial), spec/ with the public cases only, the graders that run them,
+the stubs again in graders/stubs/ (what a rebuild from memory starts from, graders/recall.py),
 the student README, noxfile and GitHub workflow from handout/, and grader-files.sha256, the
 hash manifest the workflow verifies. Never solutions/, hidden cases, or instructor tools. OUT
 must not exist yet or be empty: the kit never writes over anyone's work.
@@ -16,7 +17,7 @@ import sys
 
 import yaml
 
-from graders import exercise_notebooks, spec
+from graders import exercise_notebooks, recall, spec
 
 KIT = spec.KIT
 TEMPLATES = os.path.join(KIT, "handout")
@@ -27,7 +28,8 @@ GRADER_FILES = ["__init__.py", "conftest.py", "checks.py", "collect.py", "spec.p
                 "landlock.py", "worker.py", "wire.py", "report.py", "kinds.py", "draws.py",
                 "reference.py", "classroom.py", "results.py", "notebook.py", "i18n.py",
                 "diagnose.py", "roots.py", "stand_ins.py", "curves.py", "pages.py",
-                "fallback.py", "inert.py"]
+                "fallback.py", "inert.py", "recall.py", "recall_history.py",
+                "recall_schedule.py", "exercise_notebooks.py"]
 MANIFEST = "grader-files.sha256"
 
 
@@ -88,6 +90,7 @@ def write(out, notebooks=False):
                     exercise_notebooks.notebook(module, handle.read()))
         else:
             copy(stub, os.path.join(out, "exercises", module + ".py"))
+        copy(stub, os.path.join(out, recall.STUBS, module + ".py"))  # for rebuilds
         copy(os.path.join(KIT, "graders", "test_%s.py" % module),
              os.path.join(out, "graders", "test_%s.py" % module))
         put(os.path.join(out, "spec", module + ".yaml"), public_spec(module))

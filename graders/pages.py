@@ -23,8 +23,8 @@ import time
 
 from graders import results as results_data
 from graders import spec
-from graders import gradebook, i18n
-from graders.i18n import _
+from graders import i18n, recall_history
+from graders.i18n import N_, _
 from graders.report import WRITE_ERRORS, write_atomically
 
 try:
@@ -49,6 +49,7 @@ def grader(module):
     `CURVE = (recorded name, x label, y label)`, the training curve, and
     `boundaries(recorded)`, the decision boundaries (see `boundary_figure`)."""
     return importlib.import_module("graders.test_" + module)
+OUTCOMES = {"done": N_("done"), "abandon": N_("abandoned"), "under way": N_("under way")}
 
 
 def missing():
@@ -237,6 +238,47 @@ def figures(results, reference):
     return found
 
 
+def rebuild_figures(recall):
+    """[(title, alt text, svg)] of the rebuilds from memory (graders/recall_history.py's
+    summary): minutes and checks of each rebuild that ended, and the public points of each
+    check within the latest rebuild that has checks."""
+    ended = [r for r in recall["rebuilds"] if r["outcome"] != "under way"]
+    found = []
+    if ended:
+        figure, (left, right) = pyplot.subplots(1, 2, figsize=(7.2, 3.2))
+        xs = list(range(1, len(ended) + 1))
+        for axes, key, label, colour in ((left, "minutes", _("minutes"), STUDENT),
+                                         (right, "checks", _("checks"), REFERENCE)):
+            axes.plot(xs, [r[key] for r in ended], "-o", color=colour, linewidth=2)
+            for x, r in zip(xs, ended):
+                if r["outcome"] != "done":
+                    axes.plot([x], [r[key]], "x", color="black", markersize=9)
+            axes.set(xlabel=_("rebuild"), ylabel=label, xticks=xs, ylim=(0, None))
+            axes.grid(alpha=0.3)
+        figure.subplots_adjust(left=0.1, right=0.98, bottom=0.17, top=0.95, wspace=0.3)
+        found.append((_("Rebuilds from memory"),
+                      _("Minutes (left) and checks (right) of each of your %d rebuilds that "
+                        "ended, in the order they started; a cross marks one abandoned.")
+                      % len(ended), svg(figure)))
+    latest = [r for r in recall["rebuilds"] if r["scores"]]
+    if latest:
+        latest = latest[-1]
+        figure, axes = pyplot.subplots(figsize=(5.2, 3.2))
+        minutes, points, possible = zip(*latest["scores"])
+        axes.plot(minutes, points, "-o", color=STUDENT, linewidth=2, label=_("yours"))
+        axes.axhline(max(possible), linestyle="--", color=REFERENCE, label=_("full score"))
+        axes.set(xlabel=_("minutes since the start"), ylabel=_("public points"), xlim=(0, None),
+                 ylim=(0, max(possible) * 1.08 or 1))
+        axes.legend(loc="lower right")
+        axes.grid(alpha=0.3)
+        found.append((_("The latest rebuild"),
+                      _("Public points of each of the %d check(s) of your latest rebuild of "
+                        "%s (hints %s), by minutes since it started.") % (
+                          len(latest["scores"]), latest["module"], latest["level"]),
+                      svg(figure)))
+    return found
+
+
 # -- pages -----------------------------------------------------------------------------------
 
 def failures(results):
@@ -248,7 +290,8 @@ def failures(results):
         kind = test["extra_data"]["kind"]
         if test["visibility"] == "visible":
             shown = test["output"]
-        elif kind == spec.GENERALITY:
+        elif kind == spec.GENERALITY:  # only when an instructor grades: gradebook is theirs
+            from graders import gradebook
             shown = gradebook.hidden_requirement(test)
         else:
             shown = _("A hidden case (the tutorial's procedure on new numbers): the public "
@@ -258,21 +301,36 @@ def failures(results):
     return found
 
 
-def report_html(name, results, reference):
+def report_html(name, results, reference, recall=None):
+    """The page of one submission; `recall` is its history of rebuilds from memory
+    (recall_history.summary), if it has one."""
     modules = spec.modules()
     points, possible = results_data.points(results, modules)
+    recall = recall if recall and (recall["rebuilds"] or recall["problems"]) else None
     return _environment().get_template("report.html").render(
         lang=i18n.language(), name=name, error=results.get("error"),
         total=sum(points.values()), most=sum(possible.values()),
         table=[(m, points[m], possible[m]) for m in modules],
-        figures=figures(results, reference), failures=failures(results))
+        figures=figures(results, reference), failures=failures(results), recall=recall,
+        outcomes=OUTCOMES,
+        rebuild_figures=rebuild_figures(recall) if recall else [])
+
+
+def read_recall(folder):
+    """The history of rebuilds the batch kept for a submission (recall.json), or None."""
+    try:
+        with open(os.path.join(folder, recall_history.SUMMARY), encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
 
 
 def write_report(folder, name, reference):
-    """Writes folder/report.html from folder/results.json."""
+    """Writes folder/report.html from folder/results.json (and recall.json, if there)."""
     with open(os.path.join(folder, "results.json"), encoding="utf-8") as handle:
         results = json.load(handle)
-    write_atomically(os.path.join(folder, "report.html"), report_html(name, results, reference))
+    write_atomically(os.path.join(folder, "report.html"),
+                     report_html(name, results, reference, read_recall(folder)))
 
 
 def histogram(totals, most):
@@ -283,8 +341,14 @@ def histogram(totals, most):
     return svg(figure)
 
 
+def rebuilds_done(recall):
+    """How many rebuilds from memory a submission's history says were done (advisory)."""
+    return sum(r["outcome"] == "done" for r in (recall or {}).get("rebuilds", []))
+
+
 def class_html(out, names):
     """class.html for the finished submissions among `names` in `out`."""
+    from graders import gradebook  # the instructor's: not in the handout, where --report runs
     specs = {module: spec.load(module) for module in spec.modules()}
     graded, rows = {}, []
     for name in names:
@@ -298,7 +362,8 @@ def class_html(out, names):
         points, _possible = results_data.points(graded[name], list(specs))
         found = gradebook.problems(graded[name], meta.get("problems", []))
         rows.append((name, sum(points.values()), gradebook.status(graded[name], found),
-                     "; ".join(found), os.path.isfile(os.path.join(out, name, "report.html"))))
+                     "; ".join(found), os.path.isfile(os.path.join(out, name, "report.html")),
+                     rebuilds_done(read_recall(os.path.join(out, name)))))
     most = sum(case.points for s in specs.values() for case in s.cases)
     cases, diagnoses = [], {}
     for module, s in specs.items():
@@ -317,7 +382,7 @@ def class_html(out, names):
     return _environment().get_template("class.html").render(
         lang=i18n.language(), rows=rows, most=most, cases=cases,
         diagnoses=sorted(diagnoses.items(), key=lambda item: (-item[1], item[0])),
-        troubled=[row for row in rows if row[3]],
+        troubled=[row for row in rows if row[3]], rebuilt=any(row[5] for row in rows),
         histogram=histogram([row[1] for row in rows], most) if rows else "",
         pending=len(names) - len(rows))
 

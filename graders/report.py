@@ -39,6 +39,7 @@ class Scoreboard:
         self.kit_errors = []  # nodeids
         self.not_run = []  # case names that should have run and did not
         self.curves = {}  # nodeid -> {name: values}: training curves of public cases
+        self.recall_lines = []  # what recording a rebuild from memory says (graders/recall.py)
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):
@@ -166,6 +167,8 @@ class Scoreboard:
         else:
             write(_("%d of %d public checks passed. Hidden checks (random inputs) run when "
                     "your instructor grades.") % (ok, count))
+        for line in self.recall_lines:  # last: a rebuild that is due is the final line
+            write(line)
 
     def results_json(self):
         rows, seen = [], []  # a training run that several cases check: kept with the first
@@ -202,6 +205,7 @@ class Scoreboard:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if self.kit_errors:
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+        self.record_rebuild()
         path = self.config.getoption("results_json")
         if path:
             write_atomically(path, json.dumps(self.results_json(), indent=2) + "\n")
@@ -213,8 +217,35 @@ class Scoreboard:
             else:
                 write_atomically(path, pages.report_html(
                     os.path.basename(self.config.nnkit_impl), self.results_json(),
-                    pages.reference_results()))
+                    pages.reference_results(), self.rebuilds()))
                 print("\n" + _("Wrote %s") % os.path.abspath(path))
+
+    def record_rebuild(self):
+        """A check of the student's own exercises/ records an attempt of each rebuild from
+        memory under way, and ends with a line when one is due (graders/recall.py)."""
+        if self.config.getoption("impl") != "exercises":
+            return
+        from graders import recall
+        kit_errors = {self.cases[nodeid].name for nodeid in self.kit_errors}
+        try:
+            self.recall_lines = recall.after_check(
+                recall.outcome_of(self.rows(), self.specs, kit_errors))
+        except recall.Refused as error:
+            self.recall_lines = [str(error)]
+        due = recall.due_line()
+        if due:
+            self.recall_lines.append(due)
+
+    def rebuilds(self):
+        """The history of rebuilds from memory for report.html, where a check of exercises/
+        has one; else None."""
+        if self.config.getoption("impl") != "exercises":
+            return None
+        from graders import recall_history
+        try:
+            return recall_history.summary(recall_history.read_text(spec.KIT))
+        except recall_history.HistoryError as error:
+            return {"rebuilds": [], "problems": [str(error)]}
 
 
 def root_causes(found):

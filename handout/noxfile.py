@@ -1,4 +1,5 @@
-"""`nox -s check` grades your work in exercises/ on the public checks.
+"""`nox -s check` grades your work in exercises/ on the public checks; `nox -s recall`
+starts a rebuild from memory (see README.md).
 
 Arguments after `--` go to pytest, e.g. `nox -s check -- -k zhou` for one tutorial."""
 
@@ -12,8 +13,15 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 @nox.session(reuse_venv=True)
 def check(session):
     """Grade your work in exercises/ on the public checks (hidden ones run when graded)."""
-    groups = ("grade", "report") if "--report" in session.posargs else ("grade",)
+    groups = ("grade", "recall") + (("report",) if "--report" in session.posargs else ())
     session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
     # Exit status 1 only means some checks failed: the score table is the result.
     session.run("python", "-m", "pytest", "graders", "--impl=exercises", *session.posargs,
                 success_codes=[0, 1])
+
+
+@nox.session(reuse_venv=True, default=False)
+def recall(session):
+    """Rebuild a tutorial from memory: nox -s recall -- MODULE [--hints LEVEL] | --status."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "grade", "recall"))
+    session.run("python", "-m", "graders.recall", *session.posargs)

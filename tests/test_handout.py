@@ -37,13 +37,17 @@ def handout_text(folder):
 
 
 def test_handout_holds_no_solutions_and_no_instructor_tools(handout):
-    files = set(handout_text(handout))
+    texts = handout_text(handout)
+    files = set(texts)
     assert not any(f.startswith(("solutions/", "tests/", "examples/", "benchmarks/"))
                    for f in files)
     for tool in ("batch.py", "merge.py", "gradebook.py", "handout.py"):
         assert "graders/" + tool not in files
     assert {"exercises/%s.py" % m for m in spec.modules()} <= files
     assert ".github/workflows/check.yml" in files and "grader-files.sha256" in files
+    for module in spec.modules():  # what a rebuild from memory starts from (graders/recall.py)
+        with open(os.path.join(KIT, "exercises", module + ".py"), encoding="utf-8") as handle:
+            assert texts["graders/stubs/%s.py" % module] == handle.read()
 
 
 def test_handout_has_only_public_cases(handout):
@@ -142,6 +146,9 @@ def check_workflow(handout):
 def test_workflow_scores_the_stubs_zero_with_honest_wording(handout, check_workflow, tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(handout, repo)
+    # a student who rebuilt trask from memory twice (.recall/ is committed with the work)
+    shutil.copytree(os.path.join(KIT, "examples", "submissions", "alice", ".recall"),
+                    repo / ".recall")
     context = {"steps.score.outputs.result": ""}
     ran = []
     for step in check_workflow["steps"]:
@@ -161,6 +168,8 @@ def test_workflow_scores_the_stubs_zero_with_honest_wording(handout, check_workf
         points = sum(c.points for c in spec.load(module).cases if not c.hidden)
         assert "| %s | 0 | %g |" % (module, points) in summary
     assert "this score is advisory" in summary
+    assert "Rebuilds from memory: 2 done. The latest (trask, hints names) took 12.0 minutes " \
+           "and 1 check(s)." in summary
     name, value = (tmp_path / "output").read_text().strip().split("=", 1)
     result = json.loads(base64.b64decode(value))
     assert name == "result" and result["version"] == 1

@@ -55,3 +55,9 @@ def test_every_session_has_a_one_line_docstring(kit):
     assert {line[2:].split(" -> ")[0] for line in sessions} == {
         "check", "grade", "merge", "handout", "gradescope", "solutions", "tests", "bench"}
     assert all(" -> " in line for line in sessions)
+
+
+def test_recall_session_installs_fsrs_and_says_what_was_rebuilt(kit):
+    run = nox(kit, "-s", "recall", "--", "--status")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "trask: no rebuild yet (start one: python -m nox -s recall -- trask)" in run.stdout

@@ -75,7 +75,7 @@ def test_each_report_opens_with_every_figure(out, name, tmp_path):
     dom, console = open_page(out / name / "report.html", tmp_path)
     assert console == []
     assert not re.search(r'<(?:script|link|img|iframe)\b', dom), "the page loads nothing"
-    shown = figures(dom)
+    shown = figures(dom.split('id="recall"')[0])  # the rebuilds from memory: tested below
     # a figure per tutorial whose training curve is drawn, then the decision boundaries
     curves = len(spec.modules())
     assert len(shown) == curves + len(boundary_titles()), len(shown)
@@ -123,6 +123,26 @@ def test_the_class_page_lists_every_case_rates_and_diagnoses(out, tmp_path):
         assert 'href="%s/report.html"' % name in dom
     assert "dave" in dom.split("<h2>Submissions with errors or timeouts</h2>")[1].split(
         "<h2>")[0]
+
+
+def test_rebuilds_from_memory_show_on_the_report_and_the_class_page(out, tmp_path):
+    """alice handed in .recall/history.csv (two rebuilds of trask): her report draws them, the
+    class page counts them, and no score depends on them."""
+    dom, console = open_page(out / "alice" / "report.html", tmp_path)
+    assert console == []
+    shown = figures(dom.split('id="recall"')[1])
+    assert len(shown) == 2 and all('role="img"' in f and "<svg" in f for f in shown)
+    assert "2 rebuilds that ended" in shown[0] and "latest rebuild of trask (hints names)" \
+        in shown[1]
+    table = dom.split('id="rebuilds"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 3 and "35.5" in table and "12.0" in table
+    for name in NAMES:
+        assert (out / name / "recall.json").exists() == (name == "alice")
+    dom, console = open_page(out / "class.html", tmp_path)
+    rows = dict(re.findall(r'href="(\w+)/report.html">\w+</a></td><td class="num">[^<]*</td>'
+                           r'<td>[^<]*</td><td class="num">(\d+)</td>', dom))
+    assert rows == {"alice": "2", "bob": "0", "carol": "0", "dave": "0", "erin": "0"}
+    assert "advisory, they never change a score" in dom
 
 
 def test_check_report_for_a_student(tmp_path):
