@@ -92,6 +92,14 @@ def pytest_generate_tests(metafunc):
     metafunc.parametrize("case", cases, ids=[case.name for case in cases])
 
 
+def pytest_collection_modifyitems(items):
+    """Public cases first, then the hidden ones (each group in its order): the output of a
+    public case, which a student sees at once, can hold nothing their code saw of a hidden
+    case's inputs."""
+    items.sort(key=lambda item: getattr(getattr(item, "callspec", None), "params", {}).get(
+        "case") is not None and item.callspec.params["case"].hidden)
+
+
 def pytest_sessionstart(session):
     """Starts the student's worker now, so that its start-up overlaps test collection.
 

@@ -15,7 +15,7 @@ import os
 
 import pytest
 
-from graders import spec
+from graders import curves, spec
 from graders.reference import Reference
 from graders.submission import Submission
 
@@ -53,17 +53,27 @@ class Roots:
         return self.wrong[module, helper]
 
     def fails(self, student, case):
-        """Whether `case` (a helper's own) fails: its procedure run as its test would be."""
+        """Whether `case` (a helper's own) fails: its procedure run as its test would be.
+
+        It runs inside the caller's case, whose output the student may see at once: what the
+        helper's calls print is dropped, nothing is drawn, and after a hidden case the worker
+        is stopped, so no later output can hold what the student's code saw of it."""
         procedure = getattr(importlib.import_module("graders.test_" + case.module),
                             "test_" + case.check)
         if self.reference is None:
             self.reference = Reference(os.path.join(spec.KIT, "solutions"),
                                        list(self.config.nnkit_specs))
         given = {"case": case, "student": student, "reference": self.reference}
+        kept = student.printed, student.calls, curves.current
+        student.printed, student.calls, curves.current = [], [], None
         try:
             procedure(**{name: given[name] for name in inspect.signature(procedure).parameters})
         except pytest.fail.Exception:
             return True
+        finally:
+            student.printed, student.calls, curves.current = kept
+            if case.hidden:
+                student.restart()
         return False
 
     @pytest.hookimpl(hookwrapper=True)
@@ -78,12 +88,15 @@ class Roots:
                    if self.is_wrong(student, case.module, helper)]
         if not helpers:
             return
+        recording, curves.current = curves.current, None  # the rerun is not the student's
         try:
             student.stand_in(case.module, helpers)
             item.runtest()
             passed = True
         except pytest.fail.Exception:
             passed = False  # wrong for a reason of its own: the first failure stands
+        finally:
+            curves.current = recording
         try:
             student.stand_in(case.module, [])
         except pytest.fail.Exception:

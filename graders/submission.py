@@ -241,6 +241,13 @@ class Submission(Memo):
         self._request(module, "stand-ins", "stand-ins for %s" % (helpers or "nothing"),
                       {"op": "stand_in", "module": module, "names": list(helpers)})
 
+    def restart(self):
+        """Stops the worker: the next call starts a fresh one, which imports the modules
+        anew, so nothing a call left in them (a list of the inputs it saw) survives."""
+        if self.worker:
+            self.worker.stop()
+            self.worker = None
+
     def close(self):
         if self.worker:
             self.worker.stop()

@@ -265,7 +265,7 @@ def gradients(p, x, y_true, output_weights=None):
     """The kit's own dL/dparam of (y_true - o1)^2 at one sample; output_weights (w5, w6), if
     given, stand in for p's in the hidden layer's deltas (a delta taken after an update)."""
     u = units(p, x)
-    (_, z1, h1), (_, z2, h2), (_, z3, o1) = u["h1"], u["h2"], u["o1"]
+    (_, _, h1), (_, _, h2), (_, _, o1) = u["h1"], u["h2"], u["o1"]
     w5, w6 = output_weights or (p["w5"], p["w6"])
     d_out = -2 * (y_true - o1) * o1 * (1 - o1)
     d1, d2 = d_out * w5 * h1 * (1 - h1), d_out * w6 * h2 * (1 - h2)

@@ -15,12 +15,13 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 
 import pytest
 
 from graders import spec
-from tests.helpers import KIT, SOLUTIONS
+from tests.helpers import KIT, SOLUTIONS, copy_kit
 
 # Python may lie under a folder only root may enter (/root/.pyenv): a private mount view,
 # this test's own, makes that folder passable, as a system Python is on the platforms.
@@ -60,45 +61,55 @@ for target in [%(kit)r, %(results)r]:
 '''
 
 
-def hostile_class(folder, results_folder):
-    """{name: expected total} for a class written into `folder`: each earns full marks."""
+def hostile_class(folder, results_folder, kit):
+    """{name: expected total} for a class written into `folder`, graded by the kit in `kit`:
+    each earns full marks."""
     full = sum(case.points for m in spec.modules() for case in spec.load(m).cases)
     for name in NAMES:
         os.makedirs(folder / name)
         for module in spec.modules():
             shutil.copy(os.path.join(SOLUTIONS, module + ".py"), folder / name)
     with open(folder / "reader" / "trask.py", "a") as handle:
-        handle.write(READ_SOLUTIONS % {"solutions": os.path.join(SOLUTIONS, "trask.py")})
+        handle.write(READ_SOLUTIONS % {"solutions": os.path.join(kit, "solutions", "trask.py")})
         handle.write("if LEAKED:\n    raise ImportError('LEAKED %r' % LEAKED)\n")
     with open(folder / "writer" / "zhou.py", "a") as handle:
-        handle.write(WRITE_KIT % {"kit": os.path.join(KIT, "solutions"),
+        handle.write(WRITE_KIT % {"kit": os.path.join(kit, "solutions"),
                                   "results": str(results_folder)})
     return dict.fromkeys(NAMES, full)
 
 
 @pytest.fixture(scope="module", params=sorted(MODES))
 def graded(request, tmp_path_factory):
+    """The hostile class graded in one mode by a copy of the kit, which the uid mode may
+    chmod: the checkout itself, which other tests fingerprint, is never touched. The copy
+    lies in a folder every user may pass (pytest's own are 0700), as a platform's kit does."""
     mode = request.param
     if mode == "uid":
         assert os.geteuid() == 0, "the uid fallback is tested as root, as platforms run it"
     tmp = tmp_path_factory.mktemp("fallback-" + mode)
+    kit = tempfile.mkdtemp(prefix="nnkit-fallback-kit-")
+    os.chmod(kit, 0o755)
+    copy_kit(kit)
     results_folder = tmp / "platform-results"
     results_folder.mkdir()
-    expected = hostile_class(tmp / "class", results_folder)
+    expected = hostile_class(tmp / "class", results_folder, kit)
     command = [sys.executable, "-m", "graders.batch", str(tmp / "class"), "--out",
                str(tmp / "grades"), "--jobs", "2"]
     if os.geteuid() == 0:
         command = ["unshare", "--mount", "--pid", "--fork", "--mount-proc", "bash", "-c",
                    PASSABLE_ROOT, "-", sys.executable, *command]
-    run = subprocess.run(command, cwd=KIT, capture_output=True, text=True, timeout=900,
-                         env=dict(os.environ, NNKIT_SANDBOX=MODES[mode]))
-    return mode, run, tmp, expected, results_folder
+    try:
+        run = subprocess.run(command, cwd=kit, capture_output=True, text=True, timeout=900,
+                             env=dict(os.environ, NNKIT_SANDBOX=MODES[mode]))
+        yield mode, run, tmp, expected, results_folder, kit
+    finally:
+        shutil.rmtree(kit, ignore_errors=True)
 
 
 def test_each_mode_grades_to_what_was_earned_or_refuses(graded):
-    mode, run, tmp, expected, results_folder = graded
+    mode, run, tmp, expected, results_folder, kit = graded
     assert os.listdir(results_folder) == []
-    assert not os.path.exists(os.path.join(SOLUTIONS, "planted.txt"))
+    assert not os.path.exists(os.path.join(kit, "solutions", "planted.txt"))
     if mode == "none":
         assert run.returncode == 2, run.stderr
         assert "student code could read the kit's solutions/" in run.stderr
@@ -112,13 +123,13 @@ def test_each_mode_grades_to_what_was_earned_or_refuses(graded):
 
 
 def test_the_protections_listed_are_the_ones_the_probe_found(graded):
-    mode, run, tmp, _, _ = graded
+    mode, run, tmp, _, _, kit = graded
     if mode == "none":
         return
     with open(tmp / "grades" / "honest" / "grading.json") as handle:
         protections = json.load(handle)["protections"]
     assert not any("bubblewrap" in p for p in protections)
-    assert "the kit (%s) cannot be read by student code, verified" % KIT in protections
+    assert "the kit (%s) cannot be read by student code, verified" % kit in protections
     landlock = any(p.startswith("Landlock filesystem confinement") for p in protections)
     uid = any(p.startswith("runs as an unprivileged uid of its own") for p in protections)
     assert (landlock, uid) == ((True, False) if mode == "landlock" else (False, True))
