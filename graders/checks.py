@@ -241,7 +241,7 @@ def recognise(diagnosis):
     returns to its extra calls (None, an empty array, 10**400): a failure there, or any error
     while reading it, leaves the failure it explains as it was."""
     try:
-        return diagnosis and diagnosis()
+        return (diagnosis and diagnosis()) or None  # a rule that finds nothing may say False
     except (Exception, pytest.fail.Exception):  # a failed check is not an Exception
         return None
 

@@ -71,7 +71,9 @@ def main(path):
     with open(path, encoding="utf-8") as handle:
         results = json.load(handle)
     i18n.set_language()
-    table = markdown(results, os.getcwd())
+    # results.json lies at the top of the student's repository, beside .recall/ (the checks
+    # run from a copy of the graders elsewhere)
+    table = markdown(results, os.path.dirname(os.path.abspath(path)))
     summary, output = os.environ.get("GITHUB_STEP_SUMMARY"), os.environ.get("GITHUB_OUTPUT")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:

@@ -171,9 +171,10 @@ class Memo:
         return value
 
     def stale(self, value):
-        """Whether `value` is, or is a tuple starting with, an object of an earlier worker."""
+        """Whether `value` is, or is a tuple starting with, an object of an earlier worker
+        (or of one since stopped: the next call starts a new one)."""
         first = value[0] if isinstance(value, tuple) and value else value
-        return isinstance(first, Remote) and first.generation != getattr(self, "generation", 0)
+        return isinstance(first, Remote) and first.lost()
 
 
 class Submission(Memo):
@@ -356,8 +357,12 @@ class Remote:
         self._send("setting %s.%s" % (self.cls, attribute),
                    {"op": "set", "name": attribute, "value": wire.encode(value)})
 
+    def lost(self):
+        """Whether the worker this object lived in has stopped."""
+        return self.generation != self.submission.generation or self.submission.worker is None
+
     def _send(self, what, message):
-        if self.generation != self.submission.generation:
+        if self.lost():
             raise StudentError(_("%s: the %s object was lost when the worker stopped earlier")
                                % (what, self.cls))
         message["handle"] = self.number

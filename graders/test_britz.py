@@ -279,7 +279,7 @@ def kit_start(X, y, nn_hdim, seed):
     rng = np.random.RandomState(seed)
     classes = int(y.max()) + 1
     return {"W1": rng.randn(X.shape[1], nn_hdim) / np.sqrt(X.shape[1]),
-            "b1": np.zeros((1, nn_hdim)),
+            "b1": np.zeros((1, nn_hdim), dtype=float),
             "W2": rng.randn(nn_hdim, classes) / np.sqrt(nn_hdim), "b2": np.zeros((1, classes))}
 
 

@@ -277,7 +277,7 @@ def kit_training(p, data, y_trues, learn_rate, epochs, stale=False):
     """The kit's own train: the parameters after it, and the predictions (N,) after every
     epoch with epoch % 10 == 0; stale: the output layer is updated before the hidden deltas."""
     p, recorded = dict(p), []
-    for epoch in range(epochs):
+    for epoch in range(int(epochs)):
         for x, y_true in zip(data, y_trues):
             grads = gradients(p, x, y_true)
             if stale:

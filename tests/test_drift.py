@@ -52,10 +52,10 @@ def test_every_case_scores_alone_as_in_the_full_run(gradings):
         assert not failed(full)
         return
     assert failed(full)  # seeds matter to these variants: some cases fail, the same both times
-    if kind == "seeded-at-import":  # seed-ignored sees code that seeds once at import
+    if kind == "seeded-at-import":  # the kit sees code that seeds once at import
         [test] = [t for t in full["tests"] if case_id(t) == "trask::hidden-two-layer-seeded"]
         assert test["status"] == "failed"
-        assert test["extra_data"].get("diagnosis") == "seed-ignored"
+        assert test["extra_data"].get("diagnosis") == "seed-at-import"
 
 
 def test_a_bad_printed_line_fails_only_the_case_that_reads_it(tmp_path):
@@ -63,6 +63,6 @@ def test_a_bad_printed_line_fails_only_the_case_that_reads_it(tmp_path):
         'print("Loss after iteration %i: %f" % (i, calculate_loss(model, X, y, reg_lambda)))',
         'print("Loss after iteration %i: %f" % (i, float("nan") if i == 6000 else '
         'calculate_loss(model, X, y, reg_lambda)))')])
-    results, _ = grade(folder, "-k", "britz", hidden=False, tmp_path=tmp_path)
+    results, _ = grade(folder, "-k", "test_britz.py", hidden=False, tmp_path=tmp_path)
     assert failed(results) == {"britz::loss-later"}
     assert "Loss after iteration 6000: nan" in outputs(results)["britz::loss-later"]

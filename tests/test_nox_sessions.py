@@ -53,7 +53,8 @@ def test_every_session_has_a_one_line_docstring(kit):
     run = nox(kit, "--list")
     sessions = [line for line in run.stdout.splitlines() if line[:2] in ("* ", "- ")]
     assert {line[2:].split(" -> ")[0] for line in sessions} == {
-        "check", "grade", "merge", "handout", "gradescope", "solutions", "tests", "bench"}
+        "check", "grade", "merge", "handout", "gradescope", "solutions", "tests", "bench",
+        "recall"}
     assert all(" -> " in line for line in sessions)
 
 

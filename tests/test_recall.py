@@ -96,7 +96,7 @@ def recall(repo, *args, at, refused=False):
 def check(repo, at, *options, module="trask"):
     """`nox -s check -- -k MODULE` as the handout's noxfile runs it, at time `at`."""
     before = tree(repo)
-    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl", "exercises", "-q",
+    run = subprocess.run([sys.executable, "-m", "pytest", "graders", "--impl=exercises", "-q",
                           "-k", module, *options], cwd=repo, env=environment(at),
                          capture_output=True, text=True, timeout=300)
     assert run.returncode in (0, 1), run.stdout[-3000:] + run.stderr[-3000:]

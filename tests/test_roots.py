@@ -33,7 +33,8 @@ def test_callers_of_a_wrong_helper_keep_their_points(name, tmp_path):
     module, edits, root, credited = HELPER_BUGS[name]
     own = {case.name for case in spec.load(module).cases
            if "%s.%s" % (module, case.function) == root}
-    results, run = grade(variant(tmp_path, module, edits), "-k", module, tmp_path=tmp_path)
+    results, run = grade(variant(tmp_path, module, edits), "-k", "test_%s.py" % module,
+                         tmp_path=tmp_path)
     assert failed(results) <= own and failed(results)
     roots = {"%s::%s" % (t["extra_data"]["module"], t["extra_data"]["case"]):
              t["extra_data"]["root"] for t in results["tests"] if "root" in t["extra_data"]}

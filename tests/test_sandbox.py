@@ -153,7 +153,7 @@ def test_a_full_disk_stops_the_batch_and_keeps_what_was_finished(tmp_path):
         import os, subprocess, sys
         out = sys.argv[2]
         os.makedirs(out)
-        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", out], check=True)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", out], check=True)
         run = subprocess.run([sys.executable, "-m", "graders.batch", sys.argv[1], "--out", out,
                               "--jobs", "1"], capture_output=True, text=True)
         kept = sorted(n for n in os.listdir(out)

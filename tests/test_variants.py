@@ -89,7 +89,8 @@ def test_variant_loses_exactly_its_cases(name, tmp_path):
     """Only the edited module is graded (`-k`, as tests/test_roots.py does): the other three
     are solutions/ as test_kit_scores.py grades them, and tutorials are graded apart."""
     module, edits, expected = VARIANTS[name]
-    results, _ = grade(variant(tmp_path, module, edits), "-k", module, tmp_path=tmp_path)
+    results, _ = grade(variant(tmp_path, module, edits), "-k", "test_%s.py" % module,
+                       tmp_path=tmp_path)
     assert case_ids(results) == {case.name for case in spec.load(module).cases}
     assert failed(results) == expected
     if name in MESSAGES:
