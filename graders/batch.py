@@ -133,8 +133,6 @@ def grade_in_child(entry, work, args):
         os._exit(int(code))
 
 
-
-
 class WriteError(Exception):
     """The batch could not write its own files (disk full, file too large, ...)."""
 

@@ -34,7 +34,7 @@ def rebuilds_line(root):
     if done:
         line += " " + _("The latest (%s, hints %s) took %.1f minutes and %d check(s).") % (
             done[-1].module, done[-1].level, done[-1].end.minutes, len(done[-1].checks))
-    return "\n\n".join([line] + problems)
+    return "\n\n".join([line] + [inert.markdown_text(problem) for problem in problems])
 
 
 def markdown(results, root=None):

@@ -56,22 +56,25 @@ class Roots:
         """Whether `case` (a helper's own) fails: its procedure run as its test would be.
 
         It runs inside the caller's case, whose output the student may see at once: what the
-        helper's calls print is dropped, nothing is drawn, and after a hidden case the worker
-        is stopped, so no later output can hold what the student's code saw of it."""
+        helper's calls print, their timeouts and time are dropped, nothing is drawn, and after
+        a hidden case the worker is stopped, so no later output can hold what the student's
+        code saw of it."""
         procedure = getattr(importlib.import_module("graders.test_" + case.module),
                             "test_" + case.check)
         if self.reference is None:
             self.reference = Reference(os.path.join(spec.KIT, "solutions"),
                                        list(self.config.nnkit_specs))
         given = {"case": case, "student": student, "reference": self.reference}
-        kept = student.printed, student.calls, curves.current
+        kept = (student.printed, student.calls, curves.current, dict(student.timed_out),
+                dict(student.spent))
         student.printed, student.calls, curves.current = [], [], None
         try:
             procedure(**{name: given[name] for name in inspect.signature(procedure).parameters})
         except pytest.fail.Exception:
             return True
-        finally:
-            student.printed, student.calls, curves.current = kept
+        finally:  # nor a timeout or the time it took, whose message would name its call
+            (student.printed, student.calls, curves.current, student.timed_out,
+             student.spent) = kept
             if case.hidden:
                 student.restart()
         return False

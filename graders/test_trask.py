@@ -242,12 +242,12 @@ def one_step(X, y, syn0, syn1, stale=False):
 def kit_run(X, y, syn0, syn1, iterations, stale=False):
     """The tutorial's 3-layer training for `iterations` from the given weights: the weights
     after it and, per iteration and one more, the error before its update, abs and signed."""
-    errors = []
+    before = []
     for _iteration in range(iterations):
         error, signed, syn0, syn1 = one_step(X, y, syn0, syn1, stale)
-        errors.append((error, signed))
-    errors.append(one_step(X, y, syn0, syn1)[:2])
-    return syn0, syn1, errors
+        before.append((error, signed))
+    before.append(one_step(X, y, syn0, syn1)[:2])
+    return syn0, syn1, before
 
 
 def _short_run(student, X, y, hidden, what, first):

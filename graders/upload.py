@@ -1,6 +1,6 @@
 """Grading one student's upload where a course platform runs the kit (Gradescope, PrairieLearn).
 
-The upload is a folder holding the four modules (or notebooks) at its top, under exercises/,
+The upload is a folder holding the tutorials' modules (or notebooks) at its top, under exercises/,
 or either inside one folder; graders/collect.py reads it. Only the module files are copied out
 of it, into a fresh folder, and that folder is graded, hidden cases included, by the graders in
 a pytest process of their own; the student's code runs in the sandboxed worker as in any

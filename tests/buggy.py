@@ -136,7 +136,7 @@ BUGGY = {
     "trask-module-errors": ("solutions", "trask", [
         ("    errors = []\n    for j", "    for j"),
         ("import numpy as np\n", "import numpy as np\n\nerrors = []\n")],
-        "trask::hidden-three-layer-seeded", "state-shared"),
+        "trask::hidden-three-layer-from-weights", "state-shared"),
     "trask-weights-unscaled": ("solutions", "trask", [
         ("syn0 = 2 * np.random.random((X.shape[1], hidden)) - 1",
          "syn0 = np.random.random((X.shape[1], hidden))")],
@@ -148,7 +148,7 @@ BUGGY = {
         ("        self.error_history, self.epoch_list = [], []\n", ""),
         ("class NeuralNetwork:\n", "class NeuralNetwork:\n    error_history = []\n"
          "    epoch_list = []\n")],
-        "aidan::error-history", "state-shared"),
+        "aidan::hidden-error-history-four-features", "state-shared"),
     "aidan-change-transposed": ("solutions", "aidan", [
         ("self.weights += np.dot(self.inputs.T, delta)",
          "self.weights = self.weights + np.dot(delta.T, self.inputs)")],
