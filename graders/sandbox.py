@@ -142,26 +142,41 @@ def _fallback_start(home, limits, group):
 
 def fallback_namespaces():
     """Whether fallback workers get PID, IPC and mount namespaces of their own: where the
-    grader is root and the kernel lets it make them (graders/namespaces.py)."""
+    grader is root, the kernel lets it make them (graders/namespaces.py), and a worker
+    started in them could run the probe."""
     return LINUX and os.geteuid() == 0 and "not-root" not in simulated() and \
-        namespaces.available()
+        not getattr(fallback_namespaces, "refused", None) and namespaces.available()
 
 
 def fallback_protections():
     """What the fallback gives here, found by a probe started as a worker is (once)."""
     if not hasattr(fallback_protections, "cached"):
-        kit = os.path.dirname(HERE)
-        try:
-            found = _probe(kit)
-        except SandboxUnavailable as error:
-            if fallback_uid() is None:
-                raise
-            fallback_uid.refused = str(error)  # Python may lie where the uid cannot read it
+        kit, found, errors = os.path.dirname(HERE), None, {}  # layer: its last probe's error
+        usable = {fallback_uid: fallback_uid() is not None,
+                  fallback_namespaces: fallback_namespaces()}
+        # Both as far as they hold; then without the uid switch (Python may lie where the
+        # uid cannot read it), without the namespaces, without either.
+        for refused in ((), (fallback_uid,), (fallback_namespaces,),
+                        (fallback_uid, fallback_namespaces)):
+            if not all(usable[layer] for layer in refused):
+                continue
+            fallback_uid.refused = fallback_namespaces.refused = None
+            for layer in refused:
+                layer.refused = errors[layer]
             fallback.restore(getattr(_fallback_start, "hidden", []))  # the kit as it was
-            found = _probe(kit)
-        fallback_protections.cached = fallback.phrases(found, landlock_abi(), kit) + (
-            ["no uid switch (%s)" % fallback_uid.refused]
-            if getattr(fallback_uid, "refused", None) else [])
+            _fallback_start.hidden = []
+            try:
+                found = _probe(kit)
+                break
+            except SandboxUnavailable as error:
+                last = error
+                errors.update((layer, str(error)) for layer in usable if layer not in refused)
+        if found is None:
+            raise last
+        fallback_protections.cached = fallback.phrases(found, landlock_abi(), kit) + [
+            "no %s (%s)" % (what, refused.refused) for what, refused in (
+                ("uid switch", fallback_uid), ("namespaces of its own", fallback_namespaces))
+            if getattr(refused, "refused", None)]
     return fallback_protections.cached
 
 
