@@ -158,5 +158,5 @@ def main(config, argv):
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the kit
     main(json.loads(sys.argv[1]), sys.argv[3:])
