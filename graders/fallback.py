@@ -7,12 +7,14 @@ Each layer is used where the platform allows it:
   process from a range no account uses), in a new session; the kit's folders are made
   unreadable to other users (chmod o-rwx; those holding Python are left), so that uid cannot
   open solutions/ or spec/, and it can signal or trace no process of the grader;
-- a network namespace where one can be made.
+- a network namespace where one can be made;
+- as root, PID, IPC and mount namespaces of its own (graders/namespaces.py).
 
 What `sandbox.protections()` lists is what a probe found, started exactly as a worker is and
 trying from inside what student code would: open a file of solutions/ and of spec/, list "/",
-reach the network. Where it could read solutions/ (no Landlock and no uid switch, as in a
-container that runs the grader as an ordinary user on an old kernel), workers are not started:
+reach the network, signal the grader, find a SysV message queue the grader made. Where it
+could read solutions/ (no Landlock and no uid switch, as in a container that runs the grader
+as an ordinary user on an old kernel), workers are not started:
 `Unavailable` says why.
 """
 
@@ -53,10 +55,26 @@ def network():
             return error.errno not in (errno.ENETUNREACH, errno.EACCES, errno.EPERM)
     return True
 
+def signalled(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:  # the grader is not in this PID namespace
+        return False
+    except OSError:
+        pass
+    return True
+
+def message_queue(key):
+    import ctypes
+    return ctypes.CDLL(None).msgget(key, 0) >= 0
+
 print(json.dumps({"uid": os.getuid(), "session": os.getsid(0) == os.getpid(),
-                  "secrets": [path for path in sys.argv[1:] if opened(path)],
-                  "root_listed": listed("/"), "network": network()}))
+                  "secrets": [path for path in sys.argv[3:] if opened(path)],
+                  "root_listed": listed("/"), "network": network(),
+                  "grader_seen": signalled(int(sys.argv[1])),
+                  "grader_ipc": message_queue(int(sys.argv[2]))}))
 """
+IPC_CREAT, IPC_RMID = 0o1000, 0
 
 
 class Unavailable(RuntimeError):
@@ -130,18 +148,36 @@ def confine(home, net_flags, version, uid, processes):
 
 def probe(argv, cwd, env, preexec, kit):
     """What a process started as a worker is (`preexec` confining it) finds it can do:
-    {"uid", "session", "secrets" (those it could open), "root_listed", "network"}."""
+    {"uid", "session", "secrets" (those it could open), "root_listed", "network",
+    "grader_seen" (whether this process is in its PID namespace), "grader_ipc" (whether a
+    SysV message queue it made is found)}."""
+    key = 1 + secrets.randbelow(1 << 30)
+    queue = landlock.LIBC.msgget(key, IPC_CREAT | 0o666)
     try:
-        run = subprocess.run(argv + ["-c", PROBE] + secrets_of(kit), cwd=cwd, env=env,
+        run = subprocess.run(argv + ["-c", PROBE, str(os.getpid()), str(key)] +
+                             secrets_of(kit), cwd=cwd, env=env,
                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
                              start_new_session=True, preexec_fn=preexec, timeout=120)
     except (OSError, subprocess.SubprocessError) as error:  # e.g. Python unreadable to the uid
         raise Unavailable("the sandbox's probe could not start: %s" % error) from None
+    finally:
+        if queue >= 0:
+            landlock.LIBC.msgctl(queue, IPC_RMID, None)
     try:
         return json.loads(run.stdout)
     except ValueError:
         raise Unavailable("the sandbox's probe could not start (exit status %d): %s"
                           % (run.returncode, run.stderr.strip()[-300:])) from None
+
+
+def queue_made():
+    """Whether SysV message queues can be made here at all (the IPC check means nothing
+    where they cannot)."""
+    queue = landlock.LIBC.msgget(0, IPC_CREAT | 0o600)  # key 0: IPC_PRIVATE
+    if queue < 0:
+        return False
+    landlock.LIBC.msgctl(queue, IPC_RMID, None)
+    return True
 
 
 def phrases(found, version, kit):
@@ -164,6 +200,12 @@ def phrases(found, version, kit):
         active.append("Landlock filesystem confinement (ABI %d), verified" % version)
     if found["uid"] != os.geteuid():
         active.append("runs as an unprivileged uid of its own (%d), verified" % found["uid"])
+    if not found["grader_seen"]:
+        active.append("own PID namespace: signals and prlimit reach no process outside, "
+                      "verified")
+    if not found["grader_ipc"] and queue_made():
+        active.append("own IPC namespace: no SysV shared memory or message queue outside, "
+                      "verified")
     if not found["network"]:
         active.append("no network (network namespace or Landlock), verified")
     if found["secrets"]:

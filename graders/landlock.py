@@ -1,9 +1,10 @@
 """The fallback confinement where bubblewrap cannot run: Landlock and a network namespace.
 
 Used only when graders/bubblewrap.py is unavailable (bubblewrap not installed, or user
-namespaces refused, as in some containers). It is weaker: the worker shares the grader's
-PID namespace and mount view, and Landlock (Linux 5.13+) restricts file access but not
-chmod, chown, utime or xattrs. graders/fallback.py adds the rest and probes what holds.
+namespaces refused, as in some containers). It is weaker: unless the grader is root
+(graders/namespaces.py), the worker shares the grader's PID namespace and mount view, and
+Landlock (Linux 5.13+) restricts file access but not chmod, chown, utime or xattrs.
+graders/fallback.py adds the rest and probes what holds.
 """
 
 import ctypes

@@ -9,8 +9,9 @@ its modules. Around that, one of two confinements, chosen once per grading proce
   and may create namespaces: its own PID, user, IPC, hostname and network namespaces, no
   capabilities, a private read-only mount view with size-limited writable folders, and a
   seccomp filter. This is what the kit's own tests require.
-- otherwise the weaker fallback of graders/fallback.py: Landlock, a uid of its own where the
-  grader is root, a network namespace; what it lists is what a probe inside found, and where
+- otherwise the weaker fallback of graders/fallback.py: Landlock, a uid of its own and PID,
+  IPC and mount namespaces (graders/namespaces.py) where the grader is root, a network
+  namespace; what it lists is what a probe inside found, and where
   student code could read solutions/ no worker starts.
 
 NNKIT_SANDBOX (read here only) makes a machine look like a more limited platform, for the
@@ -35,7 +36,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from graders import bubblewrap, cgroups, fallback, landlock, seccomp
+from graders import bubblewrap, cgroups, fallback, landlock, namespaces, seccomp
 from graders.i18n import _
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -127,28 +128,55 @@ def _fallback_start(home, limits, group):
             kit, landlock.readable_roots())
         fallback.open_home(home, uid)
     net_flags, version = landlock.network_namespace_flags(), landlock_abi()
+    interpreter = [sys.executable, "-I", "-B"]
+    if fallback_namespaces():  # namespaces.py confines the worker after its mount view
+        config = {"home": home, "net": net_flags is not None, "version": version, "uid": uid,
+                  "processes": limits.processes, "roots": landlock.readable_roots()}
+        return namespaces.command(config, interpreter), lambda: _limit(limits, group)
 
     def preexec():
         _limit(limits, group)
         fallback.confine(home, net_flags, version, uid, limits.processes)
-    return [sys.executable, "-I", "-B"], preexec
+    return interpreter, preexec
+
+
+def fallback_namespaces():
+    """Whether fallback workers get PID, IPC and mount namespaces of their own: where the
+    grader is root, the kernel lets it make them (graders/namespaces.py), and a worker
+    started in them could run the probe."""
+    return LINUX and os.geteuid() == 0 and "not-root" not in simulated() and \
+        not getattr(fallback_namespaces, "refused", None) and namespaces.available()
 
 
 def fallback_protections():
     """What the fallback gives here, found by a probe started as a worker is (once)."""
     if not hasattr(fallback_protections, "cached"):
-        kit = os.path.dirname(HERE)
-        try:
-            found = _probe(kit)
-        except SandboxUnavailable as error:
-            if fallback_uid() is None:
-                raise
-            fallback_uid.refused = str(error)  # Python may lie where the uid cannot read it
+        kit, found, errors = os.path.dirname(HERE), None, {}  # layer: its last probe's error
+        usable = {fallback_uid: fallback_uid() is not None,
+                  fallback_namespaces: fallback_namespaces()}
+        # Both as far as they hold; then without the uid switch (Python may lie where the
+        # uid cannot read it), without the namespaces, without either.
+        for refused in ((), (fallback_uid,), (fallback_namespaces,),
+                        (fallback_uid, fallback_namespaces)):
+            if not all(usable[layer] for layer in refused):
+                continue
+            fallback_uid.refused = fallback_namespaces.refused = None
+            for layer in refused:
+                layer.refused = errors[layer]
             fallback.restore(getattr(_fallback_start, "hidden", []))  # the kit as it was
-            found = _probe(kit)
-        fallback_protections.cached = fallback.phrases(found, landlock_abi(), kit) + (
-            ["no uid switch (%s)" % fallback_uid.refused]
-            if getattr(fallback_uid, "refused", None) else [])
+            _fallback_start.hidden = []
+            try:
+                found = _probe(kit)
+                break
+            except SandboxUnavailable as error:
+                last = error
+                errors.update((layer, str(error)) for layer in usable if layer not in refused)
+        if found is None:
+            raise last
+        fallback_protections.cached = fallback.phrases(found, landlock_abi(), kit) + [
+            "no %s (%s)" % (what, refused.refused) for what, refused in (
+                ("uid switch", fallback_uid), ("namespaces of its own", fallback_namespaces))
+            if getattr(refused, "refused", None)]
     return fallback_protections.cached
 
 
@@ -356,10 +384,12 @@ class Worker:
 
     def left_running(self):
         """Whether the worker has processes or threads beyond its own main thread (and, in
-        bubblewrap, the sandbox's first process) that keep running between calls."""
+        bubblewrap, the sandbox's first process; in the fallback's namespaces, the process
+        that started them and their first one) that keep running between calls."""
         if self.group is None:
             return False
-        return self.group.task_count() > (2 if use_bubblewrap() else 1)
+        return self.group.task_count() > (
+            2 if use_bubblewrap() else 3 if fallback_namespaces() else 1)
 
     def wait_exit(self, seconds):
         """Gives a worker that is ending by itself (its pipe closed) time to exit."""
@@ -403,9 +433,10 @@ class Worker:
         if code == fallback.SWITCH_FAILED and not use_bubblewrap():
             return _("the sandbox could not be set up (%s failed): a problem of the grading "
                      "machine, not of this submission") % "setresuid"
-        if code in landlock.SETUP_FAILURES and not use_bubblewrap():
+        failures = dict(landlock.SETUP_FAILURES, **{namespaces.SETUP_FAILED: "mount"})
+        if code in failures and not use_bubblewrap():
             return _("the sandbox could not be set up (%s failed): a problem of the grading "
-                     "machine, not of this submission") % landlock.SETUP_FAILURES[code]
+                     "machine, not of this submission") % failures[code]
         if code is None or code >= 0:
             return _("the worker process exited with code %s in the middle of the call "
                      "(sys.exit or os._exit ends grading of this call, not with a pass)") % code

@@ -1,12 +1,14 @@
 """The fallback sandbox in each platform's shape, simulated with NNKIT_SANDBOX: no
-bubblewrap with Landlock; no bubblewrap and no Landlock as root (a uid of its own); and no
-bubblewrap, no Landlock, not root, where no worker may start.
+bubblewrap with Landlock; no bubblewrap and no Landlock as root (a uid of its own and
+namespaces); all of it as root; and no bubblewrap, no Landlock, not root, where no worker may
+start.
 
 A hostile class (one submission reading solutions/ by path and by a walk up from its folder,
-one writing into the kit and the platform's results folder, one honest) is graded once per
+one writing into the kit and the platform's results folder, one signalling, limiting and
+reaching SysV IPC outside (as root), one honest) is graded once per
 mode by the batch; every mode either grades each to exactly what it earns with true
-protections, or refuses to grade at all. The uid mode needs root, as the platforms that use it
-have: the test fails, it does not skip, elsewhere.
+protections, or refuses to grade at all. The uid and root modes need root, as the platforms
+that use them have: the test fails, it does not skip, elsewhere.
 """
 
 import csv
@@ -23,24 +25,30 @@ import pytest
 from graders import spec
 from tests.helpers import KIT, SOLUTIONS, copy_kit
 
-# Python may lie under a folder only root may enter (/root/.pyenv): a private mount view,
-# this test's own, makes that folder passable, as a system Python is on the platforms.
-PASSABLE_ROOT = textwrap.dedent("""
-    set -e
-    python=$(readlink -f "$1"); shift
-    mount --make-rprivate /
-    top=/$(echo "$python" | cut -d/ -f2)
-    if [ "$top" = /root ]; then
-        stage=$(mktemp -d); inner=$(echo "$python" | cut -d/ -f3)
-        mount --bind "/root/$inner" "$stage"
-        mount -t tmpfs -o mode=0755 tmpfs /root
-        mkdir "/root/$inner"; mount --bind "$stage" "/root/$inner"
-    fi
-    exec "$@"
+# The batch runs as the first process of PID and IPC namespaces of this test's own (as root),
+# beside a victim process and a SysV message queue of the grader's that no worker may reach:
+# the victim is the namespace's third process (after this script and /bin/true), so student
+# code knows its pid.
+CONTAINED = textwrap.dedent("""
+    report=$1; python=$2; shift 2
+    /bin/true
+    sleep 600 & victim=$!
+    "$python" -c "import ctypes; ctypes.CDLL(None).msgget(%(grader_key)d, 0o1666)"
+    status=0; "$@" || status=$?
+    { echo "victim $victim"; kill -0 $victim && echo "victim alive"
+      grep "Max open files" /proc/$victim/limits; ipcs -q; } > "$report" 2>&1
+    kill $victim
+    exit $status
     """)
-NAMES = ("reader", "writer", "honest")
+VICTIM, GRADER_KEY, STUDENT_KEY = 3, 0x6e6e6b01, 0x6e6e6b02
+NAMES = ("reader", "writer", "signaller", "honest")
 MODES = {"landlock": "no-bubblewrap,not-root", "uid": "no-bubblewrap,no-landlock",
-         "none": "no-bubblewrap,no-landlock,not-root"}
+         "root": "no-bubblewrap", "none": "no-bubblewrap,no-landlock,not-root"}
+
+
+def as_root(mode):
+    """Whether the mode's grader is root, who can give workers namespaces of their own."""
+    return "not-root" not in MODES[mode]
 READ_SOLUTIONS = '''
 import os
 LEAKED = []
@@ -60,10 +68,36 @@ for target in [%(kit)r, %(results)r]:
         pass
 '''
 
+# Signals and prlimit at a process outside the sandbox, and at every process it may see, and
+# a SysV message queue of the grader: any that is reached is recorded and costs trask its points.
+REACH_OUTSIDE = '''
+import ctypes, os, resource, signal
+REACHED = []
+_libc = ctypes.CDLL(None, use_errno=True)
+for _pid in (%(victim)d,):
+    try:
+        resource.prlimit(_pid, resource.RLIMIT_NOFILE, (1, 1))
+        REACHED.append("prlimit %%d" %% _pid)
+    except OSError:
+        pass
+for _target in (%(victim)d, -1):
+    try:
+        os.kill(_target, signal.SIGKILL)
+        REACHED.append("kill %%d" %% _target)
+    except OSError:
+        pass
+if _libc.msgget(%(grader_key)d, 0) >= 0:
+    REACHED.append("the grader's message queue")
+_libc.msgget(%(student_key)d, 0o1666)
+if REACHED:
+    raise ImportError("REACHED %%r" %% REACHED)
+'''
 
-def hostile_class(folder, results_folder, kit):
+
+def hostile_class(folder, results_folder, kit, reach_outside):
     """{name: expected total} for a class written into `folder`, graded by the kit in `kit`:
-    each earns full marks."""
+    each earns full marks. The signaller attacks only where `reach_outside` (as root: where a
+    simulated ordinary user's worker, really root, could harm this test's own processes)."""
     full = sum(case.points for m in spec.modules() for case in spec.load(m).cases)
     for name in NAMES:
         os.makedirs(folder / name)
@@ -75,6 +109,11 @@ def hostile_class(folder, results_folder, kit):
     with open(folder / "writer" / "zhou.py", "a") as handle:
         handle.write(WRITE_KIT % {"kit": os.path.join(kit, "solutions"),
                                   "results": str(results_folder)})
+    with open(folder / "signaller" / "trask.py", "a") as handle:
+        if not reach_outside:
+            return dict.fromkeys(NAMES, full)
+        handle.write(REACH_OUTSIDE % {"victim": VICTIM, "grader_key": GRADER_KEY,
+                                      "student_key": STUDENT_KEY})
     return dict.fromkeys(NAMES, full)
 
 
@@ -84,30 +123,33 @@ def graded(request, tmp_path_factory):
     chmod: the checkout itself, which other tests fingerprint, is never touched. The copy
     lies in a folder every user may pass (pytest's own are 0700), as a platform's kit does."""
     mode = request.param
-    if mode == "uid":
-        assert os.geteuid() == 0, "the uid fallback is tested as root, as platforms run it"
+    if as_root(mode):
+        assert os.geteuid() == 0, "the root fallback is tested as root, as platforms run it"
     tmp = tmp_path_factory.mktemp("fallback-" + mode)
     kit = tempfile.mkdtemp(prefix="nnkit-fallback-kit-")
     os.chmod(kit, 0o755)
     copy_kit(kit)
     results_folder = tmp / "platform-results"
     results_folder.mkdir()
-    expected = hostile_class(tmp / "class", results_folder, kit)
+    expected = hostile_class(tmp / "class", results_folder, kit, as_root(mode))
     command = [sys.executable, "-m", "graders.batch", str(tmp / "class"), "--out",
                str(tmp / "grades"), "--jobs", "2"]
+    report = tmp / "outside.txt"
     if os.geteuid() == 0:
-        command = ["unshare", "--mount", "--pid", "--fork", "--mount-proc", "bash", "-c",
-                   PASSABLE_ROOT, "-", sys.executable, *command]
+        command = ["unshare", "--mount", "--pid", "--ipc", "--fork", "--mount-proc", "bash",
+                   "-c", CONTAINED % {"grader_key": GRADER_KEY}, "-", str(report),
+                   sys.executable, *command]
     try:
         run = subprocess.run(command, cwd=kit, capture_output=True, text=True, timeout=900,
                              env=dict(os.environ, NNKIT_SANDBOX=MODES[mode]))
-        yield mode, run, tmp, expected, results_folder, kit
+        outside = report.read_text() if report.exists() else ""
+        yield mode, run, tmp, expected, results_folder, kit, outside
     finally:
         shutil.rmtree(kit, ignore_errors=True)
 
 
 def test_each_mode_grades_to_what_was_earned_or_refuses(graded):
-    mode, run, tmp, expected, results_folder, kit = graded
+    mode, run, tmp, expected, results_folder, kit, _ = graded
     assert os.listdir(results_folder) == []
     assert not os.path.exists(os.path.join(kit, "solutions", "planted.txt"))
     if mode == "none":
@@ -123,7 +165,7 @@ def test_each_mode_grades_to_what_was_earned_or_refuses(graded):
 
 
 def test_the_protections_listed_are_the_ones_the_probe_found(graded):
-    mode, run, tmp, _, _, kit = graded
+    mode, run, tmp, _, _, kit, _ = graded
     if mode == "none":
         return
     with open(tmp / "grades" / "honest" / "grading.json") as handle:
@@ -132,7 +174,22 @@ def test_the_protections_listed_are_the_ones_the_probe_found(graded):
     assert "the kit (%s) cannot be read by student code, verified" % kit in protections
     landlock = any(p.startswith("Landlock filesystem confinement") for p in protections)
     uid = any(p.startswith("runs as an unprivileged uid of its own") for p in protections)
-    assert (landlock, uid) == ((True, False) if mode == "landlock" else (False, True))
+    assert (landlock, uid) == {"landlock": (True, False), "uid": (False, True),
+                               "root": (True, True)}[mode]
+    namespaces = ["own PID namespace: signals and prlimit reach no process outside, verified",
+                  "own IPC namespace: no SysV shared memory or message queue outside, verified"]
+    assert all((p in protections) == as_root(mode) for p in namespaces)
+
+
+def test_signals_prlimit_and_sysv_ipc_reach_nothing_outside_the_worker(graded):
+    mode, run, tmp, expected, _, _, outside = graded
+    if not as_root(mode) or mode == "none":
+        return
+    assert "victim %d\nvictim alive" % VICTIM in outside, outside
+    limits = [line.split() for line in outside.splitlines() if line.startswith("Max open")]
+    assert limits and limits[0][3:5] != ["1", "1"], outside
+    assert "%#x" % STUDENT_KEY not in outside and "%#x" % GRADER_KEY in outside, outside
+    assert "REACHED" not in (tmp / "grades" / "signaller" / "results.json").read_text()
 
 
 def test_prairielearn_says_gradable_false_where_no_worker_may_start(tmp_path):
