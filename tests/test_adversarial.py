@@ -118,7 +118,9 @@ HOSTILE = {
         "    return np.zeros((3, 4)), np.zeros((4, 1)), [0.496410031903, 0.00858452565325,"
         " 0.00578945986251, 0.00462917677677, 0.00395876528027, 0.00351012256786]\n"))},
         {}, (), {"trask::hidden-two-layer-seeded", "trask::hidden-two-layer-from-weights",
-                 "trask::hidden-three-layer-seeded", "trask::hidden-three-layer-from-weights"}),
+                 "trask::hidden-three-layer-seeded", "trask::hidden-three-layer-from-weights",
+                 "trask::hidden-two-layer-from-weights-drawn",
+                 "trask::hidden-three-layer-from-weights-drawn"}),
     "infinite-loops": ({
         "zhou": ("", "def _forever(self, inputs):\n    while True:\n        pass\n"
                      "Neuron.feedforward = _forever\n"),

@@ -13,7 +13,7 @@ BACKPROP = {M + case for case in (
     "backprop-tanh", "backprop-sigmoid", "backprop-relu", "backprop-leaky-relu", "backprop-deep",
     "backprop-deep-unregularised", "backprop-three-classes", "hidden-backprop-tanh",
     "hidden-backprop-sigmoid", "hidden-backprop-relu", "hidden-backprop-leaky-relu",
-    "hidden-backprop-deepest")}
+    "hidden-backprop-deepest", "hidden-backprop-drawn")}
 # name: ([(text in solutions/britz_exercises.py, replacement)], the cases it must fail,
 #        {case: diagnosis code} among them)
 VARIANTS = {
@@ -33,14 +33,15 @@ VARIANTS = {
         M + case for case in (
             "train-moons-loss", "train-annealed", "train-three-classes", "train-deep-relu",
             "size-study", "hidden-train-new-data", "hidden-train-three-classes",
-            "hidden-train-other-seed", "hidden-study-other-seed")},
+            "hidden-train-other-seed", "hidden-study-other-seed", "hidden-train-drawn",
+            "hidden-study-drawn")},
         {M + "hidden-backprop-relu": "factor-2"}),
     # No reg_lambda * W in the weights' gradients: every regularised gradient check, each
     # diagnosed, and the runs compared closely with the reference.
     "regularisation-missing": ([(' + reg_lambda * model["W%d" % l]', '')], (
         BACKPROP - {M + "backprop-deep-unregularised"}) | {
         M + "hidden-train-new-data", M + "hidden-train-three-classes",
-        M + "hidden-train-other-seed"},
+        M + "hidden-train-other-seed", M + "hidden-train-drawn"},
         {case: "missing-regularisation" for case in BACKPROP - {
             M + "backprop-deep-unregularised"}}),
     # The short last batch left out: the batches, and the runs compared with the reference
@@ -48,12 +49,14 @@ VARIANTS = {
     "short-last-batch-skipped": ([("range(0, len(order), batch_size)",
                                    "range(0, len(order) - batch_size + 1, batch_size)")], {
         M + "batches-short-last", M + "hidden-batches-new", M + "hidden-batches-one-batch",
-        M + "hidden-train-new-data", M + "hidden-train-three-classes"}, {}),
+        M + "hidden-train-new-data", M + "hidden-train-three-classes", M + "hidden-batches-drawn",
+        M + "hidden-train-drawn"}, {}),
     # t counted from 1: the schedule, and the run with decay compared with the reference.
     "schedule-one-step-late": ([("return epsilon0 / (1 + decay * t)",
                                  "return epsilon0 / (1 + decay * (t + 1))")], {
         M + "learning-rate-annealed", M + "hidden-learning-rate-new",
-        M + "hidden-learning-rate-late", M + "hidden-train-new-data"}, {}),
+        M + "hidden-learning-rate-late", M + "hidden-train-new-data",
+        M + "hidden-learning-rate-drawn", M + "hidden-train-drawn"}, {}),
 }
 
 

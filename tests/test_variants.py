@@ -8,13 +8,21 @@ from graders import spec
 from graders.results import case_ids, module_of
 from tests.helpers import copy_solutions, failed, grade, outputs, variant
 
-TRASK_TWO_LAYER = ("trask::hidden-two-layer-update-random", "trask::hidden-two-layer-seeded",
-                   "trask::hidden-two-layer-from-weights")
+TRASK_TWO_LAYER_TRAINING = ("trask::hidden-two-layer-seeded",
+                            "trask::hidden-two-layer-from-weights",
+                            "trask::hidden-two-layer-from-weights-drawn")
+TRASK_TWO_LAYER = ("trask::hidden-two-layer-update-random", "trask::hidden-two-layer-update-drawn",
+                   *TRASK_TWO_LAYER_TRAINING)
 TRASK_THREE_LAYER = ("trask::hidden-three-layer-updates-random", "trask::hidden-three-layer-seeded",
-                     "trask::hidden-three-layer-from-weights")
-BRITZ_TRAINING = ("britz::hidden-backprop-new-model", "britz::hidden-build-model-new-data",
-                  "britz::hidden-build-model-other-seed", "britz::hidden-build-model-three-classes")
-ZHOU_TRAINING = ("zhou::hidden-training-new-people", "zhou::hidden-training-six-people")
+                     "trask::hidden-three-layer-from-weights",
+                     "trask::hidden-three-layer-updates-drawn",
+                     "trask::hidden-three-layer-from-weights-drawn")
+BRITZ_BUILD_MODEL = ("britz::hidden-build-model-new-data", "britz::hidden-build-model-other-seed",
+                     "britz::hidden-build-model-three-classes", "britz::hidden-build-model-drawn")
+BRITZ_TRAINING = ("britz::hidden-backprop-new-model", "britz::hidden-backprop-drawn",
+                  *BRITZ_BUILD_MODEL)
+ZHOU_TRAINING = ("zhou::hidden-training-new-people", "zhou::hidden-training-six-people",
+                 "zhou::hidden-training-drawn")
 ZHOU_DRAWS = {"zhou::initial-weights", "zhou::hidden-initial-weights-drawn-seed"}
 # name: (module, [(text in solutions/<module>.py, replacement)], ids of the cases it must fail)
 VARIANTS = {
@@ -33,11 +41,14 @@ VARIANTS = {
         "self.weights += 2 * np.dot(self.inputs.T, delta)")], {
         "aidan::backpropagation-gradient", "aidan::predictions",
         "aidan::hidden-backpropagation-new-weights", "aidan::hidden-predictions-random",
-        "aidan::hidden-error-history-new-data", "aidan::hidden-error-history-four-features"}),
+        "aidan::hidden-error-history-new-data", "aidan::hidden-error-history-four-features",
+        "aidan::hidden-backpropagation-drawn", "aidan::hidden-predictions-drawn",
+        "aidan::hidden-error-history-drawn"}),
     "zhou-flipped-loss-derivative": ("zhou", [(
         "d_L_d_ypred = -2 * (y_true - y_pred)", "d_L_d_ypred = 2 * (y_true - y_pred)")], {
         "zhou::worked-gradient", "zhou::backprop-gradient", "zhou::training-loss",
-        "zhou::training-predictions", "zhou::hidden-backprop-random", *ZHOU_TRAINING}),
+        "zhou::training-predictions", "zhou::hidden-backprop-random", "zhou::hidden-backprop-drawn",
+        *ZHOU_TRAINING}),
     "britz-missing-regularisation": ("britz", [(
         'dW2 += reg_lambda * model["W2"]', "")], {
         "britz::backprop-gradient", "britz::loss-iteration-0", "britz::loss-iteration-1000",
@@ -50,13 +61,14 @@ VARIANTS = {
     "britz-loss-not-averaged": ("britz", [(
         "return 1.0 / num_examples * data_loss", "return data_loss")], {
         "britz::loss-uniform", "britz::loss-iteration-0", "britz::loss-iteration-1000",
-        "britz::loss-iteration-2000", "britz::loss-later", "britz::hidden-loss-new-model"}),
+        "britz::loss-iteration-2000", "britz::loss-later", "britz::hidden-loss-new-model",
+        "britz::hidden-loss-drawn"}),
     "britz-predict-missing": ("britz", [("def predict(model, x):", "def predict_(model, x):")], {
-        "britz::predict-argmax", "britz::hidden-predict-random"}),
+        "britz::predict-argmax", "britz::hidden-predict-random", "britz::hidden-predict-drawn"}),
     # Each case fails only for what it checks: the printed losses need no returned model, the
     # predictions no loss history.
     "britz-build-model-returns-none": ("britz", [("    return model", "    return None")], {
-        "britz::training-accuracy", *BRITZ_TRAINING[1:]}),
+        "britz::training-accuracy", *BRITZ_BUILD_MODEL}),
     "zhou-losses-every-50-epochs": ("zhou", [("if epoch % 10 == 0:", "if epoch % 50 == 0:")],
                                     {"zhou::training-loss", *ZHOU_TRAINING}),
     "zhou-train-returns-none": ("zhou", [("        return losses", "        return None")],
@@ -71,7 +83,7 @@ VARIANTS = {
     # A class-based net that reports its output after the final update.
     "trask-output-one-update-late": ("trask", [(
         "    return syn0, l1", "    return syn0, nonlin(np.dot(X, syn0))")],
-        {"trask::two-layer-output", *TRASK_TWO_LAYER[1:]}),
+        {"trask::two-layer-output", *TRASK_TWO_LAYER_TRAINING}),
 }
 
 
