@@ -29,7 +29,7 @@ GRADER_FILES = ["__init__.py", "conftest.py", "checks.py", "collect.py", "spec.p
                 "reference.py", "classroom.py", "results.py", "notebook.py", "i18n.py",
                 "diagnose.py", "roots.py", "stand_ins.py", "curves.py", "pages.py",
                 "fallback.py", "inert.py", "recall.py", "recall_history.py",
-                "recall_schedule.py", "exercise_notebooks.py"]
+                "recall_schedule.py", "exercise_notebooks.py", "namespaces.py"]
 MANIFEST = "grader-files.sha256"
 
 

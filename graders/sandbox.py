@@ -433,7 +433,7 @@ class Worker:
         if code == fallback.SWITCH_FAILED and not use_bubblewrap():
             return _("the sandbox could not be set up (%s failed): a problem of the grading "
                      "machine, not of this submission") % "setresuid"
-        failures = dict(landlock.SETUP_FAILURES, **{namespaces.SETUP_FAILED: "mount"})
+        failures = {**landlock.SETUP_FAILURES, namespaces.SETUP_FAILED: "mount"}
         if code in failures and not use_bubblewrap():
             return _("the sandbox could not be set up (%s failed): a problem of the grading "
                      "machine, not of this submission") % failures[code]

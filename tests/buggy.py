@@ -148,7 +148,7 @@ BUGGY = {
         ("        self.error_history, self.epoch_list = [], []\n", ""),
         ("class NeuralNetwork:\n", "class NeuralNetwork:\n    error_history = []\n"
          "    epoch_list = []\n")],
-        "aidan::hidden-error-history-four-features", "state-shared"),
+        "aidan::hidden-error-history-new-data", "state-shared"),
     "aidan-change-transposed": ("solutions", "aidan", [
         ("self.weights += np.dot(self.inputs.T, delta)",
          "self.weights = self.weights + np.dot(delta.T, self.inputs)")],
