@@ -8,7 +8,7 @@
    is the best of --repeat runs, as timeit does: the least disturbed by whatever else the
    machine is doing.
 2. Grades N copies of the class with --jobs 1 and --jobs 2 and prints the throughput of each.
-3. Times drawing the pages (graders/pages.py) of the class graded in part 1: report.html per
+3. Times drawing the pages (graders/outputs/pages.py) of the class graded in part 1: report.html per
    submission and class.html (best of --repeat), and the reference's curves, drawn once per
    machine and version of the kit (cached). The batch draws them after a submission's folder
    is in place, so they never hold up a grade; a batch with --no-pages draws none.
@@ -25,7 +25,7 @@ import time
 
 KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, KIT)
-from graders import spec  # noqa: E402
+from graders.model import spec  # noqa: E402
 EXAMPLES = os.path.join(KIT, "examples", "submissions")
 ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
 
@@ -79,7 +79,7 @@ def per_submission(scratch, repeat):
 
 
 def rendering(scratch, repeat):
-    from graders import pages
+    from graders.outputs import pages
     if pages.missing():
         print(pages.missing())
         return

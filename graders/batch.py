@@ -5,7 +5,7 @@
 
 With no SUBMISSIONS it grades the example class in examples/submissions/. Each submission is
 graded by pytest (the graders, public and hidden cases) in a forked child of this process;
-its student code runs further out, in a sandboxed worker (graders/sandbox.py). Its results go
+its student code runs further out, in a sandboxed worker (graders/sandbox/process.py). Its results go
 to DIR/<name>/ (results.json, junit.xml, feedback.md, grading.json) by an atomic rename once
 complete, and DIR/gradebook.csv is rewritten after each one, so an interrupted batch keeps
 everything it finished and a rerun grades only what is missing or changed.
@@ -27,14 +27,19 @@ import time  # noqa: E402
 
 import pytest  # noqa: E402
 
-from graders import collect, gradebook, i18n, pytest_command, recall_history, sandbox  # noqa: E402
-from graders import spec  # noqa: E402
-from graders import results as results_data  # noqa: E402
-from graders.report import WRITE_ERRORS, write_atomically  # noqa: E402
+from graders.intake import collect  # noqa: E402
+from graders.outputs import gradebook  # noqa: E402
+from graders.model import i18n  # noqa: E402
+from graders.grading import pytest_command  # noqa: E402
+from graders.recall import history as recall_history  # noqa: E402
+from graders.sandbox import process as sandbox  # noqa: E402
+from graders.model import spec  # noqa: E402
+from graders.model import results as results_data  # noqa: E402
+from graders.grading.scoreboard import WRITE_ERRORS, write_atomically  # noqa: E402
 
 KIT = spec.KIT
 # What a grading run does not use from pytest: these plugins (the last two run gc.collect at
-# the end) and assertion rewriting (the graders fail cases through graders.checks). Leaving
+# the end) and assertion rewriting (the graders fail cases through graders.grading.checks). Leaving
 # them out saves about 0.2 s a submission.
 UNUSED_PLUGINS = ("cacheprovider", "doctest", "pastebin", "legacypath", "debugging",
                   "setuponly", "setupplan", "stepwise", "warnings", "logging",
@@ -216,7 +221,7 @@ class Batch:
                   % item, file=sys.stderr)
         self.pages = None
         if not self.args.no_pages:
-            from graders import pages  # matplotlib and jinja2: only for the pages
+            from graders.outputs import pages  # matplotlib and jinja2: only for the pages
             if pages.missing():
                 print("note: %s" % pages.missing(), file=sys.stderr)
             else:

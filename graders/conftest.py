@@ -9,10 +9,15 @@ import os
 
 import pytest
 
-from graders import collect, draws, i18n, roots, sandbox, spec
-from graders.reference import Reference
-from graders.report import Scoreboard
-from graders.submission import Submission
+from graders.intake import collect
+from graders.model import draws
+from graders.model import i18n
+from graders.grading import roots
+from graders.sandbox import process as sandbox
+from graders.model import spec
+from graders.grading.reference import Reference
+from graders.grading.scoreboard import Scoreboard
+from graders.sandbox.submission import Submission
 
 NAMED_IMPLEMENTATIONS = ("exercises", "solutions")
 

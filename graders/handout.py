@@ -3,7 +3,7 @@
     python -m graders.handout OUT [--notebooks]     (nox -s handout -- OUT [--notebooks])
 
 OUT gets exercises/ (the stubs, or with --notebooks one Jupyter notebook per tutorial), spec/ with the public cases only, the graders that run them,
-the stubs again in graders/stubs/ (what a rebuild from memory starts from, graders/recall.py),
+the stubs again in graders/stubs/ (what a rebuild from memory starts from, graders/recall/rebuild.py),
 the student README, noxfile and GitHub workflow from handout/, and grader-files.sha256, the
 hash manifest the workflow verifies. Never solutions/, hidden cases, or instructor tools. OUT
 must not exist yet or be empty: the kit never writes over anyone's work.
@@ -17,19 +17,12 @@ import sys
 
 import yaml
 
-from graders import exercise_notebooks, recall, spec
+from graders.outputs import exercise_notebooks
+from graders.recall import rebuild as recall
+from graders.model import kit_files, spec
 
 KIT = spec.KIT
 TEMPLATES = os.path.join(KIT, "handout")
-# What `nox -s check` needs, and the workflow's score step; not batch, merge, gradebook or
-# handout, which are the instructor's.
-GRADER_FILES = ["__init__.py", "conftest.py", "checks.py", "collect.py", "spec.py",
-                "submission.py", "sandbox.py", "bubblewrap.py", "seccomp.py", "cgroups.py",
-                "landlock.py", "worker.py", "wire.py", "report.py", "kinds.py", "draws.py",
-                "reference.py", "classroom.py", "results.py", "notebook.py", "i18n.py",
-                "diagnose.py", "roots.py", "stand_ins.py", "curves.py", "pages.py",
-                "fallback.py", "inert.py", "recall.py", "recall_history.py",
-                "recall_schedule.py", "exercise_notebooks.py", "namespaces.py"]
 MANIFEST = "grader-files.sha256"
 
 
@@ -91,18 +84,11 @@ def write(out, notebooks=False):
         else:
             copy(stub, os.path.join(out, "exercises", module + ".py"))
         copy(stub, os.path.join(out, recall.STUBS, module + ".py"))  # for rebuilds
-        copy(os.path.join(KIT, "graders", "test_%s.py" % module),
-             os.path.join(out, "graders", "test_%s.py" % module))
         put(os.path.join(out, "spec", module + ".yaml"), public_spec(module))
     for path in glob.glob(os.path.join(spec.SPEC_DIR, "data", "*")):
         copy(path, os.path.join(out, "spec", "data", os.path.basename(path)))
-    for name in GRADER_FILES:
-        copy(os.path.join(KIT, "graders", name), os.path.join(out, "graders", name))
-    for path in glob.glob(os.path.join(KIT, "graders", "templates", "*.html")):  # --report
-        copy(path, os.path.join(out, "graders", "templates", os.path.basename(path)))
-    for path in catalogues(os.path.join(KIT, "graders")):  # the messages in every language
-        copy(path, os.path.join(out, "graders", os.path.relpath(path, os.path.join(KIT,
-                                                                                   "graders"))))
+    for name in kit_files.grader_files(instructor=False):  # by rule: all but the instructor's
+        copy(os.path.join(KIT, name), os.path.join(out, name))
     copy(os.path.join(KIT, "pyproject.toml"), os.path.join(out, "pyproject.toml"))
     for name in ("README.md", "noxfile.py", ".gitignore"):
         copy(os.path.join(TEMPLATES if name != ".gitignore" else KIT, name),
@@ -113,11 +99,6 @@ def write(out, notebooks=False):
         put(os.path.join(out, workflow), handle.read().replace("__MANIFEST_SHA256__", manifest))
 
 
-def catalogues(graders):
-    """The message catalogues (.po) under a graders folder."""
-    return glob.glob(os.path.join(graders, "locale", "*", "LC_MESSAGES", "*.po"))
-
-
 def sha256(path):
     with open(path, "rb") as handle:
         return hashlib.sha256(handle.read()).hexdigest()
@@ -125,8 +106,7 @@ def sha256(path):
 
 def write_manifest(out):
     """Writes grader-files.sha256 (sha256sum format) and returns the manifest's own hash."""
-    paths = sorted(glob.glob(os.path.join(out, "graders", "*.py")) +
-                   catalogues(os.path.join(out, "graders")) +
+    paths = sorted([os.path.join(out, name) for name in kit_files.grader_files(out)] +
                    glob.glob(os.path.join(out, "spec", "**", "*.*"), recursive=True) +
                    [os.path.join(out, "noxfile.py"), os.path.join(out, "pyproject.toml")])
     lines = ["%s  %s\n" % (sha256(p), os.path.relpath(p, out)) for p in paths]

@@ -14,8 +14,9 @@ import os
 import shutil
 import sys
 
-from graders import gradebook, spec
-from graders import results as results_data
+from graders.outputs import gradebook
+from graders.model import spec
+from graders.model import results as results_data
 
 
 def finished(folder):
@@ -74,7 +75,7 @@ def merge(shards, out):
         os.replace(staging, target)
     names = sorted(set(sources) | set(finished(out)))
     if os.environ.get("NNKIT_NO_PAGES") != "1":
-        from graders import pages  # matplotlib and jinja2: only for the pages
+        from graders.outputs import pages  # matplotlib and jinja2: only for the pages
         if not pages.missing():
             pages.write_class(out, names)  # the reports came with their folders
     return gradebook.write(out, names, spec.modules())

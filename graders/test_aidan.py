@@ -2,10 +2,12 @@
 
 import numpy as np
 
-from graders import checks, curves, diagnose
-from graders.i18n import _
-from graders.spec import reads
-from graders.submission import describe_call
+from graders.grading import checks
+from graders.grading import curves
+from graders.grading import diagnose
+from graders.model.i18n import _
+from graders.model.spec import reads
+from graders.sandbox.submission import describe_call
 
 DATA = {"inputs": "array(N, D)", "outputs": "array(N, 1)"}
 

@@ -5,10 +5,13 @@ import re
 
 import numpy as np
 
-from graders import checks, curves, diagnose, spec
-from graders.i18n import _
-from graders.spec import reads
-from graders.submission import describe_call
+from graders.grading import checks
+from graders.grading import curves
+from graders.grading import diagnose
+from graders.model import spec
+from graders.model.i18n import _
+from graders.model.spec import reads
+from graders.sandbox.submission import describe_call
 
 LOSS_LINE = re.compile(r"^Loss after iteration (\d+): (\S+)$")
 MODEL = {"W1": "array(D, H)", "b1": "array(1, H)", "W2": "array(H, C)", "b2": "array(1, C)"}

@@ -4,10 +4,13 @@ import os
 
 import numpy as np
 
-from graders import checks, curves, diagnose, spec
-from graders.i18n import _
-from graders.spec import reads
-from graders.submission import describe_call
+from graders.grading import checks
+from graders.grading import curves
+from graders.grading import diagnose
+from graders.model import spec
+from graders.model.i18n import _
+from graders.model.spec import reads
+from graders.sandbox.submission import describe_call
 
 ACTIVATION = ("=tanh", "=sigmoid", "=relu", "=leaky_relu")
 LEAK = 0.01

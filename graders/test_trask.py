@@ -2,10 +2,12 @@
 
 import numpy as np
 
-from graders import checks, curves, diagnose
-from graders.i18n import _
-from graders.spec import reads
-from graders.submission import describe_call
+from graders.grading import checks
+from graders.grading import curves
+from graders.grading import diagnose
+from graders.model.i18n import _
+from graders.model.spec import reads
+from graders.sandbox.submission import describe_call
 
 DATA = {"X": "array(N, D)", "y": "array(N, K)"}
 
@@ -200,7 +202,7 @@ def test_train_three_layer(case, student, reference):
 
 def seed_use(student, function, X, y, kwargs, what):
     """seed-ignored or seed-at-import, from training three times: after the same numpy state
-    with another seed, and with the same seed after another state (graders/diagnose.py)."""
+    with another seed, and with the same seed after another state (graders/grading/diagnose.py)."""
     if any(name in kwargs for name in ("syn0", "syn1")):
         return None
     seed = kwargs.get("seed", 1)

@@ -2,10 +2,12 @@
 
 import numpy as np
 
-from graders import checks, curves, diagnose
-from graders.i18n import _
-from graders.spec import reads
-from graders.submission import describe_call
+from graders.grading import checks
+from graders.grading import curves
+from graders.grading import diagnose
+from graders.model.i18n import _
+from graders.model.spec import reads
+from graders.sandbox.submission import describe_call
 
 PARAMETERS = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")
 PARAMS = dict.fromkeys(PARAMETERS, "number")

@@ -6,7 +6,7 @@ cases share are still made once (they are the same call, whichever case makes it
 tests/test_drift.py compares the scores with those of a full run.
 """
 
-from graders.submission import Submission
+from graders.sandbox.submission import Submission
 
 
 def pytest_collection_modifyitems(items):

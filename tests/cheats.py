@@ -19,8 +19,9 @@ import pickle
 
 import numpy as np
 
-from graders import draws, spec
-from graders.reference import Reference
+from graders.model import draws
+from graders.model import spec
+from graders.grading.reference import Reference
 from tests.helpers import SOLUTIONS
 
 

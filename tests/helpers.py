@@ -9,9 +9,9 @@ import shutil
 import subprocess
 import sys
 
-from graders import results as results_data
-from graders import spec
-from graders.results import case_ids
+from graders.model import results as results_data
+from graders.model import spec
+from graders.model.results import case_ids
 
 KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOLUTIONS = os.path.join(KIT, "solutions")

@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from graders import reference
+from graders.grading import reference
 
 numbers = set()
 hidden = [False]  # whether the case running now is hidden

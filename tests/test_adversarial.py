@@ -24,7 +24,7 @@ import zipfile
 
 import pytest
 
-from graders import spec
+from graders.model import spec
 from tests.contained import contained, lure_addresses
 from tests.helpers import KIT, SOLUTIONS, failed, failed_modules, kit_files
 

@@ -13,8 +13,9 @@ import zipfile
 
 import pytest
 
-from graders import collect, spec
-from graders.results import module_of
+from graders.intake import collect
+from graders.model import spec
+from graders.model.results import module_of
 from tests import hold
 from tests.helpers import GOLDEN_RESULTS, KIT, golden, golden_view, machine_free, possible
 

@@ -5,7 +5,8 @@ import os
 
 import pytest
 
-from graders import roots, spec
+from graders.grading import roots
+from graders.model import spec
 from tests import cheats
 from tests.helpers import copy_solutions, grade, max_score
 from tests.test_spec_sanity import graded_names

@@ -5,8 +5,9 @@ import re
 import numpy as np
 import pytest
 
-from graders import checks, wire
-from graders.spec import Tolerance
+from graders.grading import checks
+from graders.sandbox import wire
+from graders.model.spec import Tolerance
 
 Failed = pytest.fail.Exception
 GRADIENT = Tolerance(rtol=1e-4, atol=1e-7)

@@ -4,8 +4,10 @@ import os
 
 import pytest
 
-from graders import diagnose, report, spec
-from graders import results as results_data
+from graders.grading import diagnose
+from graders.grading import scoreboard as report
+from graders.model import spec
+from graders.model import results as results_data
 from tests.buggy import BUGGY, batches, copy_others, write
 from tests.helpers import KIT, grade
 

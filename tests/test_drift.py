@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from graders.results import case_id
+from graders.model.results import case_id
 from tests.helpers import copy_solutions, failed, grade, outputs, variant
 
 SEED_LINE = re.compile(r"^[ \t]*np\.random\.seed\(seed\)[ \t]*\n", re.M)

@@ -22,7 +22,7 @@ import textwrap
 
 import pytest
 
-from graders import spec
+from graders.model import spec
 from tests.helpers import KIT, SOLUTIONS, copy_kit
 
 # The batch runs as the first process of PID and IPC namespaces of this test's own (as root),

@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 
-from graders import spec
+from graders.model import spec
 from tests import workflow
 from tests.helpers import KIT, SOLUTIONS, all_cases, possible
 
@@ -45,7 +45,7 @@ def test_handout_holds_no_solutions_and_no_instructor_tools(handout):
         assert "graders/" + tool not in files
     assert {"exercises/%s.py" % m for m in spec.modules()} <= files
     assert ".github/workflows/check.yml" in files and "grader-files.sha256" in files
-    for module in spec.modules():  # what a rebuild from memory starts from (graders/recall.py)
+    for module in spec.modules():  # what a rebuild from memory starts from (graders/recall/rebuild.py)
         with open(os.path.join(KIT, "exercises", module + ".py"), encoding="utf-8") as handle:
             assert texts["graders/stubs/%s.py" % module] == handle.read()
 
@@ -208,7 +208,7 @@ def test_workflow_reports_modified_grader_files_instead_of_a_score(
         edit, handout, check_workflow, tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(handout, repo)
-    target = repo / ("graders/checks.py" if edit == "grader" else "spec/zhou.yaml")
+    target = repo / ("graders/grading/checks.py" if edit == "grader" else "spec/zhou.yaml")
     target.write_text(target.read_text().replace("rtol", "rtol ", 1))
     if edit == "manifest-too":  # rewriting the manifest does not help: its hash is pinned
         manifest = (repo / "grader-files.sha256").read_text()
@@ -224,7 +224,7 @@ def test_workflow_reports_modified_grader_files_instead_of_a_score(
     summary = (tmp_path / "summary.md").read_text()
     assert summary.startswith("## grader files modified") and "Public checks" not in summary
     if edit == "grader":
-        assert "graders/checks.py: FAILED" in summary
+        assert "graders/grading/checks.py: FAILED" in summary
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,8 @@ import sys
 
 import numpy as np
 
-from graders import draws, spec
+from graders.model import draws
+from graders.model import spec
 from tests.helpers import KIT, SOLUTIONS
 
 SPY = '''

@@ -4,7 +4,9 @@ terminal: no fence closed, no heading or comment opened, no escape sequence pass
 import csv
 import io
 
-from graders import classroom, gradebook, inert
+from graders.platforms import classroom
+from graders.outputs import gradebook
+from graders.outputs import inert
 
 FORGED = "ok\n```\n# Score: 121 / 121\n<!-- the rest is hidden\n````` longer\n\x1b[2J\u202eevil"
 

@@ -16,7 +16,7 @@ import zlib
 
 import pytest
 
-from graders import collect
+from graders.intake import collect
 
 MODULES = ["trask", "aidan", "zhou", "britz"]
 SECRET = b"SOLUTION = 'from the kit'\n"

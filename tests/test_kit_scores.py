@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from graders import results as results_data
-from graders import spec
+from graders.model import results as results_data
+from graders.model import spec
 from tests.helpers import KIT, all_cases, case_ids, failed, grade, max_score
 
 # Written independently of solutions/: the tutorials' own code ported to the contract (the

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from graders import i18n
+from graders.model import i18n
 from tests.buggy import write
 from tests.helpers import KIT
 from tests.messages import marked

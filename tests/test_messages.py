@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from graders import gradebook
+from graders.outputs import gradebook
 from tests.helpers import KIT, grade, outputs, variant
 
 PARAMETERS = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")

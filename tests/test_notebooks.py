@@ -8,8 +8,10 @@ import zipfile
 
 import pytest
 
-from graders import collect, notebook, spec
-from graders.results import case_id
+from graders.intake import collect
+from graders.intake import notebook
+from graders.model import spec
+from graders.model.results import case_id
 from tests import notebooks
 from tests.helpers import KIT, SOLUTIONS, grade, possible
 
@@ -100,7 +102,7 @@ def test_student_notebooks_score_what_the_same_modules_score(modules, tmp_path):
 
 
 def test_a_deeply_nested_notebook_costs_its_module_with_a_sentence():
-    from graders import notebook
+    from graders.intake import notebook
     deep = b'{"cells": ' + b"[" * 200000 + b"]" * 200000 + b"}"
     with pytest.raises(notebook.NotebookError, match="nested too deep"):
         notebook.to_module(deep)
@@ -111,7 +113,7 @@ def test_a_notebook_module_is_cut_from_its_cell_as_python_reads_it():
     lone \\r, a form feed and characters of several UTF-8 bytes."""
     import ast
     import json
-    from graders import notebook
+    from graders.intake import notebook
     source = ("@dec('ü')\ndef f(x):\n    return 'é' + x\r\nclass A:\r\n    pass\r"
               "Y = (1,\n 2)\n\x0cimport os; Z = 'ß'\n")
     module = notebook.to_module(json.dumps({"cells": [
@@ -122,8 +124,8 @@ def test_a_notebook_module_is_cut_from_its_cell_as_python_reads_it():
 
 def test_a_runtime_error_in_a_notebook_names_its_cell_and_line(tmp_path):
     import json
-    from graders import spec
-    from graders.submission import StudentError, Submission
+    from graders.model import spec
+    from graders.sandbox.submission import StudentError, Submission
     cells = [{"cell_type": "code", "source": "import numpy as np\n%matplotlib inline\n"},
              {"cell_type": "markdown", "source": "The sigmoid"},
              {"cell_type": "code", "source": "plt = None\n\ndef nonlin(x, deriv=False):\n"

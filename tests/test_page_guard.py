@@ -7,7 +7,7 @@ import tempfile
 
 import pytest
 
-from graders import pages  # its drawing libraries are imported only when it draws
+from graders.outputs import pages  # its drawing libraries are imported only when it draws
 
 
 def test_an_error_while_drawing_costs_the_page_alone(capsys):

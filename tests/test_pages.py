@@ -13,7 +13,8 @@ import sys
 
 import pytest
 
-from graders import pages, spec
+from graders.outputs import pages
+from graders.model import spec
 from tests.helpers import KIT, all_cases
 
 pytest.importorskip("matplotlib", reason="the report group of pyproject.toml is not installed")
@@ -21,7 +22,7 @@ pytest.importorskip("jinja2", reason="the report group of pyproject.toml is not 
 
 EXAMPLES = os.path.join(KIT, "examples", "submissions")
 NAMES = ("alice", "bob", "carol", "dave", "erin")
-STUDENT, REFERENCE = "#d55e00", "#0072b2"  # graders/pages.py's colours, as SVG writes them
+STUDENT, REFERENCE = "#d55e00", "#0072b2"  # graders/outputs/pages.py's colours, as SVG writes them
 
 
 def chromium():

@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from graders import spec
+from graders.model import spec
 from tests import notebooks
 from tests.helpers import KIT, SOLUTIONS, possible
 

@@ -1,4 +1,4 @@
-"""Rebuilds from memory (graders/recall.py), in a copy of the student handout, as a student
+"""Rebuilds from memory (graders/recall/rebuild.py), in a copy of the student handout, as a student
 runs them: `python -m graders.recall` and the checks, with the clock set by NNKIT_RECALL_NOW.
 
 After every command the student's tree is compared with a fingerprint taken before it: no file
@@ -18,7 +18,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from graders import classroom, collect, exercise_notebooks, recall_history, spec
+from graders.platforms import classroom
+from graders.intake import collect
+from graders.outputs import exercise_notebooks
+from graders.recall import history as recall_history
+from graders.model import spec
 from tests.buggy import write as write_buggy
 from tests.helpers import KIT
 
@@ -266,7 +270,7 @@ def test_the_kit_itself_refuses_a_rebuild_without_the_handed_out_stubs(tmp_path)
     repo = tmp_path / "kit"
     (repo / "exercises").mkdir(parents=True)
     (repo / "exercises" / "trask.py").write_text("# work\n")
-    from graders import recall as mode
+    from graders.recall import rebuild as mode
     with pytest.raises(mode.Refused, match="stubs as handed out"):
         mode.start("trask", "names", root=str(repo), moment=START)
     assert tree(repo) == {os.path.join("exercises", "trask.py"): b"# work\n"}

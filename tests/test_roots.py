@@ -4,9 +4,10 @@ import os
 
 import pytest
 
-from graders import spec, stand_ins
-from graders.submission import Submission
-from graders.results import case_ids
+from graders.model import spec
+from graders.sandbox import stand_ins
+from graders.sandbox.submission import Submission
+from graders.model.results import case_ids
 from tests.helpers import SOLUTIONS, failed, grade, variant
 
 # name: (module, [(text in solutions/<module>.py, replacement)], the helper named as the root,

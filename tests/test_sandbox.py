@@ -10,7 +10,8 @@ import subprocess
 import sys
 import textwrap
 
-from graders import sandbox, spec
+from graders.sandbox import process as sandbox
+from graders.model import spec
 from tests import hold
 from tests.contained import contained, lure_addresses
 from tests.helpers import KIT, copy_solutions
@@ -44,8 +45,8 @@ def test_every_process_a_worker_started_ends_with_it(tmp_path):
             """))
     script = textwrap.dedent("""
         import os, sys
-        from graders import spec
-        from graders.submission import Submission
+        from graders.model import spec
+        from graders.sandbox.submission import Submission
         submission = Submission(sys.argv[1], spec.modules())
         assert submission.call("trask.nonlin", 0.0) == 0.5
         folders = set(submission.worker.worker.group.folders.values())
@@ -67,7 +68,7 @@ def test_every_process_a_worker_started_ends_with_it(tmp_path):
 def test_a_live_graders_sandbox_is_kept_whatever_namespace_it_runs_in(tmp_path):
     holder = subprocess.Popen(
         namespaced("--pid", "--fork", "--mount-proc") + [
-            sys.executable, "-c", "import sys; from graders import sandbox; "
+            sys.executable, "-c", "import sys; from graders.sandbox import process as sandbox; "
             "print(sandbox.new_home(), flush=True); sys.stdin.read()"],
         cwd=KIT, env=dict(os.environ, TMPDIR=str(tmp_path)), stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, text=True)
@@ -88,7 +89,7 @@ def test_an_undeletable_leftover_is_reported_and_grading_goes_on(tmp_path):
     removed: the sweep deletes what it can, says what it cannot, and raises nothing."""
     script = textwrap.dedent("""
         import os, subprocess, sys
-        from graders import sandbox
+        from graders.sandbox import process as sandbox
         parent = sys.argv[1]
         dead = os.path.join(parent, "nnkit-sandbox-dead")
         os.makedirs(os.path.join(dead, "deep"))
@@ -193,7 +194,7 @@ def test_results_of_a_run_that_does_not_cover_every_case_are_not_trusted(tmp_pat
 def test_control_groups_are_found_in_every_layout(tmp_path, monkeypatch):
     """cgroup v1 with cpu and cpuacct mounted together (as systemd does), and cgroup v2 where
     the parent of the grader's group enables the controllers: fake hierarchies in folders."""
-    from graders import cgroups
+    from graders.sandbox import cgroups
     v1 = tmp_path / "v1"
     for mount in ("cpu,cpuacct", "memory", "pids"):
         (v1 / mount / "grader").mkdir(parents=True)

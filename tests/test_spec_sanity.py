@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import yaml
 
-from graders import spec
+from graders.model import spec
 from tests.helpers import KIT, copy_kit
 
 MODULES = spec.modules()

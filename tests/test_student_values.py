@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from graders import spec
+from graders.model import spec
 from tests.helpers import SOLUTIONS, all_cases, failed, grade
 
 OVERRIDES = {

@@ -18,7 +18,7 @@ import sys
 
 import pytest
 
-from graders import spec
+from graders.model import spec
 from tests import workflow
 from tests.helpers import KIT, SOLUTIONS, grade
 from tests.test_platforms import run_gradescope, run_prairielearn

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from graders import spec
-from graders.results import case_ids, module_of
+from graders.model import spec
+from graders.model.results import case_ids, module_of
 from tests.helpers import copy_solutions, failed, grade, outputs, variant
 
 TRASK_TWO_LAYER_TRAINING = ("trask::hidden-two-layer-seeded",

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from graders import wire
+from graders.sandbox import wire
 
 
 def round_trip(value):

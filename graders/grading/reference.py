@@ -1,0 +1,75 @@
+"""The reference implementation (solutions/), loaded in the grading process for hidden cases.
+
+solutions/ is trusted kit code, so it runs in-process; it offers the same calls as a
+student `Submission`, and its arguments and results pass through the same plain-data
+encoding (which also copies them), so a procedure treats both alike.
+"""
+
+import contextlib
+import importlib.util
+import io
+import os
+
+from graders.sandbox import wire
+from graders.sandbox.submission import Memo
+
+
+class Reference(Memo):
+    """solutions/<module>.py for each module, reached through `call`, `new` and `seed`."""
+
+    def __init__(self, folder, modules):
+        super().__init__()
+        self.folder = folder
+        self.modules = dict.fromkeys(modules)  # loaded when first used
+
+    def _load(self, module):
+        if self.modules[module] is None:
+            path = os.path.join(self.folder, module + ".py")
+            if not os.path.isfile(path):
+                raise FileNotFoundError("hidden cases need the reference solution %s" % path)
+            spec = importlib.util.spec_from_file_location("_reference_" + module, path)
+            self.modules[module] = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(self.modules[module])
+        return self.modules[module]
+
+    def _find(self, dotted):
+        module, name = dotted.split(".", 1)
+        return self._load(module), name
+
+    def call(self, function, *args, **kwargs):
+        return self.call_printing(function, *args, **kwargs)[0]
+
+    def call_printing(self, function, *args, **kwargs):
+        module, name = self._find(function)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            result = getattr(module, name)(*plain(args), **plain(kwargs))
+        return plain(result), printed.getvalue()
+
+    def new(self, cls, *args, **kwargs):
+        module, name = self._find(cls)
+        return LocalObject(getattr(module, name)(*plain(args), **plain(kwargs)))
+
+    def seed(self, module, seed):
+        self._load(module).np.random.seed(seed)
+
+
+class LocalObject:
+    """A reference object with the same call/get/set as a student's `Remote`."""
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def call(self, method, *args, **kwargs):
+        return plain(getattr(self.obj, method)(*plain(args), **plain(kwargs)))
+
+    def get(self, attribute):
+        return plain(getattr(self.obj, attribute))
+
+    def set(self, attribute, value):
+        setattr(self.obj, attribute, plain(value))
+
+
+def plain(value):
+    """What the value would look like after crossing from a worker."""
+    return wire.decode(wire.encode(value))

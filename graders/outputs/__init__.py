@@ -1,0 +1,1 @@
+"""What people read: feedback, the gradebook, report.html and class.html, safely rendered."""
