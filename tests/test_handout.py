@@ -8,11 +8,12 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 
 import numpy as np
 import pytest
 
-from graders.model import spec
+from graders.model import kit_files, spec
 from tests import workflow
 from tests.helpers import KIT, SOLUTIONS, all_cases, possible
 
@@ -41,8 +42,11 @@ def test_handout_holds_no_solutions_and_no_instructor_tools(handout):
     files = set(texts)
     assert not any(f.startswith(("solutions/", "tests/", "examples/", "benchmarks/"))
                    for f in files)
-    for tool in ("batch.py", "merge.py", "gradebook.py", "handout.py"):
-        assert "graders/" + tool not in files
+    assert not files & set(kit_files.INSTRUCTOR_COMMANDS)
+    # Every other file under graders/ travels, by rule (graders/model/kit_files.py).
+    carried = set(kit_files.grader_files(instructor=False))
+    assert carried - set(kit_files.INSTRUCTOR_COMMANDS) <= files
+    assert {"graders/outputs/gradebook.py", "graders/outputs/pages.py"} <= carried
     assert {"exercises/%s.py" % m for m in spec.modules()} <= files
     assert ".github/workflows/check.yml" in files and "grader-files.sha256" in files
     for module in spec.modules():  # what a rebuild from memory starts from (graders/recall/rebuild.py)
@@ -299,3 +303,31 @@ def test_the_notebooks_check_cell_and_nox_check_grade_the_notebooks(notebook_han
                          text=True, timeout=600)
     assert run.returncode == 0, run.stdout
     assert json.loads(results.read_text())["score"] == possible(hidden=False)
+
+
+def venv_with_these_packages(repo):
+    """repo/.nox/check as a venv that sees this test's packages (a .pth file), so that `nox -R`
+    reuses it and installs nothing: the handout's noxfile and graders are what is tested."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(repo / ".nox" / "check")],
+                   check=True)
+    python = repo / ".nox" / "check" / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
+                           "['purelib'])"], capture_output=True, text=True, check=True)
+    with open(os.path.join(site.stdout.strip(), "kit-test.pth"), "w") as handle:
+        handle.write(sysconfig.get_paths()["purelib"] + "\n")
+
+
+def test_nox_check_report_works_in_a_fresh_handout(handout, tmp_path):
+    """The handout's README advertises `nox -s check -- --report`: with every module done (the
+    solutions') it grades and draws report.html from the handout's own files."""
+    repo = tmp_path / "repo"
+    shutil.copytree(handout, repo)
+    for module in spec.modules():
+        shutil.copyfile(os.path.join(SOLUTIONS, module + ".py"), repo / "exercises" / (module + ".py"))
+    venv_with_these_packages(repo)
+    run = subprocess.run([sys.executable, "-m", "nox", "-R", "-s", "check", "--", "--report"],
+                         cwd=repo, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Error" not in run.stderr.replace("NotImplementedError", ""), run.stderr
+    page = (repo / "report.html").read_text(encoding="utf-8")
+    assert all(module in page for module in spec.modules()) and "<svg" in page
