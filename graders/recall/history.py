@@ -5,7 +5,7 @@ A rebuild is a `start` row (when `python -m graders.recall MODULE` moved the wor
 public score) or `abandon` (`--abandon`). Rows of one rebuild share `module` and `started`.
 The kit only ever appends to the file, so a row a student edits by hand or breaks is named
 with its line and left as it is, never lost. Standard library only: the GitHub workflow's
-summary (graders/classroom.py) reads it on the runner's bare Python.
+summary (graders/platforms/classroom.py) reads it on the runner's bare Python.
 """
 
 import csv
