@@ -28,7 +28,7 @@ SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = ("/etc/ld.so.cache",)
 NOBODY = 65534  # the worker's user inside the sandbox
 HERE = os.path.dirname(os.path.abspath(__file__))
-KIT = os.path.dirname(os.path.dirname(HERE))
+KIT_FOLDER = os.path.dirname(os.path.dirname(HERE))  # the kit on this machine (KIT: inside)
 
 
 def executable():
@@ -85,7 +85,7 @@ def _system():
     for path in SYSTEM_FILES:
         if os.path.exists(path):
             argv += ["--ro-bind", path, path]
-    for private in (KIT, tempfile.gettempdir()):
+    for private in (KIT_FOLDER, tempfile.gettempdir()):
         if _under_system(os.path.realpath(private)):
             argv += ["--tmpfs", os.path.realpath(private)]
     return argv

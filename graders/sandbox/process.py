@@ -127,7 +127,7 @@ def fallback_uid():
 
 def _fallback_start(home, limits, group):
     """(argv, preexec) of a fallback worker's interpreter; as root, hides the kit first."""
-    uid, kit = fallback_uid(), bubblewrap.KIT
+    uid, kit = fallback_uid(), bubblewrap.KIT_FOLDER
     if uid is not None:
         _fallback_start.hidden = getattr(_fallback_start, "hidden", []) + fallback.hide_kit(
             kit, landlock.readable_roots())
@@ -156,7 +156,7 @@ def fallback_namespaces():
 def fallback_protections():
     """What the fallback gives here, found by a probe started as a worker is (once)."""
     if not hasattr(fallback_protections, "cached"):
-        kit, found, errors = bubblewrap.KIT, None, {}  # layer: its last probe's error
+        kit, found, errors = bubblewrap.KIT_FOLDER, None, {}  # layer: its last probe's error
         usable = {fallback_uid: fallback_uid() is not None,
                   fallback_namespaces: fallback_namespaces()}
         # Both as far as they hold; then without the uid switch (Python may lie where the
