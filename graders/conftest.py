@@ -12,6 +12,7 @@ import pytest
 from graders.intake import collect
 from graders.model import draws
 from graders.model import i18n
+from graders.grading import options
 from graders.grading import roots
 from graders.sandbox import process as sandbox
 from graders.model import spec
@@ -20,6 +21,7 @@ from graders.grading.scoreboard import Scoreboard
 from graders.sandbox.submission import Submission
 
 NAMED_IMPLEMENTATIONS = ("exercises", "solutions")
+LIMITS = pytest.StashKey()  # this run's sandbox.Limits
 
 
 def pytest_addoption(parser):
@@ -39,23 +41,16 @@ def pytest_addoption(parser):
     group.addoption("--lang", choices=i18n.languages(),
                     help="language of the messages (default: from LANG and the other locale "
                          "variables, else en)")
-    defaults = sandbox.Limits()
-    group.addoption("--call-timeout", type=float, default=defaults.call_seconds,
-                    metavar="SECONDS", help="time limit for one call into student code: CPU "
-                                            "time where a control group measures it "
-                                            "(default %g)" % defaults.call_seconds)
-    group.addoption("--time-budget", type=float, default=defaults.tutorial_seconds,
-                    metavar="SECONDS", help="wall-clock limit for all calls into one "
-                                            "tutorial's module (default %g)"
-                                            % defaults.tutorial_seconds)
+    options.add_limits(group.addoption)
 
 
 def pytest_configure(config):
-    i18n.set_language(config.getoption("lang"))
-    for option in ("call_timeout", "time_budget"):
-        if not config.getoption(option) > 0:
-            raise pytest.UsageError("--%s must be a number of seconds above 0, not %g"
-                                    % (option.replace("_", "-"), config.getoption(option)))
+    given = options.given(config)
+    i18n.set_language(given.lang if given else config.getoption("lang"))
+    try:
+        config.stash[LIMITS] = given.limits if given else options.limits_from(config.getoption)
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
     try:
         specs = {module: spec.load(module) for module in spec.modules()}
     except spec.SpecError as error:
@@ -114,10 +109,8 @@ def pytest_sessionstart(session):
     if config.getoption("impl") == "solutions":
         config.nnkit_student = Reference(config.nnkit_impl, list(config.nnkit_specs))
         return
-    limits = sandbox.Limits(call_seconds=config.getoption("call_timeout"),
-                            tutorial_seconds=config.getoption("time_budget"))
-    config.nnkit_student = Submission(config.nnkit_impl, list(config.nnkit_specs), limits,
-                                      start=True)
+    config.nnkit_student = Submission(config.nnkit_impl, list(config.nnkit_specs),
+                                      config.stash[LIMITS], start=True)
 
 
 def pytest_sessionfinish(session):

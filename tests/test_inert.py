@@ -4,6 +4,7 @@ terminal: no fence closed, no heading or comment opened, no escape sequence pass
 import csv
 import io
 
+from graders.model.results import SubmissionResults
 from graders.platforms import classroom
 from graders.outputs import gradebook
 from graders.outputs import inert
@@ -15,7 +16,8 @@ def results(output):
     test = {"name": "trask: nonlin", "score": 0, "max_score": 1, "status": "failed",
             "output": output, "visibility": "visible",
             "extra_data": {"module": "trask", "case": "nonlin", "kind": "public"}}
-    return {"score": 0, "tests": [test], "output": "", "extra_data": {}}
+    return SubmissionResults.from_json({"score": 0, "tests": [test], "output": "",
+                                        "extra_data": {}})
 
 
 def fences_of(text):
