@@ -16,6 +16,7 @@ import os
 import pytest
 
 from graders.grading import curves
+from graders.grading import run
 from graders.model import spec
 from graders.model.i18n import _
 from graders.model.results import (CONTEXT, FAILED, PASSED, UNMET, VISIBILITY, CaseResult,
@@ -48,7 +49,7 @@ class Scoreboard:
                 self.cases[item.nodeid] = case
 
     def pytest_runtest_setup(self, item):
-        student = getattr(self.config, "nnkit_student", None)
+        student = run.student_of(self.config)
         if student is not None:
             student.printed = []  # what this case's calls print (graders/sandbox/submission.py)
             student.calls = []  # and what they were
@@ -66,7 +67,7 @@ class Scoreboard:
             return
         unreadable = call.excinfo is not None and not isinstance(call.excinfo.value,
                                                                  pytest.fail.Exception)
-        calls = getattr(getattr(self.config, "nnkit_student", None), "calls", [])
+        calls = getattr(run.student_of(self.config), "calls", [])
         if unreadable and not calls:
             self.kit_errors.append(item.nodeid)
             entry = call.excinfo.traceback[-1]
@@ -85,7 +86,7 @@ class Scoreboard:
             unmet = bool(call.excinfo and getattr(call.excinfo.value, "unmet", True))
             report.user_properties.append(("requirement", UNMET if unmet else CONTEXT))
             (lead if unmet else context).append(requirement(case.requires, unmet))
-        printed = "".join(map(str, getattr(getattr(self.config, "nnkit_student", None),
+        printed = "".join(map(str, getattr(run.student_of(self.config),
                                            "printed", [])))
         if printed.strip():
             if len(printed) > PRINTED_LIMIT:
@@ -181,7 +182,7 @@ class Scoreboard:
 
     def submission_results(self):
         """This run's SubmissionResults: what results.json and report.html say."""
-        student = getattr(self.config, "nnkit_student", None)
+        student = run.student_of(self.config)
         return SubmissionResults(
             self.case_results(),
             _("Protections active while grading: %s.") % "; ".join(self.protections),
@@ -211,7 +212,7 @@ class Scoreboard:
                 print("\n" + pages.missing())
             else:
                 write_atomically(path, pages.report_html(
-                    os.path.basename(self.config.nnkit_impl), results,
+                    os.path.basename(run.of(self.config).impl), results,
                     reference_curves.reference_results(), self.rebuilds()))
                 print("\n" + _("Wrote %s") % os.path.abspath(path))
 
