@@ -181,10 +181,11 @@ class Batch:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
         sandbox.remove_tree(self.staging)
-        rows = self.write_gradebook()
+        self.write_gradebook()
         if self.pages:
             self.class_page(final=True)
-        print("\n" + gradebook.summary(rows, self.modules, self.assignment.possible()))
+        print("\n" + gradebook.summary(self.finished(), self.modules,
+                                       self.assignment.possible()))
         print("\nProtections active: %s." % "; ".join(self.protections))
         print("Wrote %s and a folder per submission in %s" % (
             os.path.join(self.out, "gradebook.csv"), self.out))
@@ -258,7 +259,7 @@ class Batch:
         return [self.graded[e.name] for e in self.entries if e.name in self.graded]
 
     def write_gradebook(self):
-        return gradebook.write(self.out, self.finished(), self.modules)
+        gradebook.write(self.out, self.finished(), self.modules)
 
     def class_page(self, final=False):
         finished = self.finished()

@@ -52,7 +52,8 @@ def class_warnings(shards, assignment):
 
 
 def merge(shards, out, assignment):
-    """Copies every finished submission of `shards` into `out`; returns the gradebook rows."""
+    """Copies every finished submission of `shards` into `out` and writes its gradebook;
+    returns the finished submissions there ([gradebook.Graded])."""
     sources = {}
     for shard in shards:
         for name in finished(shard):
@@ -78,7 +79,8 @@ def merge(shards, out, assignment):
         from graders.outputs import pages  # matplotlib and jinja2: only for the pages
         if not pages.missing():  # the reports came with their folders
             pages.write_class(out, graded, assignment, len(names) - len(graded))
-    return gradebook.write(out, graded, list(assignment.modules))
+    gradebook.write(out, graded, list(assignment.modules))
+    return graded
 
 
 def main(argv=None):
@@ -98,11 +100,11 @@ def main(argv=None):
     for warning in class_warnings(args.shards, assignment):
         print("warning: %s" % warning, file=sys.stderr)
     try:
-        rows = merge(args.shards, args.out, assignment)
+        graded = merge(args.shards, args.out, assignment)
     except ValueError as error:
         print("error: %s" % error, file=sys.stderr)
         return 2
-    print(gradebook.summary(rows, list(assignment.modules), assignment.possible()))
+    print(gradebook.summary(graded, list(assignment.modules), assignment.possible()))
     print("\nWrote %s" % os.path.join(args.out, "gradebook.csv"))
     return 0
 

@@ -57,7 +57,7 @@ class Graded:
         return status(self.results, self.problems)
 
     def row(self, modules):
-        """Its row of gradebook.csv."""
+        """Its row of gradebook.csv: points per tutorial, total, status, problems."""
         points, _possible = self.results.points(modules)
         return [self.name] + ["%g" % points[m] for m in modules] + [
             "%g" % sum(points.values()), self.status, "; ".join(self.problems)]
@@ -75,29 +75,29 @@ def read(out, name, assignment):
 
 
 def write(out, graded, modules):
-    """Rewrites out/gradebook.csv from `graded` ([Graded]); returns its rows."""
-    rows = [entry.row(modules) for entry in graded]
-    write_atomically(os.path.join(out, "gradebook.csv"), csv_text(rows, modules))
-    return rows
+    """Rewrites out/gradebook.csv from `graded` ([Graded])."""
+    write_atomically(os.path.join(out, "gradebook.csv"), csv_text(graded, modules))
 
 
-def csv_text(rows, modules):
+def csv_text(graded, modules):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["submission"] + list(modules) + ["total", "status", "problems"])
-    writer.writerows([inert.printable(cell) for cell in r] for r in rows)
+    writer.writerows([inert.printable(cell) for cell in entry.row(modules)] for entry in graded)
     return out.getvalue()
 
 
-def summary(rows, modules, possible):
-    """A plain-text table of the gradebook for the terminal."""
-    rows = [[inert.printable(cell) for cell in r] for r in rows]
-    width = max([len("submission")] + [len(r[0]) for r in rows])
+def summary(graded, modules, possible):
+    """A plain-text table of the gradebook (`graded`: [Graded]) for the terminal."""
+    width = max([len("submission")] + [len(inert.printable(e.name)) for e in graded])
     lines = ["%-*s %s %8s  %s" % (width, "submission", " ".join("%7s" % m for m in modules),
                                   "total", "status")]
-    for r in rows:
-        lines.append("%-*s %s %8s  %s" % (width, r[0], " ".join("%7s" % p for p in r[1:-3]),
-                                          r[-3], r[-2] + (" (%s)" % r[-1] if r[-1] else "")))
+    for entry in graded:
+        points, _possible = entry.results.points(modules)
+        problems = inert.printable("; ".join(entry.problems))
+        lines.append("%-*s %s %8g  %s" % (
+            width, inert.printable(entry.name), " ".join("%7g" % points[m] for m in modules),
+            sum(points.values()), entry.status + (" (%s)" % problems if problems else "")))
     lines.append("%-*s %s %8g" % (width, "(possible)", " ".join(
         "%7g" % possible[m] for m in modules), sum(possible.values())))
     return "\n".join(lines)
