@@ -235,7 +235,7 @@ class Batch:
             results = self.assignment.read(os.path.join(work, "results.json"))
         except (OSError, ValueError):
             return None, "the grading process wrote no readable results.json"
-        graded, expected = results.case_ids(), set(self.assignment.cases)
+        graded, expected = results.case_ids(), set(self.assignment.expected())
         if graded != expected:
             return None, "the results cover %d of the %d cases" % (
                 len(graded & expected), len(expected))

@@ -18,6 +18,7 @@ import pytest
 from graders.grading import curves
 from graders.grading import run
 from graders.model import spec
+from graders.model.assignment import Assignment
 from graders.model.i18n import _
 from graders.model.results import (CONTEXT, FAILED, PASSED, UNMET, VISIBILITY, CaseResult,
                                    SubmissionResults)
@@ -192,10 +193,9 @@ class Scoreboard:
     def pytest_sessionfinish(self, session):
         results = self.submission_results()
         if self.config.getoption("every_case"):
-            hidden = self.config.getoption("hidden")
             ran = results.case_ids()
-            self.not_run = [case.name for spec in self.specs.values() for case in spec.cases
-                            if (hidden or not case.hidden) and case.name not in ran]
+            self.not_run = [name for name in Assignment.of(self.specs).expected(
+                self.config.getoption("hidden")) if name not in ran]
             if self.not_run:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if self.kit_errors:

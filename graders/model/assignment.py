@@ -17,9 +17,18 @@ class Assignment:
     @classmethod
     def load(cls):
         """From spec/*.yaml (raises spec.SpecError on a malformed one)."""
-        modules = tuple(spec.modules())
-        return cls(modules, {case.name: case for module in modules
-                             for case in spec.load(module).cases})
+        return cls.of({module: spec.load(module) for module in spec.modules()})
+
+    @classmethod
+    def of(cls, specs):
+        """From loaded specs {module: spec.Spec} (a grading run's, with its draws)."""
+        return cls(tuple(specs), {case.name: case for loaded in specs.values()
+                                  for case in loaded.cases})
+
+    def expected(self, hidden=True):
+        """The ids of the cases a grading run must grade (the public ones only unless
+        `hidden`), in spec order."""
+        return [name for name, case in self.cases.items() if hidden or not case.hidden]
 
     def possible(self):
         """{module: points possible}, public and hidden cases."""
