@@ -20,7 +20,7 @@ UNUSED_PLUGINS = ("cacheprovider", "doctest", "pastebin", "legacypath", "debuggi
 
 def grade_in_child(entry, work, limits, lang):
     """Runs in a forked child: grades one submission (collect.Entry) with pytest into `work`
-    (results.json, junit.xml, grader.log) under `limits` in `lang`; never returns."""
+    (results.json, grader.log) under `limits` in `lang`; never returns."""
     code = 3
     try:
         sandbox.die_with_parent()
@@ -32,8 +32,7 @@ def grade_in_child(entry, work, limits, lang):
         code = pytest.main([
             *pytest_command.options(os.path.join(work, "modules")), "-q", "--assert=plain",
             *("-pno:" + name for name in UNUSED_PLUGINS), "--hidden",
-            "--results-json", os.path.join(work, "results.json"),
-            "--junitxml", os.path.join(work, "junit.xml")],
+            "--results-json", os.path.join(work, "results.json")],
             plugins=[options.Given(limits, lang)])
         sys.stdout.flush()
     finally:

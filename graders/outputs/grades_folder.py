@@ -7,6 +7,7 @@ import os
 
 from graders.outputs import gradebook
 from graders.outputs.files import json_text, write_atomically
+from graders.platforms import junit
 from graders.recall import history as recall_history
 from graders.sandbox import process as sandbox
 
@@ -73,12 +74,13 @@ def check_writable(work):
 
 
 def finish(out, work, entry, results, meta, modules):
-    """Writes feedback.md, grading.json (`meta` and the entry's) and recall.json into `work`,
-    the staging folder of collect.Entry `entry`, then moves it to out/<name> atomically;
-    returns its gradebook.Graded. `results` (SubmissionResults) is written as results.json
-    where the grading run wrote none (it could not finish)."""
+    """Writes junit.xml, feedback.md, grading.json (`meta` and the entry's) and recall.json
+    into `work`, the staging folder of collect.Entry `entry`, then moves it to out/<name>
+    atomically; returns its gradebook.Graded. `results` (SubmissionResults) is written as
+    results.json too where the grading run wrote none (it could not finish)."""
     if results.error is not None:
         write_atomically(os.path.join(work, "results.json"), json_text(results.to_json()))
+    write_atomically(os.path.join(work, "junit.xml"), junit.junit_xml(results))
     sandbox.remove_tree(os.path.join(work, "modules"))
     graded = gradebook.Graded(entry.name, results, entry.problems)
     write_atomically(os.path.join(work, "feedback.md"), gradebook.feedback(
