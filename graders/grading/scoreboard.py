@@ -2,8 +2,8 @@
 
 A pytest plugin object (registered by graders/conftest.py). A case scores its points when its
 test passes and 0 otherwise; the table sums them per tutorial. With --results-json, the same
-results are written in Gradescope's results.json format, atomically, each test carrying its
-module, case id and kind as `extra_data` (graders/model/results.py reads them).
+results are written in Gradescope's results.json format, atomically: a CaseResult per case
+and the run's SubmissionResults (graders/model/results.py), serialised once.
 
 A failure of the grader itself (anything but a failed check, raised before student code
 answered in that case) is a kit error: the student sees that the kit failed, not a traceback,
