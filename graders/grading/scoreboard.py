@@ -118,7 +118,7 @@ class Scoreboard:
         found, seen = [], []
         for nodeid in ran:
             case, (passed, message) = self.cases[nodeid], self.results[nodeid]
-            notes, curve = self.notes.get(nodeid, {}), self.curves.get(nodeid) or None
+            notes, curve = self.notes.get(nodeid, {}), self.curve(nodeid)
             shown = curve if curve and (case.module, curve) not in seen else None
             seen.append((case.module, curve))
             found.append(CaseResult(
@@ -129,6 +129,10 @@ class Scoreboard:
                 VISIBILITY[case.hidden], notes.get("diagnosis"), notes.get("requirement"),
                 notes.get("root"), shown, case.requires))
         return found
+
+    def curve(self, nodeid):
+        """The training curve a public case recorded, or None."""
+        return self.curves.get(nodeid) or None
 
     def totals(self, tests):
         """{module: (earned, possible, passed count, count)} over the CaseResults `tests`."""

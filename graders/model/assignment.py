@@ -15,9 +15,10 @@ class Assignment:
     cases: dict  # {'module::case': spec.Case}, public and hidden
 
     @classmethod
-    def load(cls):
-        """From spec/*.yaml (raises spec.SpecError on a malformed one)."""
-        return cls.of({module: spec.load(module) for module in spec.modules()})
+    def load(cls, load=spec.load):
+        """From spec/*.yaml, each read by `load(module)` (raises spec.SpecError on a malformed
+        one)."""
+        return cls.of({module: load(module) for module in spec.modules()})
 
     @classmethod
     def of(cls, specs):
