@@ -79,30 +79,32 @@ def per_submission(scratch, repeat):
 
 
 def rendering(scratch, repeat):
-    from graders.outputs import pages
+    from graders.model.assignment import Assignment
+    from graders.outputs import gradebook, pages, reference_curves
     if pages.missing():
         print(pages.missing())
         return
     out = os.path.join(scratch, "grades-0")
-    names = sorted(name for name in os.listdir(out)
-                   if os.path.isfile(os.path.join(out, name, "results.json")))
+    assignment = Assignment.load()
+    graded = [found for found in (gradebook.read(out, name, assignment)
+                                  for name in sorted(os.listdir(out))) if found is not None]
     began = time.perf_counter()
-    reference = pages.reference_results()
+    reference = reference_curves.reference_results()
     print("reference curves: %.2f s (graded once, then cached in %s)" % (
-        time.perf_counter() - began, pages.reference_cache()))
+        time.perf_counter() - began, reference_curves.reference_cache()))
     print("%-10s %12s" % ("submission", "report.html s"))
     seconds = {}
-    for name in names:
+    for entry in graded:
         for _ in range(repeat):
             began = time.perf_counter()
-            pages.write_report(os.path.join(out, name), name, reference)
+            pages.write_report(os.path.join(out, entry.name), entry, reference)
             took = time.perf_counter() - began
-            seconds[name] = min(seconds.get(name, took), took)
-        print("%-10s %12.3f" % (name, seconds[name]))
+            seconds[entry.name] = min(seconds.get(entry.name, took), took)
+        print("%-10s %12.3f" % (entry.name, seconds[entry.name]))
     began = time.perf_counter()
-    pages.write_class(out, names)
+    pages.write_class(out, graded, assignment)
     print("mean report.html: %.3f s a submission; class.html for %d submissions: %.3f s" % (
-        sum(seconds.values()) / len(seconds), len(names), time.perf_counter() - began))
+        sum(seconds.values()) / len(seconds), len(graded), time.perf_counter() - began))
 
 
 def throughput(scratch, copies):

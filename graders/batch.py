@@ -19,31 +19,24 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
-import fcntl  # noqa: E402
-import json  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
-import pytest  # noqa: E402
-
+from graders.grading import options  # noqa: E402
+from graders.grading.child import grade_in_child  # noqa: E402
 from graders.intake import collect  # noqa: E402
-from graders.outputs import gradebook  # noqa: E402
 from graders.model import i18n  # noqa: E402
-from graders.grading import pytest_command  # noqa: E402
-from graders.recall import history as recall_history  # noqa: E402
-from graders.sandbox import process as sandbox  # noqa: E402
 from graders.model import spec  # noqa: E402
-from graders.model import results as results_data  # noqa: E402
-from graders.grading.scoreboard import WRITE_ERRORS, write_atomically  # noqa: E402
+from graders.model.assignment import Assignment  # noqa: E402
+from graders.model.results import SubmissionResults  # noqa: E402
+from graders.outputs import gradebook  # noqa: E402
+from graders.outputs import grades_folder  # noqa: E402
+from graders.outputs.files import WRITE_ERRORS  # noqa: E402
+from graders.outputs.grades_folder import OutputBusy, WriteError  # noqa: E402
+from graders.sandbox import process as sandbox  # noqa: E402
 
 KIT = spec.KIT
-# What a grading run does not use from pytest: these plugins (the last two run gc.collect at
-# the end) and assertion rewriting (the graders fail cases through graders.grading.checks). Leaving
-# them out saves about 0.2 s a submission.
-UNUSED_PLUGINS = ("cacheprovider", "doctest", "pastebin", "legacypath", "debugging",
-                  "setuponly", "setupplan", "stepwise", "warnings", "logging",
-                  "unraisableexception", "threadexception")
 EXAMPLES = os.path.join(KIT, "examples", "submissions")
 
 
@@ -62,13 +55,7 @@ def parse_args(argv):
                         default=os.environ.get("NNKIT_NO_PAGES") == "1",
                         help="write no report.html and class.html (default: write them where "
                              "matplotlib and jinja2 are installed; NNKIT_NO_PAGES=1 too)")
-    defaults = sandbox.Limits()
-    parser.add_argument("--call-timeout", type=float, default=defaults.call_seconds,
-                        help="seconds one call into student code may take (default %g)"
-                             % defaults.call_seconds)
-    parser.add_argument("--time-budget", type=float, default=defaults.tutorial_seconds,
-                        help="seconds all calls into one tutorial's module may take "
-                             "(default %g)" % defaults.tutorial_seconds)
+    options.add_limits(parser.add_argument)
     parser.add_argument("--shard", default="1/1", metavar="I/N",
                         help="grade only shard I of N (submissions sorted by name, every Nth "
                              "from the Ith); merge shards with python -m graders.merge")
@@ -79,9 +66,10 @@ def parse_args(argv):
     args.lang = i18n.set_language(args.lang)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
-    for option in ("call_timeout", "time_budget"):
-        if not getattr(args, option) > 0:
-            parser.error("--%s must be a number of seconds above 0" % option.replace("_", "-"))
+    try:
+        args.limits = options.limits_from(lambda dest: getattr(args, dest))
+    except ValueError as error:
+        parser.error(str(error))
     try:
         args.shard_index, args.shard_count = (int(n) for n in args.shard.split("/"))
         assert 1 <= args.shard_index <= args.shard_count
@@ -92,83 +80,13 @@ def parse_args(argv):
     return args
 
 
-def already_graded(out, entry):
-    """Whether `out` holds results for these very files; a grading error is tried again."""
-    try:
-        with open(os.path.join(out, entry.name, "grading.json"), encoding="utf-8") as handle:
-            meta = json.load(handle)
-    except (OSError, ValueError):
-        return False
-    return meta.get("fingerprint") == entry.fingerprint and \
-        meta.get("status") != gradebook.STATUS_ERROR
-
-
-def check_output_folder(submissions, out, names):
-    """Refuses an output folder where writing results could replace a student's files."""
-    inside = os.path.commonpath([os.path.realpath(submissions), os.path.realpath(out)])
-    if inside in (os.path.realpath(submissions), os.path.realpath(out)):
-        raise ValueError("the output folder %s and the submissions folder %s must not hold "
-                         "one another" % (out, submissions))
-    for name in names:
-        folder = os.path.join(out, name)
-        if os.path.exists(folder) and not os.path.isfile(os.path.join(folder, "grading.json")):
-            raise ValueError("%s exists and was not written by the kit: refusing to replace it"
-                             % folder)
-
-
-def grade_in_child(entry, work, args):
-    """Runs in a forked child: grades one submission with pytest into `work`; never returns."""
-    code = 3
-    try:
-        sandbox.die_with_parent()
-        os.setpgid(0, 0)
-        log = os.open(os.path.join(work, "grader.log"), os.O_WRONLY | os.O_CREAT, 0o644)
-        os.dup2(log, 1)
-        os.dup2(log, 2)
-        entry.write(os.path.join(work, "modules"))
-        code = pytest.main([
-            *pytest_command.options(os.path.join(work, "modules")), "-q", "--assert=plain",
-            *("-pno:" + name for name in UNUSED_PLUGINS), "--hidden",
-            "--results-json", os.path.join(work, "results.json"),
-            "--junitxml", os.path.join(work, "junit.xml"),
-            "--call-timeout", str(args.call_timeout), "--time-budget", str(args.time_budget),
-            "--lang", args.lang])
-        sys.stdout.flush()
-    finally:
-        os._exit(int(code))
-
-
-class WriteError(Exception):
-    """The batch could not write its own files (disk full, file too large, ...)."""
-
-
-class OutputBusy(Exception):
-    """Another batch is grading into the same output folder."""
-
-
-LOCK = ".lock"  # in --out: held by the batch writing there, for as long as it runs
-
-
-def lock_output(out):
-    """Takes the output folder's lock (kept by the returned descriptor), or raises OutputBusy:
-    two batches on one folder would remove each other's work in progress."""
-    fd = os.open(os.path.join(out, LOCK), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise OutputBusy("another batch is grading into %s: wait until it has finished (then "
-                         "run this one again to grade what is left), or give another --out"
-                         % out) from None
-    return fd
-
-
 class Batch:
     """Schedules the children, finishes each submission's folder and keeps the gradebook."""
 
     def __init__(self, args):
         self.args = args
-        self.modules = spec.modules()
+        self.assignment = Assignment.load()
+        self.modules = list(self.assignment.modules)
         found = collect.discover(args.submissions, self.modules)
         if not found:
             raise ValueError("the submissions folder %s is empty: it should hold one folder or "
@@ -176,15 +94,12 @@ class Batch:
         self.entries = found[args.shard_index - 1::args.shard_count]
         self.out = os.path.abspath(args.out)
         self.staging = os.path.join(self.out, ".in-progress")
-        check_output_folder(args.submissions, self.out, [e.name for e in self.entries])
-        self.possible = gradebook.points_possible(self.modules)
-        self.expected_cases = {case.name for module in self.modules
-                               for case in spec.load(module).cases}
+        grades_folder.check_output_folder(args.submissions, self.out,
+                                          [e.name for e in self.entries])
+        self.graded = {}  # name -> gradebook.Graded: what the gradebook and class.html show
         self.protections = sandbox.protections()  # probed once, before the children fork
         # A grader that outlives every tutorial's time budget is stuck: it is killed.
-        self.watchdog = sandbox.Limits(
-            call_seconds=args.call_timeout, tutorial_seconds=args.time_budget).grading_seconds(
-                len(self.modules))
+        self.watchdog = args.limits.grading_seconds(len(self.modules))
 
     def run(self):
         """Grades what is not graded yet; returns the exit status (1 after a write error, 2
@@ -204,11 +119,12 @@ class Batch:
     def grade_all(self):
         try:
             os.makedirs(self.out, exist_ok=True)
-            self.lock = lock_output(self.out)
+            self.lock = grades_folder.lock_output(self.out)
             sandbox.remove_tree(self.staging)  # leftovers of an interrupted run
         except OSError as error:
             raise WriteError("cannot write in %s: %s" % (self.out, error.strerror)) from None
-        todo = [e for e in self.entries if self.args.regrade or not already_graded(self.out, e)]
+        todo = [e for e in self.entries
+                if self.args.regrade or not grades_folder.already_graded(self.out, e)]
         skipped = len(self.entries) - len(todo)
         if skipped:
             print("%d submission(s) already graded (use --regrade to grade them again)" % skipped,
@@ -221,14 +137,18 @@ class Batch:
                   % item, file=sys.stderr)
         self.pages = None
         if not self.args.no_pages:
-            from graders.outputs import pages  # matplotlib and jinja2: only for the pages
+            from graders.outputs import batch_pages, pages  # matplotlib and jinja2: for pages
             if pages.missing():
                 print("note: %s" % pages.missing(), file=sys.stderr)
             else:
-                self.pages = pages.BatchPages(self.out)
+                self.pages = batch_pages.BatchPages(self.out, self.assignment)
         sandbox.become_subreaper()
         running = {}  # pid -> (entry, work folder, start time, attempt)
         done, started = 0, time.monotonic()
+        for entry in self.entries:  # what earlier runs finished: read once, then kept
+            found = gradebook.read(self.out, entry.name, self.assignment)
+            if found is not None:
+                self.graded[entry.name] = found
         self.write_gradebook()
         queue = [(entry, 1) for entry in todo]
         try:
@@ -242,7 +162,7 @@ class Batch:
                 sandbox.kill_orphans(keep=set(running))  # whatever a killed grader left
                 results, reason = self.collect(work, status)
                 if reason:
-                    self.check_writable(work)
+                    grades_folder.check_writable(work)
                 if reason and attempt == 1:
                     print("\n%s: %s; grading it once more" % (entry.name, reason),
                           file=sys.stderr)
@@ -261,10 +181,11 @@ class Batch:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
         sandbox.remove_tree(self.staging)
-        rows = self.write_gradebook()
+        self.write_gradebook()
         if self.pages:
-            self.pages.class_page([entry.name for entry in self.entries], final=True)
-        print("\n" + gradebook.summary(rows, self.modules, self.possible))
+            self.class_page(final=True)
+        print("\n" + gradebook.summary(self.finished(), self.modules,
+                                       self.assignment.possible()))
         print("\nProtections active: %s." % "; ".join(self.protections))
         print("Wrote %s and a folder per submission in %s" % (
             os.path.join(self.out, "gradebook.csv"), self.out))
@@ -283,7 +204,7 @@ class Batch:
         os.makedirs(work)
         pid = os.fork()
         if pid == 0:
-            grade_in_child(entry, work, self.args)
+            grade_in_child(entry, work, self.args.limits, self.args.lang)
         return pid
 
     def wait(self, running):
@@ -311,62 +232,38 @@ class Batch:
             return None, ("the grading process was ended by signal %d" % -code if code < 0
                           else "the grading process exited with status %d" % code)
         try:
-            with open(os.path.join(work, "results.json"), encoding="utf-8") as handle:
-                results = json.load(handle)
-            graded = results_data.case_ids(results)
-        except (OSError, ValueError, KeyError, TypeError):
+            results = self.assignment.read(os.path.join(work, "results.json"))
+        except (OSError, ValueError):
             return None, "the grading process wrote no readable results.json"
-        if graded != self.expected_cases:
+        graded, expected = results.case_ids(), set(self.assignment.expected())
+        if graded != expected:
             return None, "the results cover %d of the %d cases" % (
-                len(graded & self.expected_cases), len(self.expected_cases))
+                len(graded & expected), len(expected))
         return results, None
 
-    def check_writable(self, work):
-        """Raises the write error that may have cut a grading run short (a full disk)."""
-        probe = os.path.join(work, ".write-check")
-        try:
-            with open(probe, "wb") as handle:
-                handle.write(bytes(1 << 16))
-                handle.flush()
-                os.fsync(handle.fileno())
-        finally:
-            if os.path.exists(probe):
-                os.unlink(probe)
-
     def finish(self, entry, work, results, reason, seconds):
-        """Writes feedback.md and grading.json, then moves the folder into place atomically."""
+        """Finishes the submission's folder and puts it in place; then the gradebook and pages,
+        from what this batch keeps (no results.json is read again)."""
         if reason:
-            results = {"score": 0.0, "tests": [], "error": reason + " (twice)"}
-            write_atomically(os.path.join(work, "results.json"),
-                             json.dumps(results, indent=2) + "\n")
-        sandbox.remove_tree(os.path.join(work, "modules"))
-        write_atomically(os.path.join(work, "feedback.md"), gradebook.feedback(
-            entry.name, results, entry.problems, self.modules))
-        status = gradebook.status(results, gradebook.problems(results, entry.problems))
-        meta = {"submission": entry.name, "source": os.path.basename(entry.path),
-                "fingerprint": entry.fingerprint, "status": status, "problems": entry.problems,
-                "note": entry.note, "seconds": round(seconds, 3),
-                "protections": self.protections}
-        write_atomically(os.path.join(work, "grading.json"), json.dumps(meta, indent=2) + "\n")
-        if entry.history is not None or entry.history_problem:
-            recall = recall_history.summary((entry.history or b"").decode("utf-8", "replace"))
-            recall["problems"] += [entry.history_problem] if entry.history_problem else []
-            write_atomically(os.path.join(work, recall_history.SUMMARY), json.dumps(recall, indent=2) + "\n")
-        target = os.path.join(self.out, entry.name)
-        if os.path.exists(target):
-            retired = os.path.join(self.staging, entry.name + ".old")
-            os.replace(target, retired)
-            os.replace(work, target)
-            sandbox.remove_tree(retired)
-        else:
-            os.replace(work, target)
+            results = SubmissionResults.failed(reason + " (twice)")
+        self.graded[entry.name] = grades_folder.finish(
+            self.out, work, entry, results,
+            {"seconds": round(seconds, 3), "protections": self.protections}, self.modules)
         self.write_gradebook()
         if self.pages:  # after the folder is in place: the pictures never hold up a grade
-            self.pages.report(entry.name)
-            self.pages.class_page([e.name for e in self.entries])
+            self.pages.report(self.graded[entry.name])
+            self.class_page()
+
+    def finished(self):
+        """The Graded of the submissions finished so far, in the order of the entries."""
+        return [self.graded[e.name] for e in self.entries if e.name in self.graded]
 
     def write_gradebook(self):
-        return gradebook.write(self.out, [entry.name for entry in self.entries], self.modules)
+        gradebook.write(self.out, self.finished(), self.modules)
+
+    def class_page(self, final=False):
+        finished = self.finished()
+        self.pages.class_page(finished, len(self.entries) - len(finished), final)
 
     def progress(self, done, total, name, started):
         width = 30

@@ -12,7 +12,9 @@ import pytest
 from graders.intake import collect
 from graders.model import draws
 from graders.model import i18n
+from graders.grading import options
 from graders.grading import roots
+from graders.grading import run
 from graders.sandbox import process as sandbox
 from graders.model import spec
 from graders.grading.reference import Reference
@@ -39,23 +41,16 @@ def pytest_addoption(parser):
     group.addoption("--lang", choices=i18n.languages(),
                     help="language of the messages (default: from LANG and the other locale "
                          "variables, else en)")
-    defaults = sandbox.Limits()
-    group.addoption("--call-timeout", type=float, default=defaults.call_seconds,
-                    metavar="SECONDS", help="time limit for one call into student code: CPU "
-                                            "time where a control group measures it "
-                                            "(default %g)" % defaults.call_seconds)
-    group.addoption("--time-budget", type=float, default=defaults.tutorial_seconds,
-                    metavar="SECONDS", help="wall-clock limit for all calls into one "
-                                            "tutorial's module (default %g)"
-                                            % defaults.tutorial_seconds)
+    options.add_limits(group.addoption)
 
 
 def pytest_configure(config):
-    i18n.set_language(config.getoption("lang"))
-    for option in ("call_timeout", "time_budget"):
-        if not config.getoption(option) > 0:
-            raise pytest.UsageError("--%s must be a number of seconds above 0, not %g"
-                                    % (option.replace("_", "-"), config.getoption(option)))
+    given = options.given(config)
+    i18n.set_language(given.lang if given else config.getoption("lang"))
+    try:
+        limits = given.limits if given else options.limits_from(config.getoption)
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
     try:
         specs = {module: spec.load(module) for module in spec.modules()}
     except spec.SpecError as error:
@@ -70,10 +65,10 @@ def pytest_configure(config):
     folder = os.path.join(spec.KIT, impl) if named else os.path.abspath(impl)
     if not os.path.isdir(folder):
         raise pytest.UsageError("--impl %s: no such folder (%s)" % (impl, folder))
-    config.nnkit_impl = folder
     sources, _missing = collect.read_folder(folder, list(specs))
-    config.nnkit_specs = {module: loaded.drawn(draws.salt_of(sources.get(module)))
-                          for module, loaded in specs.items()}
+    config.stash[run.KEY] = this = run.GradingRun(
+        folder, {module: loaded.drawn(draws.salt_of(sources.get(module)))
+                 for module, loaded in specs.items()}, limits)
     config.pluginmanager.register(roots.Roots(config), "nnkit-roots")
     try:
         protections = sandbox.protections()
@@ -82,7 +77,7 @@ def pytest_configure(config):
             protections = []
         else:
             raise pytest.UsageError("no worker can start: %s" % error) from None
-    config.pluginmanager.register(Scoreboard(config, config.nnkit_specs, protections),
+    config.pluginmanager.register(Scoreboard(config, this.specs, protections),
                                   "nnkit-scoreboard")
 
 
@@ -92,7 +87,7 @@ def pytest_generate_tests(metafunc):
     module = metafunc.module.__name__.rsplit(".", 1)[-1][len("test_"):]
     check = metafunc.function.__name__[len("test_"):]
     hidden = metafunc.config.getoption("hidden")
-    cases = [case for case in metafunc.config.nnkit_specs[module].cases
+    cases = [case for case in run.of(metafunc.config).specs[module].cases
              if case.check == check and (hidden or not case.hidden)]
     metafunc.parametrize("case", cases, ids=[case.name for case in cases])
 
@@ -110,18 +105,15 @@ def pytest_sessionstart(session):
 
     solutions/ is the kit's own trusted code: it runs in-process, where pytest-cov sees it.
     """
-    config = session.config
-    if config.getoption("impl") == "solutions":
-        config.nnkit_student = Reference(config.nnkit_impl, list(config.nnkit_specs))
+    this = run.of(session.config)
+    if session.config.getoption("impl") == "solutions":
+        this.student = Reference(this.impl, list(this.specs))
         return
-    limits = sandbox.Limits(call_seconds=config.getoption("call_timeout"),
-                            tutorial_seconds=config.getoption("time_budget"))
-    config.nnkit_student = Submission(config.nnkit_impl, list(config.nnkit_specs), limits,
-                                      start=True)
+    this.student = Submission(this.impl, list(this.specs), this.limits, start=True)
 
 
 def pytest_sessionfinish(session):
-    student = getattr(session.config, "nnkit_student", None)
+    student = run.student_of(session.config)
     if isinstance(student, Submission):
         student.close()
 
@@ -129,10 +121,10 @@ def pytest_sessionfinish(session):
 @pytest.fixture(scope="session")
 def student(pytestconfig):
     """The implementation under test: a sandboxed Submission (or solutions/, in-process)."""
-    return pytestconfig.nnkit_student
+    return run.of(pytestconfig).student
 
 
 @pytest.fixture(scope="session")
 def reference(pytestconfig):
     """solutions/, for the expected values of hidden cases (loaded only when one runs)."""
-    return Reference(os.path.join(spec.KIT, "solutions"), list(pytestconfig.nnkit_specs))
+    return Reference(os.path.join(spec.KIT, "solutions"), list(run.of(pytestconfig).specs))

@@ -9,14 +9,13 @@ written for all of them, sorted by name like a single run's.
 """
 
 import argparse
-import json
 import os
 import shutil
 import sys
 
-from graders.outputs import gradebook
 from graders.model import spec
-from graders.model import results as results_data
+from graders.model.assignment import Assignment
+from graders.outputs import gradebook
 
 
 def finished(folder):
@@ -25,25 +24,24 @@ def finished(folder):
                   if os.path.isfile(os.path.join(folder, name, "grading.json")))
 
 
-def graded_cases(shard):
+def graded_cases(shard, assignment):
     """{case id: (kind, points)} over the results of every finished submission in `shard`."""
     cases = {}
     for name in finished(shard):
         try:
-            with open(os.path.join(shard, name, "results.json"), encoding="utf-8") as handle:
-                cases.update(results_data.graded_cases(json.load(handle)))
-        except (OSError, ValueError, KeyError):
+            cases.update(assignment.read(os.path.join(shard, name, "results.json"))
+                         .graded_cases())
+        except (OSError, ValueError):
             continue  # a submission whose grading stopped has no tests to compare
     return cases
 
 
-def class_warnings(shards):
+def class_warnings(shards, assignment):
     """Sentences for each shard graded on other cases than this kit's specs say."""
-    expected = {case.name: (case.kind, case.points) for module in spec.modules()
-                for case in spec.load(module).cases}
+    expected = assignment.graded_cases()
     warnings = []
     for shard in shards:
-        graded = graded_cases(shard)
+        graded = graded_cases(shard, assignment)
         differ = sorted(set(graded) ^ set(expected) | {
             name for name in set(graded) & set(expected) if graded[name] != expected[name]})
         if graded and differ:
@@ -53,8 +51,9 @@ def class_warnings(shards):
     return warnings
 
 
-def merge(shards, out):
-    """Copies every finished submission of `shards` into `out`; returns the gradebook rows."""
+def merge(shards, out, assignment):
+    """Copies every finished submission of `shards` into `out` and writes its gradebook;
+    returns the finished submissions there ([gradebook.Graded])."""
     sources = {}
     for shard in shards:
         for name in finished(shard):
@@ -74,11 +73,14 @@ def merge(shards, out):
             shutil.rmtree(target)
         os.replace(staging, target)
     names = sorted(set(sources) | set(finished(out)))
+    graded = [found for found in (gradebook.read(out, name, assignment) for name in names)
+              if found is not None]
     if os.environ.get("NNKIT_NO_PAGES") != "1":
         from graders.outputs import pages  # matplotlib and jinja2: only for the pages
-        if not pages.missing():
-            pages.write_class(out, names)  # the reports came with their folders
-    return gradebook.write(out, names, spec.modules())
+        if not pages.missing():  # the reports came with their folders
+            pages.write_class(out, graded, assignment, len(names) - len(graded))
+    gradebook.write(out, graded, list(assignment.modules))
+    return graded
 
 
 def main(argv=None):
@@ -90,15 +92,19 @@ def main(argv=None):
     for shard in args.shards:
         if not os.path.isdir(shard):
             parser.error("no such folder: %s" % shard)
-    for warning in class_warnings(args.shards):
+    try:
+        assignment = Assignment.load()
+    except spec.SpecError as error:
+        print("error: %s" % error, file=sys.stderr)
+        return 2
+    for warning in class_warnings(args.shards, assignment):
         print("warning: %s" % warning, file=sys.stderr)
     try:
-        rows = merge(args.shards, args.out)
+        graded = merge(args.shards, args.out, assignment)
     except ValueError as error:
         print("error: %s" % error, file=sys.stderr)
         return 2
-    modules = spec.modules()
-    print(gradebook.summary(rows, modules, gradebook.points_possible(modules)))
+    print(gradebook.summary(graded, list(assignment.modules), assignment.possible()))
     print("\nWrote %s" % os.path.join(args.out, "gradebook.csv"))
     return 0
 

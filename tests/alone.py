@@ -6,6 +6,7 @@ cases share are still made once (they are the same call, whichever case makes it
 tests/test_drift.py compares the scores with those of a full run.
 """
 
+from graders.grading import run
 from graders.sandbox.submission import Submission
 
 
@@ -14,7 +15,7 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_runtest_setup(item):
-    student = getattr(item.config, "nnkit_student", None)
+    student = run.student_of(item.config)
     if isinstance(student, Submission):
         if student.worker is not None:
             student.worker.stop()

@@ -29,12 +29,46 @@ def batch(*args, **popen):
     return subprocess.run(command, cwd=KIT, capture_output=True, text=True, timeout=600)
 
 
+# The batch as `python -m graders.batch` runs it, counting each results.json it reads.
+COUNTING = """
+import collections, json, sys
+from graders.model import assignment
+reads, read = collections.Counter(), assignment.Assignment.read
+def counted(self, path):
+    found = read(self, path)  # counted once read: a folder not graded yet is only looked for
+    reads[path] += 1
+    return found
+assignment.Assignment.read = counted
+from graders import batch
+try:
+    code = batch.main(sys.argv[2:])
+finally:
+    with open(sys.argv[1], "w") as handle:
+        json.dump(reads, handle)
+sys.exit(code)
+"""
+
+
 @pytest.fixture(scope="module")
 def example_grades(tmp_path_factory):
     out = tmp_path_factory.mktemp("example") / "grades"
-    run = batch(EXAMPLES, "--out", out, "--jobs", "2")
+    reads = out.parent / "reads.json"
+    run = subprocess.run([sys.executable, "-c", COUNTING, str(reads), EXAMPLES, "--out",
+                          str(out), "--jobs", "2"], cwd=KIT, capture_output=True, text=True,
+                         timeout=600)
     assert run.returncode == 0, run.stderr
+    run.reads = json.loads(reads.read_text())
     return out, run
+
+
+def test_the_batch_reads_each_results_json_once(example_grades):
+    """Not after every submission again (O(n^2) over a class): the gradebook and class.html
+    are rewritten from what the batch keeps."""
+    out, run = example_grades
+    names = [entry.name for entry in collect.discover(EXAMPLES, spec.modules())]
+    assert len(names) == 5
+    assert run.reads == {os.path.join(str(out), ".in-progress", name, "results.json"): 1
+                         for name in names}
 
 
 def test_example_class_gradebook_matches_the_golden_file(example_grades):

@@ -4,6 +4,7 @@ terminal: no fence closed, no heading or comment opened, no escape sequence pass
 import csv
 import io
 
+from graders.model.results import SubmissionResults
 from graders.platforms import classroom
 from graders.outputs import gradebook
 from graders.outputs import inert
@@ -15,7 +16,8 @@ def results(output):
     test = {"name": "trask: nonlin", "score": 0, "max_score": 1, "status": "failed",
             "output": output, "visibility": "visible",
             "extra_data": {"module": "trask", "case": "nonlin", "kind": "public"}}
-    return {"score": 0, "tests": [test], "output": "", "extra_data": {}}
+    return SubmissionResults.from_json({"score": 0, "tests": [test], "output": "",
+                                        "extra_data": {}})
 
 
 def fences_of(text):
@@ -57,9 +59,12 @@ def test_classroom_summary_fences_hold_too():
 
 
 def test_gradebook_and_terminal_get_no_control_characters():
-    row = ["mallory", "0", "0", "graded with problems", "trask.py \x1b]0;owned\x07 in the zip"]
-    text = gradebook.csv_text([row], ["trask"])
+    graded = gradebook.Graded("mallory\x1b[2J", results(""),
+                              ["trask.py \x1b]0;owned\x07 in the zip"])
+    assert graded.status == "graded with problems"
+    text = gradebook.csv_text([graded], ["trask"])
     assert "\x1b" not in text and "\x07" not in text
     assert list(csv.reader(io.StringIO(text)))[1][-1] == "trask.py \\x1b]0;owned\\x07 in the zip"
-    table = gradebook.summary([row], ["trask"], {"trask": 32})
-    assert "\x1b" not in table and "\\x1b" in table
+    table = gradebook.summary([graded], ["trask"], {"trask": 32})
+    assert "\x1b" not in table and "\x07" not in table
+    assert "mallory\\x1b[2J" in table and "\\x1b]0;owned\\x07" in table

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+from graders.model.results import SubmissionResults
 from graders.outputs import gradebook
 from tests.helpers import KIT, grade, outputs, variant
 
@@ -63,6 +64,6 @@ def test_a_fault_of_the_kit_is_a_kit_error_not_the_students(tmp_path):
                              "nothing about your code") and "KeyError" in output
     assert "Tutorial step" not in output
     assert results["extra_data"]["kit_errors"] == ["zhou::mse-loss"]
-    found = gradebook.problems(results, [])
-    assert gradebook.status(results, found) == "error"
+    found = gradebook.problems(SubmissionResults.from_json(results), [])
+    assert gradebook.status(SubmissionResults.from_json(results), found) == "error"
     assert found == ["kit error in zhou::mse-loss"]

@@ -50,3 +50,35 @@ def test_merging_shards_graded_on_other_cases_warns(tmp_path):
     assert other.returncode == 0
     assert "warning: %s was graded on other cases than this kit's specs" % shard in other.stderr
     assert "retired-case" in other.stderr
+
+
+GIVEN = """
+import pytest
+from graders.grading import options, run
+from graders.model import i18n
+from graders.sandbox.process import Limits
+class Spy:
+    def pytest_collection_finish(self, session):
+        limits = run.of(session.config).limits
+        print("seen", limits.call_seconds, limits.tutorial_seconds, i18n.language())
+pytest.main(["graders", "--impl=solutions", "-q", "--co", "-p", "no:cacheprovider",
+             "--call-timeout=99", "--lang=en"],
+            plugins=[options.Given(Limits(call_seconds=7, tutorial_seconds=8), "zh"), Spy()])
+"""
+
+
+def test_options_given_as_an_object_are_the_ones_the_run_uses():
+    """The batch hands its limits and language to each grading run as an object, and they
+    win over anything on the command line."""
+    done = run("-c", GIVEN)
+    assert "seen 7 8 zh" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+def test_the_limit_options_have_one_declaration_for_both_commands():
+    graders = run("-m", "pytest", "graders", "--help")
+    batch = run("-m", "graders.batch", "--help")
+    for flag in ("--call-timeout", "--time-budget"):
+        assert flag in graders.stdout and flag in batch.stdout
+    assert " ".join(graders.stdout.split()).count("time limit for one call into student "
+                                                  "code") == 1
+    assert "time limit for one call into student code" in " ".join(batch.stdout.split())

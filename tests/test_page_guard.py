@@ -7,23 +7,24 @@ import tempfile
 
 import pytest
 
-from graders.outputs import pages  # its drawing libraries are imported only when it draws
+from graders.outputs import batch_pages  # its drawing libraries are imported only when it draws
+from graders.outputs import reference_curves
 
 
 def test_an_error_while_drawing_costs_the_page_alone(capsys):
     def draw():
         raise OverflowError("cannot convert float infinity to integer")
-    pages.guarded("report.html of mallory", draw)
+    batch_pages.guarded("report.html of mallory", draw)
     assert "note: report.html of mallory was not drawn (OverflowError" in capsys.readouterr().err
 
 
 def test_a_drawing_that_never_ends_is_cut_short(capsys, monkeypatch):
-    monkeypatch.setattr(pages, "PAGE_SECONDS", 0.2)
+    monkeypatch.setattr(batch_pages, "PAGE_SECONDS", 0.2)
 
     def draw():
         while True:
             pass
-    pages.guarded("class.html", draw)
+    batch_pages.guarded("class.html", draw)
     assert "class.html was not drawn (TooSlow" in capsys.readouterr().err
 
 
@@ -31,7 +32,7 @@ def test_a_write_error_of_the_disk_still_stops_the_batch():
     def draw():
         raise OSError(28, "No space left on device")
     with pytest.raises(OSError):
-        pages.guarded("class.html", draw)
+        batch_pages.guarded("class.html", draw)
 
 
 @pytest.mark.parametrize("planted", ["open to all", "a link", "a file"])
@@ -46,18 +47,18 @@ def test_a_cache_folder_planted_by_someone_else_is_not_used(planted, tmp_path, m
         path.symlink_to(tmp_path / "elsewhere")
     else:
         path.write_text("{}")
-    folder = pages.private_folder()
+    folder = reference_curves.private_folder()
     assert os.path.realpath(folder) not in (str(path), str(tmp_path / "elsewhere"))
     assert os.stat(folder).st_mode & 0o077 == 0
 
 
 def test_the_own_private_cache_folder_is_kept(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    assert pages.private_folder() == pages.private_folder() == str(
+    assert reference_curves.private_folder() == reference_curves.private_folder() == str(
         tmp_path / ("nnkit-cache-%d" % os.geteuid()))
 
 
 def test_a_planted_cache_that_is_not_results_reads_as_no_curves(tmp_path):
     cache = tmp_path / "cache.json"
     cache.write_text('{"tests": {"not": "a list"}}')
-    assert pages.reference_results(str(cache)) == {"tests": []}  # a file there: not redrawn
+    assert reference_curves.reference_results(str(cache)).tests == []  # a file there: not redrawn

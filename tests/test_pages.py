@@ -13,7 +13,8 @@ import sys
 
 import pytest
 
-from graders.outputs import pages
+from graders.outputs import figures as page_figures
+from graders.outputs import reference_curves
 from graders.model import spec
 from tests.helpers import KIT, all_cases
 
@@ -22,7 +23,7 @@ pytest.importorskip("jinja2", reason="the report group of pyproject.toml is not 
 
 EXAMPLES = os.path.join(KIT, "examples", "submissions")
 NAMES = ("alice", "bob", "carol", "dave", "erin")
-STUDENT, REFERENCE = "#d55e00", "#0072b2"  # graders/outputs/pages.py's colours, as SVG writes them
+STUDENT, REFERENCE = "#d55e00", "#0072b2"  # graders/outputs/figures.py's colours, as SVG writes them
 
 
 def chromium():
@@ -64,9 +65,9 @@ def figures(dom):
 
 def boundary_titles():
     """The decision-boundary figures the reference's recorded networks give, per tutorial."""
-    theirs = pages.curves_of(pages.reference_results())
+    theirs = page_figures.curves_of(reference_curves.reference_results())
     return [title for module in spec.modules()
-            for title in pages.boundaries_of(module, theirs.get(module, {}))]
+            for title in page_figures.boundaries_of(module, theirs.get(module, {}))]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -23,6 +23,7 @@ from graders.intake import collect
 from graders.outputs import exercise_notebooks
 from graders.recall import history as recall_history
 from graders.model import spec
+from graders.model.results import SubmissionResults
 from tests.buggy import write as write_buggy
 from tests.helpers import KIT
 
@@ -321,10 +322,10 @@ def test_two_starts_in_one_second_keep_both_files(repo):
 
 
 def test_the_workflow_summary_and_the_intake_read_a_history(tmp_path):
-    summary = classroom.markdown({"score": 0, "tests": []}, ALICE)
+    summary = classroom.markdown(SubmissionResults(), ALICE)
     assert "Rebuilds from memory: 2 done. The latest (trask, hints names) took 12.0 " \
            "minutes and 1 check(s)." in summary
-    assert "Rebuilds" not in classroom.markdown({"score": 0, "tests": []}, str(tmp_path))
+    assert "Rebuilds" not in classroom.markdown(SubmissionResults(), str(tmp_path))
     with open(os.path.join(ALICE, HISTORY), "rb") as handle:
         history = handle.read()
     wrapped = tmp_path / "class" / "wrapped"

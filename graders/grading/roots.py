@@ -16,6 +16,7 @@ import os
 import pytest
 
 from graders.grading import curves
+from graders.grading import run
 from graders.model import spec
 from graders.grading.reference import Reference
 from graders.sandbox.submission import Submission
@@ -48,7 +49,7 @@ class Roots:
     def is_wrong(self, student, module, helper):
         if (module, helper) not in self.wrong:
             hidden = self.config.getoption("hidden")
-            own = [case for case in self.config.nnkit_specs[module].cases
+            own = [case for case in run.of(self.config).specs[module].cases
                    if case.function == helper and (hidden or not case.hidden)]
             self.wrong[module, helper] = any(self.fails(student, case) for case in own)
         return self.wrong[module, helper]
@@ -64,7 +65,7 @@ class Roots:
                             "test_" + case.check)
         if self.reference is None:
             self.reference = Reference(os.path.join(spec.KIT, "solutions"),
-                                       list(self.config.nnkit_specs))
+                                       list(run.of(self.config).specs))
         given = {"case": case, "student": student, "reference": self.reference}
         kept = (student.printed, student.calls, curves.current, dict(student.timed_out),
                 dict(student.spent))
@@ -84,7 +85,7 @@ class Roots:
     def pytest_runtest_call(self, item):
         outcome = yield
         case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
-        student = getattr(self.config, "nnkit_student", None)
+        student = run.student_of(self.config)
         if (case is None or not isinstance(student, Submission) or outcome.excinfo is None
                 or not isinstance(outcome.excinfo[1], pytest.fail.Exception)):
             return

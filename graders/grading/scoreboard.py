@@ -2,8 +2,8 @@
 
 A pytest plugin object (registered by graders/conftest.py). A case scores its points when its
 test passes and 0 otherwise; the table sums them per tutorial. With --results-json, the same
-results are written in Gradescope's results.json format, atomically, each test carrying its
-module, case id and kind as `extra_data` (graders/model/results.py reads them).
+results are written in Gradescope's results.json format, atomically: a CaseResult per case
+and the run's SubmissionResults (graders/model/results.py), serialised once.
 
 A failure of the grader itself (anything but a failed check, raised before student code
 answered in that case) is a kit error: the student sees that the kit failed, not a traceback,
@@ -11,19 +11,20 @@ and the run ends with exit status 3. An error raised after student code answered
 case's failure, with a message naming the call: the checks could not read its value.
 """
 
-import errno
-import json
 import os
-import tempfile
 
 import pytest
 
 from graders.grading import curves
-from graders.model import results as results_data
+from graders.grading import run
 from graders.model import spec
+from graders.model.assignment import Assignment
 from graders.model.i18n import _
+from graders.model.results import (CONTEXT, FAILED, PASSED, UNMET, VISIBILITY, CaseResult,
+                                   SubmissionResults)
+from graders.outputs.files import json_text, write_atomically
+from graders.outputs.sentences import explain, requirement, root_causes
 
-VISIBILITY = {False: "visible", True: "after_published"}
 PRINTED_LIMIT = 2000  # characters of a student's own printed output shown with a failure
 KIT_ERROR = "kit error"
 
@@ -49,7 +50,7 @@ class Scoreboard:
                 self.cases[item.nodeid] = case
 
     def pytest_runtest_setup(self, item):
-        student = getattr(self.config, "nnkit_student", None)
+        student = run.student_of(self.config)
         if student is not None:
             student.printed = []  # what this case's calls print (graders/sandbox/submission.py)
             student.calls = []  # and what they were
@@ -67,7 +68,7 @@ class Scoreboard:
             return
         unreadable = call.excinfo is not None and not isinstance(call.excinfo.value,
                                                                  pytest.fail.Exception)
-        calls = getattr(getattr(self.config, "nnkit_student", None), "calls", [])
+        calls = getattr(run.student_of(self.config), "calls", [])
         if unreadable and not calls:
             self.kit_errors.append(item.nodeid)
             entry = call.excinfo.traceback[-1]
@@ -80,23 +81,21 @@ class Scoreboard:
         diagnosis = getattr(call.excinfo.value, "diagnosis", None) if call.excinfo else None
         if diagnosis:
             report.user_properties.append(("diagnosis", diagnosis))
-        parts = [_unreadable(call, calls) if unreadable else report.longreprtext.strip()]
+        failure = _unreadable(call, calls) if unreadable else report.longreprtext.strip()
+        lead, context = [], []  # a requirement leads where shown unmet, else follows
         if case.requires:
             unmet = bool(call.excinfo and getattr(call.excinfo.value, "unmet", True))
-            report.user_properties.append(("requirement", "unmet" if unmet else "context"))
-            if unmet:
-                parts.insert(0, requirement(case.requires, unmet))
-            else:
-                parts.append(requirement(case.requires, unmet))
-        printed = "".join(map(str, getattr(getattr(self.config, "nnkit_student", None),
+            report.user_properties.append(("requirement", UNMET if unmet else CONTEXT))
+            (lead if unmet else context).append(requirement(case.requires, unmet))
+        printed = "".join(map(str, getattr(run.student_of(self.config),
                                            "printed", [])))
         if printed.strip():
             if len(printed) > PRINTED_LIMIT:
                 printed = printed[:PRINTED_LIMIT] + _("\n... (%d more characters)") % (
                     len(printed) - PRINTED_LIMIT)
-            parts.append(_("Your code printed during this case:\n") + printed.rstrip())
-        parts.append(_("Tutorial step to re-read: %s") % case.source)
-        report.longrepr = "\n".join(parts)
+            context.append(_("Your code printed during this case:\n") + printed.rstrip())
+        report.longrepr = "\n".join(lead + [failure] + context + [
+            _("Tutorial step to re-read: %s") % case.source])
 
     def pytest_runtest_logreport(self, report):
         if report.nodeid not in self.cases:
@@ -109,25 +108,44 @@ class Scoreboard:
 
     # -- totals ---------------------------------------------------------------------------
 
-    def rows(self):
-        """(case, passed, message, notes) for every case that ran, in spec order."""
-        done = [(case, *self.results[nodeid], self.notes.get(nodeid, {}),
-                 self.curves.get(nodeid) or None)
-                for nodeid, case in self.cases.items() if nodeid in self.results]
+    def case_results(self):
+        """A CaseResult for every case that ran, in spec order. A training run that several
+        cases check keeps its curve with the first of them."""
         order = {id(c): i for spec in self.specs.values() for i, c in enumerate(spec.cases)}
-        return sorted(done, key=lambda row: (row[0].module, order.get(id(row[0]), 0)))
+        ran = sorted((nodeid for nodeid in self.cases if nodeid in self.results),
+                     key=lambda nodeid: (self.cases[nodeid].module,
+                                         order.get(id(self.cases[nodeid]), 0)))
+        found, seen = [], []
+        for nodeid in ran:
+            case, (passed, message) = self.cases[nodeid], self.results[nodeid]
+            notes, curve = self.notes.get(nodeid, {}), self.curve(nodeid)
+            shown = curve if curve and (case.module, curve) not in seen else None
+            seen.append((case.module, curve))
+            found.append(CaseResult(
+                case.module, case.id, case.kind, test_name(case),
+                case.points if passed else 0.0, case.points, PASSED if passed else FAILED,
+                (case.description + (" " + explain(notes.get("diagnosis"), notes.get("root"))
+                                     if notes else "")) if passed else message,
+                VISIBILITY[case.hidden], notes.get("diagnosis"), notes.get("requirement"),
+                notes.get("root"), shown, case.requires))
+        return found
 
-    def totals(self):
-        """{module: (earned, possible, passed count, count)} over the cases that ran."""
+    def curve(self, nodeid):
+        """The training curve a public case recorded, or None."""
+        return self.curves.get(nodeid) or None
+
+    def totals(self, tests):
+        """{module: (earned, possible, passed count, count)} over the CaseResults `tests`."""
         table = {}
-        for case, passed, _message, _notes, _curve in self.rows():
-            earned, possible, ok, count = table.get(case.module, (0.0, 0.0, 0, 0))
-            table[case.module] = (earned + (case.points if passed else 0.0),
-                                  possible + case.points, ok + passed, count + 1)
+        for test in tests:
+            earned, possible, ok, count = table.get(test.module, (0.0, 0.0, 0, 0))
+            table[test.module] = (earned + test.score, possible + test.max_score,
+                                  ok + test.passed, count + 1)
         return table
 
     def pytest_terminal_summary(self, terminalreporter):
-        table = self.totals()
+        tests = self.case_results()
+        table = self.totals(tests)
         if not table:
             return
         write = terminalreporter.write_line
@@ -136,10 +154,7 @@ class Scoreboard:
         write("%-*s %8s %8s %8s" % (wide, _("tutorial"), _("points"), _("of"), _("checks")))
         for module, (earned, possible, ok, count) in sorted(table.items()):
             write("%-*s %8g %8g %5d/%d" % (wide, module, earned, possible, ok, count))
-        earned = sum(row[0] for row in table.values())
-        possible = sum(row[1] for row in table.values())
-        ok = sum(row[2] for row in table.values())
-        count = sum(row[3] for row in table.values())
+        earned, possible, ok, count = (sum(column) for column in zip(*table.values()))
         write("%-*s %8g %8g %5d/%d  (%.1f%%)" % (wide, _("total"), earned, possible, ok, count,
                                                   100.0 * earned / possible if possible else 0))
         if self.kit_errors:
@@ -149,14 +164,14 @@ class Scoreboard:
             write(_("%d case(s) of the specs did not run: %s")
                   % (len(self.not_run), ", ".join(self.not_run)), red=True)
         found = {}
-        for case, passed, message, notes, _curve in self.rows():
-            if notes.get("diagnosis"):
-                write("%s: %s" % (case.name, explain(notes)))
-            for helper in notes.get("root", []):
-                found.setdefault(helper, []).append(case.name)
+        for test in tests:
+            if test.diagnosis:
+                write("%s: %s" % (test.id, explain(test.diagnosis, test.root)))
+            for helper in test.root or []:
+                found.setdefault(helper, []).append(test.id)
         for line in root_causes(found):
             write(line)
-        kinds = [row[0].kind for row in self.rows()]
+        kinds = [test.kind for test in tests]
         hidden = len(kinds) - kinds.count(spec.PUBLIC)
         if hidden:
             write(_("%d of %d checks passed; %d of the checks are hidden cases: %d run the "
@@ -170,66 +185,50 @@ class Scoreboard:
         for line in self.recall_lines:  # last: a rebuild that is due is the final line
             write(line)
 
-    def results_json(self):
-        rows, seen = [], []  # a training run that several cases check: kept with the first
-        for row in self.rows():
-            curve = row[4] if row[4] and (row[0].module, row[4]) not in seen else None
-            seen.append((row[0].module, row[4]))
-            rows.append(row[:4] + (curve,))
-        tests = [{"name": test_name(case),
-                  "score": case.points if passed else 0.0, "max_score": case.points,
-                  "status": "passed" if passed else "failed",
-                  "output": (case.description + (" " + explain(notes) if notes else "")
-                             if passed else message),
-                  "visibility": VISIBILITY[case.hidden],
-                  "extra_data": dict(results_data.extra_data(case.module, case.id, case.kind),
-                                     **notes, **({"curve": curve} if curve else {}))}
-                 for case, passed, message, notes, curve in rows]
-        kit_errors = [self.cases[nodeid].name for nodeid in self.kit_errors]
-        student = getattr(self.config, "nnkit_student", None)
-        return {"score": sum(test["score"] for test in tests), "tests": tests,
-                "output": _("Protections active while grading: %s.") % "; ".join(
-                    self.protections),
-                "visibility": "visible",
-                "extra_data": {"kit_errors": kit_errors,
-                               "problems": getattr(student, "problems", {}),
-                               "protections": self.protections}}
+    def submission_results(self):
+        """This run's SubmissionResults: what results.json and report.html say."""
+        student = run.student_of(self.config)
+        return SubmissionResults(
+            self.case_results(),
+            _("Protections active while grading: %s.") % "; ".join(self.protections),
+            [self.cases[nodeid].name for nodeid in self.kit_errors],
+            getattr(student, "problems", {}), self.protections)
 
     def pytest_sessionfinish(self, session):
+        results = self.submission_results()
         if self.config.getoption("every_case"):
-            hidden = self.config.getoption("hidden")
-            ran = {row[0].name for row in self.rows()}
-            self.not_run = [case.name for spec in self.specs.values() for case in spec.cases
-                            if (hidden or not case.hidden) and case.name not in ran]
+            ran = results.case_ids()
+            self.not_run = [name for name in Assignment.of(self.specs).expected(
+                self.config.getoption("hidden")) if name not in ran]
             if self.not_run:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if self.kit_errors:
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
-        self.record_rebuild()
+        self.record_rebuild(results)
         path = self.config.getoption("results_json")
         if path:
-            write_atomically(path, json.dumps(self.results_json(), indent=2) + "\n")
+            write_atomically(path, json_text(results.to_json()))
         path = self.config.getoption("report")
         if path:
-            from graders.outputs import pages  # matplotlib and jinja2 only when a report is asked for
+            # matplotlib and jinja2 only when a report is asked for
+            from graders.outputs import pages, reference_curves
             if pages.missing():
                 print("\n" + pages.missing())
             else:
                 write_atomically(path, pages.report_html(
-                    os.path.basename(self.config.nnkit_impl), self.results_json(),
-                    pages.reference_results(), self.rebuilds()))
+                    os.path.basename(run.of(self.config).impl), results,
+                    reference_curves.reference_results(), self.rebuilds()))
                 print("\n" + _("Wrote %s") % os.path.abspath(path))
 
-    def record_rebuild(self):
+    def record_rebuild(self, results):
         """A check of the student's own exercises/ records an attempt of each rebuild from
         memory under way, and ends with a line when one is due (graders/recall/rebuild.py)."""
         if self.config.getoption("impl") != "exercises":
             return
         from graders.recall import rebuild as recall
-        kit_errors = {self.cases[nodeid].name for nodeid in self.kit_errors}
         try:
-            self.recall_lines = recall.after_check(
-                recall.outcome_of(self.rows(), self.specs, kit_errors))
+            self.recall_lines = recall.after_check(recall.outcome_of(
+                results.tests, self.specs, set(results.kit_errors)))
         except recall.Refused as error:
             self.recall_lines = [str(error)]
         due = recall.due_line()
@@ -248,57 +247,14 @@ class Scoreboard:
             return {"rebuilds": [], "problems": [str(error)]}
 
 
-def root_causes(found):
-    """A sentence per wrong helper {helper: [ids of the cases credited around it]}."""
-    return [_("Root cause: %s is wrong. These cases failed only because of it and earn their "
-              "points, since they passed with the contract's %s standing in: %s.") % (
-        helper, helper, ", ".join(cases)) for helper, cases in sorted(found.items())]
-
-
-def requirement(requires, unmet):
-    """The sentence naming a generality case's requirement: leading the message where the
-    evidence shows it unmet, after it, as context, where the failure is in the numbers."""
-    if unmet:
-        return _("This case checks a requirement of the contract beyond the tutorial's own "
-                 "numbers: %s") % requires
-    return _("This case also checks a requirement of the contract, which your code meets as "
-             "far as the checks can tell; the failure is in the numbers: %s") % requires
-
-
-def explain(notes):
-    """One line on a case's diagnosis code, or on the helper it was credited around."""
-    if notes.get("root"):
-        return _("Credited: it failed only because of %s, which is wrong (see its own case); "
-                 "it passed with the contract's %s standing in.") % (
-            ", ".join(notes["root"]), ", ".join(notes["root"]))
-    return _("diagnosis %s") % notes["diagnosis"]
-
-
-def test_name(case):
-    """The name of a case's test in results.json: 'module: case-id (function)'."""
-    return "%s: %s (%s)" % (case.module, case.id, case.function)
-
-
-# Write errors that stop a batch: nothing more can be recorded until space is freed.
-WRITE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EIO)
-
-
-def write_atomically(path, text):
-    """Writes `text` to `path` through a temporary file and a rename: all or nothing."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    os.fchmod(handle, 0o644)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, path)
-
-
 def _unreadable(call, calls):
     """The failure of a case whose checks raised an error after student code answered: the
     value it returned or printed (10**400, an empty array where numbers were due, an odd
     object) is what the checks could not read, so it costs this case and no other."""
     return _("The checks could not read what %s returned or printed (%s: %s), so this case "
              "fails.") % (calls[-1], call.excinfo.typename, str(call.excinfo.value)[:300])
+
+
+def test_name(case):
+    """The name of a case's test in results.json: 'module: case-id (function)'."""
+    return "%s: %s (%s)" % (case.module, case.id, case.function)

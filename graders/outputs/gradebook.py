@@ -4,12 +4,13 @@ import csv
 import io
 import json
 import os
+from dataclasses import dataclass
 
 from graders.outputs import inert
-from graders.model import results as results_data
-from graders.model import spec
+from graders.outputs.files import write_atomically
+from graders.outputs.sentences import root_causes, shown_failure
 from graders.model.i18n import N_, _
-from graders.grading.scoreboard import requirement, root_causes, write_atomically
+from graders.model.results import SubmissionResults
 
 STATUS_GRADED, STATUS_WITH_PROBLEMS, STATUS_ERROR = "graded", "graded with problems", "error"
 
@@ -20,69 +21,83 @@ KINDS = (N_("public"), N_("new-numbers"), N_("generality"))  # case kinds, for t
 def problems(results, intake):
     """What went wrong beyond wrong answers: the intake's sentences on the files handed in,
     each module's timeouts, crashes, import errors and limits, cases the kit itself failed
-    on, and a grading error."""
+    on, and a grading error (`results`: SubmissionResults)."""
     found = list(intake)
-    for module, kinds in sorted(results.get("extra_data", {}).get("problems", {}).items()):
+    for module, kinds in sorted(results.problems.items()):
         found.append("%s: %s" % (module, ", ".join(kinds)))
-    if results_data.kit_errors(results):
-        found.append("kit error in %s" % ", ".join(results_data.kit_errors(results)))
-    if results.get("error"):
-        found.append("error: " + results["error"])
+    if results.kit_errors:
+        found.append("kit error in %s" % ", ".join(results.kit_errors))
+    if results.error:
+        found.append("error: " + results.error)
     return found
 
 
 def status(results, found):
     """`graded`, `graded with problems`, or `error`: not graded (the grading run did not
     finish, or the kit itself failed on a case)."""
-    if results.get("error") or results_data.kit_errors(results):
+    if results.error or results.kit_errors:
         return STATUS_ERROR
     return STATUS_WITH_PROBLEMS if found else STATUS_GRADED
 
 
-def row(name, results, intake, modules):
-    points, _ = results_data.points(results, modules)
-    found = problems(results, intake)
-    return [name] + ["%g" % points[m] for m in modules] + [
-        "%g" % sum(points.values()), status(results, found), "; ".join(found)]
+@dataclass
+class Graded:
+    """A finished submission folder, as the gradebook and class.html read it: its results
+    and the intake's sentences on the files handed in (grading.json)."""
+    name: str
+    results: SubmissionResults
+    intake: list
+
+    @property
+    def problems(self):
+        return problems(self.results, self.intake)
+
+    @property
+    def status(self):
+        return status(self.results, self.problems)
+
+    def row(self, modules):
+        """Its row of gradebook.csv: points per tutorial, total, status, problems."""
+        points, _possible = self.results.points(modules)
+        return [self.name] + ["%g" % points[m] for m in modules] + [
+            "%g" % sum(points.values()), self.status, "; ".join(self.problems)]
 
 
-def write(out, names, modules):
-    """Rewrites out/gradebook.csv from the finished submission folders among `names`."""
-    rows = []
-    for name in names:
-        try:
-            with open(os.path.join(out, name, "results.json"), encoding="utf-8") as handle:
-                results = json.load(handle)
-            with open(os.path.join(out, name, "grading.json"), encoding="utf-8") as handle:
-                intake = json.load(handle)["problems"]
-        except (OSError, ValueError, KeyError):
-            continue  # not graded yet, or interrupted before its folder was complete
-        rows.append(row(name, results, intake, modules))
-    write_atomically(os.path.join(out, "gradebook.csv"), csv_text(rows, modules))
-    return rows
+def read(out, name, assignment):
+    """The Graded of out/name, or None where it is not graded yet or was cut short."""
+    try:
+        results = assignment.read(os.path.join(out, name, "results.json"))
+        with open(os.path.join(out, name, "grading.json"), encoding="utf-8") as handle:
+            intake = json.load(handle)["problems"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Graded(name, results, intake)
 
 
-def csv_text(rows, modules):
+def write(out, graded, modules):
+    """Rewrites out/gradebook.csv from `graded` ([Graded])."""
+    write_atomically(os.path.join(out, "gradebook.csv"), csv_text(graded, modules))
+
+
+def csv_text(graded, modules):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["submission"] + list(modules) + ["total", "status", "problems"])
-    writer.writerows([inert.printable(cell) for cell in r] for r in rows)
+    writer.writerows([inert.printable(cell) for cell in entry.row(modules)] for entry in graded)
     return out.getvalue()
 
 
-def points_possible(modules):
-    return {module: sum(case.points for case in spec.load(module).cases) for module in modules}
-
-
-def summary(rows, modules, possible):
-    """A plain-text table of the gradebook for the terminal."""
-    rows = [[inert.printable(cell) for cell in r] for r in rows]
-    width = max([len("submission")] + [len(r[0]) for r in rows])
+def summary(graded, modules, possible):
+    """A plain-text table of the gradebook (`graded`: [Graded]) for the terminal."""
+    width = max([len("submission")] + [len(inert.printable(e.name)) for e in graded])
     lines = ["%-*s %s %8s  %s" % (width, "submission", " ".join("%7s" % m for m in modules),
                                   "total", "status")]
-    for r in rows:
-        lines.append("%-*s %s %8s  %s" % (width, r[0], " ".join("%7s" % p for p in r[1:-3]),
-                                          r[-3], r[-2] + (" (%s)" % r[-1] if r[-1] else "")))
+    for entry in graded:
+        points, _possible = entry.results.points(modules)
+        problems = inert.printable("; ".join(entry.problems))
+        lines.append("%-*s %s %8g  %s" % (
+            width, inert.printable(entry.name), " ".join("%7g" % points[m] for m in modules),
+            sum(points.values()), entry.status + (" (%s)" % problems if problems else "")))
     lines.append("%-*s %s %8g" % (width, "(possible)", " ".join(
         "%7g" % possible[m] for m in modules), sum(possible.values())))
     return "\n".join(lines)
@@ -91,55 +106,43 @@ def summary(rows, modules, possible):
 def feedback(name, results, intake, modules):
     """feedback.md: the student's score per tutorial and what to fix, case by case, in the
     language chosen for the student (graders/model/i18n.py)."""
-    points, possible = results_data.points(results, modules)
+    points, possible = results.points(modules)
     total, most = sum(points.values()), sum(possible.values())
     lines = [_("# Feedback for %s") % name, "",
              _("Score: **%g / %g**") % (total, most), ""]
-    if results.get("error"):
-        lines += [_("Grading could not finish: %s") % results["error"], ""]
+    if results.error:
+        lines += [_("Grading could not finish: %s") % results.error, ""]
     lines += [_("Problems with the files handed in: ") + "; ".join(
         inert.markdown_text(sentence) for sentence in intake), ""] if intake else []
     lines += ["| %s | %s | %s |" % (_("tutorial"), _("points"), _("of")), "|---|---:|---:|"]
     lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in modules]
     lines += roots(results)
-    for module, tests in results_data.by_module(results, modules).items():
+    for module, tests in results.by_module(modules).items():
         if not tests:
             continue
         lines += ["", "## %s" % module, ""]
         for test in tests:
-            case, kind = test["extra_data"]["case"], test["extra_data"]["kind"]
-            mark = _("passed") if test["status"] == "passed" else _("FAILED")
-            lines.append("- %s %s (%s, %g/%g)" % (mark, case, _(kind), test["score"],
-                                                  test["max_score"]))
-            if test["extra_data"].get("root"):
-                lines.append("  " + test["output"])
-            if test["status"] == "passed":
+            mark = _("passed") if test.passed else _("FAILED")
+            lines.append("- %s %s (%s, %g/%g)" % (mark, test.case, _(test.kind), test.score,
+                                                  test.max_score))
+            if test.root:
+                lines.append("  " + test.output)
+            if test.passed:
                 continue
-            if test["visibility"] == "visible":
-                lines += ["", *inert.fenced(test["output"], "  "), ""]
-            elif kind == spec.GENERALITY:
-                lines.append("  " + hidden_requirement(test))
+            if test.visible:
+                lines += ["", *inert.fenced(test.output, "  "), ""]
             else:
-                lines.append("  " + _("A hidden case (the tutorial's procedure on new numbers): "
-                                      "the public checks of the same function show what to fix."))
-            if test["extra_data"].get("diagnosis"):
-                lines.append("  " + _("Diagnosis code: %s") % test["extra_data"]["diagnosis"])
-    lines += ["", results.get("output", "")]
+                lines.append("  " + shown_failure(test))
+            if test.diagnosis:
+                lines.append("  " + _("Diagnosis code: %s") % test.diagnosis)
+    lines += ["", results.output or ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def roots(results):
     """Lines naming each helper that made other cases fail, and those cases (credited)."""
     found = {}
-    for test in results.get("tests", []):
-        for helper in test["extra_data"].get("root", []):
-            found.setdefault(helper, []).append(results_data.case_id(test))
+    for test in results.tests:
+        for helper in test.root or []:
+            found.setdefault(helper, []).append(test.id)
     return [line for sentence in root_causes(found) for line in ("", sentence)]
-
-
-def hidden_requirement(test):
-    """What a failed hidden generality case shows: its requirement, from the spec, said as
-    unmet only where the evidence showed it unmet (graders/grading/scoreboard.py)."""
-    module, case_id = results_data.case_id(test).split("::", 1)
-    requires = {case.id: case.requires for case in spec.load(module).cases}.get(case_id)
-    return requirement(requires, test["extra_data"].get("requirement", "unmet") == "unmet")

@@ -1,1 +1,2 @@
-"""Where courses grade: Gradescope, PrairieLearn and GitHub Classroom, adapters at the kit's edge."""
+"""Where courses grade: Gradescope, PrairieLearn, GitHub Classroom and JUnit, adapters at the
+kit's edge that read the results model (graders/model/results.py)."""

@@ -17,7 +17,7 @@ import os
 from graders.model import i18n
 from graders.outputs import inert
 from graders.recall import history as recall_history
-from graders.model import results as results_data
+from graders.model.results import SubmissionResults
 from graders.model.i18n import _
 
 
@@ -39,38 +39,38 @@ def rebuilds_line(root):
 
 
 def markdown(results, root=None):
-    points, possible = results_data.points(results)
-    passed = sum(test["status"] == "passed" for test in results["tests"])
-    lines = ["## Public checks: %g / %g points" % (results["score"], sum(possible.values())), "",
+    """The job summary of SubmissionResults: a score table and what to fix."""
+    points, possible = results.points()
+    passed = sum(test.passed for test in results.tests)
+    lines = ["## Public checks: %g / %g points" % (results.score, sum(possible.values())), "",
              "| tutorial | points | of |", "|---|---:|---:|"]
     lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in sorted(points)]
     lines += ["", "%d of %d public checks passed. Hidden checks (random inputs) run when your "
-                  "instructor grades; this score is advisory." % (passed, len(results["tests"]))]
+                  "instructor grades; this score is advisory." % (passed, len(results.tests))]
     rebuilds = rebuilds_line(root) if root else None
     if rebuilds:
         lines += ["", rebuilds]
-    failures = [t for t in results["tests"] if t["status"] != "passed"]
+    failures = [t for t in results.tests if not t.passed]
     if failures:
         lines += ["", "<details><summary>What to fix</summary>", ""]
         for test in failures:
-            lines += ["**%s**" % test["name"], "", *inert.fenced(test["output"]), ""]
+            lines += ["**%s**" % test.name, "", *inert.fenced(test.output), ""]
         lines.append("</details>")
     return "\n".join(lines) + "\n"
 
 
 def classroom(results):
     """The reporter's format: version, status, max_score and one entry per test."""
-    tests = [{"name": t["name"], "status": "pass" if t["status"] == "passed" else "fail",
-              "score": t["score"], "message": "" if t["status"] == "passed" else t["output"]}
-             for t in results["tests"]]
-    return {"version": 1, "max_score": sum(t["max_score"] for t in results["tests"]),
+    tests = [{"name": t.name, "status": "pass" if t.passed else "fail", "score": t.score,
+              "message": "" if t.passed else t.output} for t in results.tests]
+    return {"version": 1, "max_score": sum(t.max_score for t in results.tests),
             "status": "pass" if all(t["status"] == "pass" for t in tests) else "fail",
             "tests": tests}
 
 
 def main(path):
     with open(path, encoding="utf-8") as handle:
-        results = json.load(handle)
+        results = SubmissionResults.from_json(json.load(handle))
     i18n.set_language()
     # results.json lies at the top of the student's repository, beside .recall/ (the checks
     # run from a copy of the graders elsewhere)

@@ -13,7 +13,6 @@ $AUTOGRADER_ROOT/results/results.json in Gradescope's format
 """
 
 import glob
-import json
 import os
 import sys
 import tempfile
@@ -21,7 +20,7 @@ import zipfile
 
 from graders.model import kit_files as kit_files_of
 from graders.platforms import upload
-from graders.grading.scoreboard import write_atomically
+from graders.outputs.files import write_json
 
 KIT = upload.KIT
 HIDDEN_NOTE = ("Hidden cases (new numbers and other sizes) are graded too; their details are "
@@ -59,10 +58,10 @@ def _add(archive, source, name, mode):
 
 
 def gradescope_results(results, seconds):
-    """The kit's results.json with what Gradescope shows besides: the time taken and a
+    """The kit's results.json of SubmissionResults with what Gradescope shows besides: the time taken and a
     Markdown summary. Hidden cases already have visibility after_published; the summary,
     which students see at once, counts only the visible (public) cases."""
-    return dict(results, execution_time=int(round(seconds)),
+    return dict(results.to_json(), execution_time=int(round(seconds)),
                 output=upload.summary(results, HIDDEN_NOTE, visible_only=True),
                 output_format="md", visibility="visible")
 
@@ -71,8 +70,8 @@ def run(root):
     """Grades root/submission into root/results/results.json."""
     with tempfile.TemporaryDirectory(prefix="nnkit-gradescope-") as work:
         results, seconds = upload.grade(os.path.join(root, "submission"), work)
-    write_atomically(os.path.join(root, "results", "results.json"),
-                     json.dumps(gradescope_results(results, seconds), indent=2) + "\n")
+    write_json(os.path.join(root, "results", "results.json"),
+               gradescope_results(results, seconds))
     print(upload.summary(results, HIDDEN_NOTE, visible_only=True))
 
 

@@ -28,26 +28,22 @@ HIDDEN_NOTE = ("Hidden cases (new numbers and other sizes) are graded too: they 
 
 
 def prairielearn_results(results):
-    """PrairieLearn's results from the kit's results.json."""
-    from graders.model import spec
+    """PrairieLearn's results from the kit's SubmissionResults."""
     from graders.platforms import upload
-    from graders.model.results import case_id
-    requires = {case.name: case.requires for module in spec.modules()
-                for case in spec.load(module).cases}
     tests = []
-    for test in results["tests"]:
-        passed = test["status"] == "passed"
-        if test["visibility"] == "visible":
-            message, output = ("passed" if passed else "failed"), test["output"]
+    for test in results.tests:
+        word = "passed" if test.passed else "failed"
+        if test.visible:
+            message, output = word, test.output
         else:
-            message = HIDDEN % ("passed" if passed else "failed")
-            output = "" if passed or not requires[case_id(test)] else \
-                "It checks a requirement of the contract: %s" % requires[case_id(test)]
-        tests.append({"name": test["name"], "points": test["score"],
-                      "max_points": test["max_score"], "message": message, "output": output})
+            message = HIDDEN % word
+            output = "" if test.passed or not test.requires else \
+                "It checks a requirement of the contract: %s" % test.requires
+        tests.append({"name": test.name, "points": test.score, "max_points": test.max_score,
+                      "message": message, "output": output})
     possible = sum(test["max_points"] for test in tests)
-    return {"gradable": True, "score": results["score"] / possible if possible else 0.0,
-            "message": "%g of %g points." % (results["score"], possible),
+    return {"gradable": True, "score": results.score / possible if possible else 0.0,
+            "message": "%g of %g points." % (results.score, possible),
             "output": upload.summary(results, HIDDEN_NOTE, plain=True), "tests": tests}
 
 

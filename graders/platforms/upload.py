@@ -10,7 +10,6 @@ names only the kit's files, so pytest never collects or configures itself from t
 platform modules turn the results into their format.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from graders.intake import collect
 from graders.grading import pytest_command
 from graders.sandbox import process as sandbox
 from graders.model import spec
-from graders.model import results as results_data
+from graders.model.assignment import Assignment
 
 KIT = spec.KIT
 
@@ -31,10 +30,10 @@ class GradingFailed(Exception):
 
 
 def grade(folder, work):
-    """(results.json of `folder` as a dict, seconds taken); `work` is a scratch folder.
+    """(SubmissionResults of `folder`, seconds taken); `work` is a scratch folder.
 
-    The results' extra_data also says where the kit lies (a protection) and, in `missing`,
-    why each module that could not be used was not ({module: sentence})."""
+    The results also say where the kit lies (a protection) and, in `missing`, why each
+    module that could not be used was not ({module: sentence})."""
     path = os.path.join(work, "results.json")
     found, missing = collect.read_folder(folder, spec.modules())
     modules = os.path.join(work, "modules")
@@ -49,12 +48,10 @@ def grade(folder, work):
     if not os.path.isfile(path):
         raise GradingFailed("the graders wrote no results (exit status %d):\n%s"
                             % (run.returncode, run.stdout[-4000:]))
-    with open(path, encoding="utf-8") as handle:
-        results = json.load(handle)
-    results["extra_data"]["protections"].append(kit_location())
-    results["extra_data"]["missing"] = missing
+    results = Assignment.load().read(path)
+    results.protections.append(kit_location())
+    results.missing = missing
     return results, seconds
-
 
 
 def kit_location():
@@ -81,9 +78,8 @@ def summary(results, hidden_note, visible_only=False, plain=False):
     visible_only: count only the tests students see now (Gradescope shows this summary at
     once, and hidden cases only once published), and say how many are still to come.
     plain: plain text, not Markdown (PrairieLearn shows the output as it is)."""
-    shown = dict(results, tests=[t for t in results["tests"] if t["visibility"] == "visible"]) \
-        if visible_only else results
-    points, possible = results_data.points(shown)
+    shown = results.visible() if visible_only else results
+    points, possible = shown.points()
     title = "## Public checks: %g / %g points" if visible_only else "## %g / %g points"
     if plain:
         lines = [title[3:] % (sum(points.values()), sum(possible.values())), ""]
@@ -92,16 +88,16 @@ def summary(results, hidden_note, visible_only=False, plain=False):
         lines = [title % (sum(points.values()), sum(possible.values())), "",
                  "| tutorial | points | of |", "|---|---:|---:|"]
         lines += ["| %s | %g | %g |" % (m, points[m], possible[m]) for m in sorted(points)]
-    problems = dict(results["extra_data"]["missing"])
-    for module, found in results["extra_data"]["problems"].items():
+    problems = dict(results.missing or {})
+    for module, found in results.problems.items():
         problems.setdefault(module, "; ".join(found))
     if problems:
         lines += ["", "Problems beyond wrong answers:", ""]
         lines += ["- %s: %s" % (module, problems[module]) for module in sorted(problems)]
-    waiting = len(results["tests"]) - len(shown["tests"])
+    waiting = len(results.tests) - len(shown.tests)
     if visible_only and waiting:
         hidden_note = "%d hidden case(s) are still to be published. %s" % (waiting, hidden_note)
     lines += ["", hidden_note, "",
               "Protections active while grading: %s."
-              % "; ".join(results["extra_data"]["protections"])]
+              % "; ".join(results.protections)]
     return "\n".join(lines) + "\n"

@@ -302,22 +302,20 @@ def status(root=ROOT, moment=None):
     return lines + problems
 
 
-def outcome_of(rows, specs, kit_errors=()):
-    """{module: (points, possible, failed case ids, diagnosis codes)} of a check's rows
-    (graders/grading/scoreboard.py's), for the tutorials whose public cases all ran and none of which
+def outcome_of(tests, specs, kit_errors=()):
+    """{module: (points, possible, failed case ids, diagnosis codes)} of a check's CaseResults
+    (graders/model/results.py), for the tutorials whose public cases all ran and none of which
     the grader itself failed on."""
     found = {}
-    ran = {row[0].name: row for row in rows if not row[0].hidden}
+    ran = {test.id: test for test in tests if test.visible}
     for module, tutorial in specs.items():
         public = [case.name for case in tutorial.cases if not case.hidden]
         if not public or any(name not in ran or name in kit_errors for name in public):
             continue
         mine = [ran[name] for name in public]
-        found[module] = (sum(case.points for case, passed, *_rest in mine if passed),
-                         sum(case.points for case, *_rest in mine),
-                         [case.id for case, passed, *_rest in mine if not passed],
-                         sorted({notes["diagnosis"] for _case, _p, _m, notes, *_rest in mine
-                                 if notes.get("diagnosis")}))
+        found[module] = (sum(test.score for test in mine), sum(test.max_score for test in mine),
+                         [test.case for test in mine if not test.passed],
+                         sorted({test.diagnosis for test in mine if test.diagnosis}))
     return found
 
 
