@@ -5,11 +5,12 @@ import os
 import numpy as np
 
 from graders.grading import checks
-from graders.grading import curves
 from graders.grading import diagnose
+from graders.grading import roots
 from graders.model import spec
 from graders.model.i18n import _
 from graders.model.spec import reads
+from graders.sandbox.stand_ins import sigmoid, slope_at_input
 from graders.sandbox.submission import describe_call
 
 ACTIVATION = ("=tanh", "=sigmoid", "=relu", "=leaky_relu")
@@ -313,7 +314,7 @@ BAND = {"low": "number", "high": "number"}
 @reads(input=dict(DATA, **TRAIN),
        expected=({"epochs_logged?": "integer", "final_loss?": BAND, "training_accuracy?": BAND,
                   "loss_drop?": "number"}, "=solutions"))
-def test_train(case, student, reference):
+def test_train(case, student, reference, curve):
     (X, y), kwargs = data(case), settings(case)
     what = describe_call("britz_exercises.train", (X, y), kwargs)
     sizes = kwargs["layer_sizes"]
@@ -323,9 +324,9 @@ def test_train(case, student, reference):
         return impl.once(case.key, lambda: impl.call("britz_exercises.train", X, y, **kwargs))
 
     returned = checks.sequence(run(student), 2, what)
-    curves.record("losses", lambda: returned[1])
+    curve.record("losses", lambda: returned[1])
     if "data" in case.input:  # drawn over the data it was trained on
-        curves.record("model on " + case.input["data"], lambda: strict_model(
+        curve.record("model on " + case.input["data"], lambda: strict_model(
             returned[0], shapes, what))
     losses = checks.number_list(returned[1], kwargs["epochs"], what + _(": the losses"))
     model = strict_model(returned[0], shapes, what)
@@ -356,7 +357,7 @@ def test_train(case, student, reference):
 @reads(input=dict(DATA, hidden_sizes=["integer"], **{"epochs?": "integer", "batch_size?": "integer",
                                                      "epsilon?": "number", "seed?": "integer"}),
        expected=({"low": "array(S)", "high": "array(S)"}, "=solutions"))
-def test_hidden_size_study(case, student, reference):
+def test_hidden_size_study(case, student, reference, curve):
     (X, y), kwargs = data(case), settings(case, "hidden_sizes")
     hidden = case.input["hidden_sizes"]
     what = describe_call("britz_exercises.hidden_size_study", (X, y, hidden), kwargs)
@@ -368,7 +369,7 @@ def test_hidden_size_study(case, student, reference):
     returned = checks.sequence(run(student), len(hidden), what)
     models = [strict_model(model, shapes_of([2, size, classes]), "%s[%d]" % (what, i))
               for i, (model, size) in enumerate(zip(returned, hidden))]
-    curves.record("models", lambda: dict(zip(map(str, hidden), models)))
+    curve.record("models", lambda: dict(zip(map(str, hidden), models)))
     found = [accuracy(model, X, y) for model in models]
     if case.from_solutions:
         wanted = [accuracy(model, X, y) for model in run(reference)]
@@ -381,7 +382,45 @@ def test_hidden_size_study(case, student, reference):
                        _("%s: training accuracy with a hidden layer of %d") % (what, size))
 
 
-# -- what the kit draws and times from this module ---------------------------------------------
+# -- what the rest of the kit reads from this module (graders/grading/tutorial.py) ----------
+
+def activate_stand_in(z, activation):
+    """The contract's activate: tanh, sigmoid, relu, or leaky_relu (0.01 * z for z <= 0)."""
+    z = np.asarray(z, dtype=float)
+    if activation == "sigmoid":
+        return sigmoid(z)
+    return {"tanh": np.tanh, "relu": lambda v: np.maximum(v, 0),
+            "leaky_relu": lambda v: np.where(v > 0, v, 0.01 * v)}[activation](z)
+
+
+def activation_slope_stand_in(z, activation):
+    """The contract's activation_slope at the input z (relu's and leaky_relu's at 0: z < 0's)."""
+    z = np.asarray(z, dtype=float)
+    if activation == "sigmoid":
+        return slope_at_input(z)
+    return {"tanh": lambda v: 1 - np.tanh(v) ** 2, "relu": lambda v: (v > 0).astype(float),
+            "leaky_relu": lambda v: np.where(v > 0, 1.0, 0.01)}[activation](z)
+
+
+def learning_rate_stand_in(epsilon0, decay, t):
+    """The contract's schedule: epsilon0 / (1 + decay * t)."""
+    return epsilon0 / (1 + decay * t)
+
+
+def batches_stand_in(order, batch_size):
+    """The contract's minibatches: order cut into pieces of batch_size, the last one short."""
+    return [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
+
+
+TRAINING = ("train", "hidden_size_study")  # hidden_size_study trains with train
+HELPERS = {
+    "activate": roots.Helper(activate_stand_in, (
+        "forward", "calculate_loss", "predict", "backprop") + TRAINING),
+    "activation_slope": roots.Helper(activation_slope_stand_in, ("backprop",) + TRAINING),
+    "learning_rate": roots.Helper(learning_rate_stand_in, TRAINING),
+    "batches": roots.Helper(batches_stand_in, TRAINING),
+}
+
 
 CURVE = ("losses", "epoch", "loss")
 

@@ -3,11 +3,12 @@
 import numpy as np
 
 from graders.grading import checks
-from graders.grading import curves
 from graders.grading import diagnose
+from graders.grading import roots
 from graders.model.i18n import _
 from graders.model.spec import reads
 from graders.sandbox.submission import describe_call
+from graders.sandbox import stand_ins
 
 PARAMETERS = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")
 PARAMS = dict.fromkeys(PARAMETERS, "number")
@@ -216,7 +217,7 @@ def ignores_seed(student, seed, drawn, what):
        expected=({"final_loss_below?": "number", "predictions?": [
            {"who": "string", "x": "array(2)", "above?": "number", "below?": "number"}]},
                  "=solutions"))
-def test_training(case, student, reference):
+def test_training(case, student, reference, curve):
     data, y_trues = case.array("data"), case.array("all_y_trues")
     settings = {key: case.input[key] for key in ("learn_rate", "epochs") if key in case.input}
     epochs = settings.get("epochs", 1000)
@@ -237,7 +238,7 @@ def test_training(case, student, reference):
         return checks.number_list(returned, -(-epochs // 10), what + " returned losses", found)
 
     network, returned = run(student)
-    curves.record("losses", lambda: losses(returned))
+    curve.record("losses", lambda: losses(returned))
     if case.from_solutions:
         reference_network, reference_losses = run(reference)
         trained = {name: checks.real_number(network.get(name), what + " ." + name)
@@ -339,7 +340,17 @@ def _rate(student, data, y_trues, learn_rate, what):
     return diagnose.rate(rate, learn_rate, 0.1, what)
 
 
-# -- what the kit draws and times from this module ---------------------------------------------
+# -- what the rest of the kit reads from this module (graders/grading/tutorial.py) ----------
+
+HELPERS = {
+    "sigmoid": roots.Helper(stand_ins.sigmoid, (
+        "Neuron.feedforward", "OurNeuralNetwork.feedforward", "OurNeuralNetwork.backprop",
+        "OurNeuralNetwork.train")),
+    "deriv_sigmoid": roots.Helper(stand_ins.slope_at_input, (
+        "OurNeuralNetwork.backprop", "OurNeuralNetwork.train")),
+    "mse_loss": roots.Helper(stand_ins.mse_loss, ("OurNeuralNetwork.train",)),
+}
+
 
 CURVE = ("losses", "epoch / 10", "MSE loss")
 

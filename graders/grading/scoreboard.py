@@ -38,7 +38,6 @@ class Scoreboard:
         self.notes = {}  # nodeid -> {"diagnosis": code, "root": [helpers]}, where there are
         self.kit_errors = []  # nodeids
         self.not_run = []  # case names that should have run and did not
-        self.curves = {}  # nodeid -> {name: values}: training curves of public cases
         self.recall_lines = []  # what recording a rebuild from memory says (graders/recall/rebuild.py)
 
     @pytest.hookimpl(trylast=True)
@@ -53,10 +52,6 @@ class Scoreboard:
         if student is not None:
             student.printed = []  # what this case's calls print (graders/sandbox/submission.py)
             student.calls = []  # and what they were
-        case = self.cases.get(item.nodeid)
-        curves.current = None if case is None or case.hidden else {}
-        if curves.current is not None:
-            self.curves[item.nodeid] = curves.current
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -112,7 +107,7 @@ class Scoreboard:
     def rows(self):
         """(case, passed, message, notes) for every case that ran, in spec order."""
         done = [(case, *self.results[nodeid], self.notes.get(nodeid, {}),
-                 self.curves.get(nodeid) or None)
+                 self.config.stash[curves.RECORDER].values(nodeid))
                 for nodeid, case in self.cases.items() if nodeid in self.results]
         order = {id(c): i for spec in self.specs.values() for i, c in enumerate(spec.cases)}
         return sorted(done, key=lambda row: (row[0].module, order.get(id(row[0]), 0)))
