@@ -14,7 +14,13 @@ BACKPROP = {M + case for case in (
     "backprop-deep-unregularised", "backprop-three-classes", "hidden-backprop-tanh",
     "hidden-backprop-sigmoid", "hidden-backprop-relu", "hidden-backprop-leaky-relu",
     "hidden-backprop-deepest", "hidden-backprop-drawn")}
-SLOPE_AT_OUTPUT = set()  # filled in below from a run
+# The training runs compared closely with the reference, or banded on the moons' loss.
+TRAININGS = {M + case for case in (
+    "train-moons-loss", "train-annealed", "train-three-classes", "size-study",
+    "hidden-train-new-data", "hidden-train-three-classes", "hidden-train-other-seed",
+    "hidden-study-other-seed", "hidden-train-drawn", "hidden-study-drawn")}
+RELU = {M + case for case in ("backprop-relu", "backprop-leaky-relu", "hidden-backprop-relu",
+                              "hidden-backprop-leaky-relu")}
 # name: ([(text in solutions/britz_exercises.py, replacement)], the cases it must fail,
 #        {case: diagnosis code} among them, {case: the helper credited as its root cause})
 # A wrong helper (activate, activation_slope, learning_rate, batches) loses exactly its own
@@ -34,17 +40,14 @@ VARIANTS = {
     # relu's and leaky relu's slopes are the same there, tanh's and the sigmoid's are not.
     "backprop-slope-at-the-output": ([("activation_slope(zs[l - 2], activation)",
                                        "activation_slope(activations[l - 1], activation)")],
-                                     SLOPE_AT_OUTPUT, {M + "backprop-sigmoid": "slope-at-wrong-point"},
-                                     {}),
+                                     BACKPROP - RELU | TRAININGS, dict.fromkeys((
+                                         M + "backprop-sigmoid", M + "backprop-tanh"),
+                                         "slope-at-wrong-point"), {}),
     # Every layer below the output gets its delta doubled: each gradient check and every
     # training run compared closely; the accuracy bands of the moons still hold.
     "hidden-delta-doubled": ([('delta = delta.dot(model["W%d" % l].T)',
-                               'delta = 2 * delta.dot(model["W%d" % l].T)')], BACKPROP | {
-        M + case for case in (
-            "train-moons-loss", "train-annealed", "train-three-classes", "train-deep-relu",
-            "size-study", "hidden-train-new-data", "hidden-train-three-classes",
-            "hidden-train-other-seed", "hidden-study-other-seed", "hidden-train-drawn",
-            "hidden-study-drawn")},
+                               'delta = 2 * delta.dot(model["W%d" % l].T)')], BACKPROP | TRAININGS | {
+        M + "train-deep-relu"},
         {M + "hidden-backprop-relu": "factor-2"}, {}),
     # No reg_lambda * W in the weights' gradients: every regularised gradient check, each
     # diagnosed, and the runs compared closely with the reference.
