@@ -5,8 +5,8 @@ training run); `curve` is its case's Record, from the grading run's Recorder (in
 `config.stash`, never a module global, so nothing one run or rerun draws leaks into another).
 A record is open for a public case only, so nothing of a hidden case reaches a report, and
 closed while the root-cause check runs a case again with stand-ins. The values go to
-results.json as the test's `extra_data["curve"]`: {name: [[x, y], ...]} (x the index in what came back, or Britz's
-printed iteration), or for a network {"model": {"W1": ..., ...}}, or for several networks a
+results.json as the test's `extra_data["curve"]`: {name: [[x, y], ...]} (x the index in what
+came back, or Britz's printed iteration), or for a network {"model": {"W1": ..., ...}}, or for several networks a
 mapping of them ({"models": {"1": {"W1": ...}, "2": ...}}).
 """
 
