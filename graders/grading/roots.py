@@ -3,13 +3,15 @@
 When a case of a function that uses one of the contract's helpers fails, and the student's
 helper fails one of its own cases (its public ones, and its hidden ones when hidden cases are
 graded; all of them, whichever cases this run selected), the case runs once more with the
-kit's stand-ins in place of the wrong helpers. Which helpers a tutorial has, what stands in
-for each and which names use them, its grader says (`HELPERS` in graders/test_<module>.py,
-checked by graders/grading/tutorial.py); the stand-ins run in the worker
+kit's stand-ins in place of the wrong helpers. If it then passes, it earns its points, and the
+results name the helper as the root (`extra_data["root"]`). So a caller is credited only
+around a helper that loses points of its own: a module with a wrong helper never scores full
+marks. The rerun records no curve: it is not the student's training.
+
+Which helpers a tutorial has, what stands in for each and which names use it, its grader
+says (`HELPERS` in graders/test_<module>.py, checked by graders/grading/tutorial.py); each
+stand-in travels to the worker as its source and is built there
 (graders/sandbox/stand_ins.py).
-If it then passes, it earns its points, and the results name the helper as the root
-(`extra_data["root"]`). So a caller is credited only around a helper that loses points of its
-own: a module with a wrong helper never scores full marks.
 """
 
 import contextlib
