@@ -22,7 +22,6 @@ FILES = {"moons": "britz_moons.csv", "blobs": "britz_exercises_blobs.csv"}
 
 
 def data(case):
-    """X (N, 2) and integer labels y (N,): the data set the case names, or its own points."""
     return networks.case_data(case, FILES)
 
 
@@ -143,8 +142,7 @@ def test_backprop(case, student):
 
 
 def _slope(student, model, x, y, activation, shapes, what):
-    """A wrong slope of tanh or the sigmoid, from one sample's gradients with reg_lambda=0, in
-    a network with one hidden layer."""
+    """A wrong slope of tanh or the sigmoid (one hidden layer), from one sample's gradients."""
     if layers(model) != 2 or activation not in diagnose.TRUE_SLOPE:
         return None
     return slope_mistake(exact_model(student.call(
@@ -238,30 +236,28 @@ def test_hidden_size_study(case, student, reference, curve):
 
 def activate_stand_in(z, activation):
     """The contract's activate: tanh, sigmoid, relu, or leaky_relu (0.01 * z for z <= 0)."""
-    z = np.asarray(z, dtype=float)
-    if activation == "sigmoid":
-        return sigmoid(z)
-    return {"tanh": np.tanh, "relu": lambda v: np.maximum(v, 0),
-            "leaky_relu": lambda v: np.where(v > 0, v, 0.01 * v)}[activation](z)
+    z, leak = np.asarray(z, dtype=float), {"relu": 0.0, "leaky_relu": 0.01}
+    if activation in leak:
+        return np.where(z > 0, z, leak[activation] * z)
+    return np.tanh(z) if activation == "tanh" else sigmoid(z)
 
 
 def activation_slope_stand_in(z, activation):
     """The contract's activation_slope at the input z (relu's and leaky_relu's at 0: z < 0's)."""
-    z = np.asarray(z, dtype=float)
-    if activation == "sigmoid":
-        return slope_at_input(z)
-    return {"tanh": lambda v: 1 - np.tanh(v) ** 2, "relu": lambda v: (v > 0).astype(float),
-            "leaky_relu": lambda v: np.where(v > 0, 1.0, 0.01)}[activation](z)
+    z, leak = np.asarray(z, dtype=float), {"relu": 0.0, "leaky_relu": 0.01}
+    if activation in leak:
+        return np.where(z > 0, 1.0, leak[activation])
+    return 1.0 - np.tanh(z) ** 2 if activation == "tanh" else slope_at_input(z)
 
 
 def learning_rate_stand_in(epsilon0, decay, t):
     """The contract's schedule: epsilon0 / (1 + decay * t)."""
-    return epsilon0 / (1 + decay * t)
+    return epsilon0 * 1.0 / (1.0 + t * decay)
 
 
 def batches_stand_in(order, batch_size):
     """The contract's minibatches: order cut into pieces of batch_size, the last one short."""
-    return [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
+    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
 
 
 TRAINING = ("train", "hidden_size_study")  # hidden_size_study trains with train
