@@ -22,7 +22,13 @@ import types
 from graders.model import spec
 from graders.sandbox import stand_ins
 
-DECLARED = ("HELPERS", "CURVE", "bare_loops")
+# What a grader declares, and why the kit needs it.
+DECLARED = {"HELPERS": "the contract's helpers, each with its stand-in and callers, for "
+                       "root-cause credit ({} where there are none)",
+            "CURVE": "(recorded name, x label, y label) of the training curve report.html draws, "
+                     "or None",
+            "bare_loops": "a function returning {label: run(module)}, the training runs the "
+                          "benchmark times"}
 STAND_IN_GLOBALS = set(dir(builtins)) | set(stand_ins.namespace())
 
 
@@ -42,7 +48,7 @@ def check(loaded):
 
     for name in DECLARED:
         if not hasattr(found, name):
-            raise bad(name, "missing: %s" % WHY[name])
+            raise bad(name, "missing: %s" % DECLARED[name])
     graded = {case.function for case in loaded.cases}
     if not isinstance(found.HELPERS, dict):
         raise bad("HELPERS", "must be a dict {contract helper: roots.Helper(...)}")
@@ -67,14 +73,6 @@ def check(loaded):
     loops = found.bare_loops() if callable(found.bare_loops) else None
     if not isinstance(loops, dict) or not all(callable(run) for run in loops.values()):
         raise bad("bare_loops", "must be a function returning {label: run(module)}")
-
-
-WHY = {"HELPERS": "the contract's helpers, each with its stand-in and callers, for root-cause "
-                  "credit ({} where there are none)",
-       "CURVE": "(recorded name, x label, y label) of the training curve report.html draws, "
-                "or None",
-       "bare_loops": "a function returning {label: run(module)}, the training runs the "
-                     "benchmark times"}
 
 
 def stand_in_problem(function):
