@@ -12,9 +12,11 @@ import pytest
 from graders.intake import collect
 from graders.model import draws
 from graders.model import i18n
+from graders.grading import curves
 from graders.grading import options
 from graders.grading import roots
 from graders.grading import run
+from graders.grading import tutorial
 from graders.sandbox import process as sandbox
 from graders.model import spec
 from graders.grading.reference import Reference
@@ -53,6 +55,8 @@ def pytest_configure(config):
         raise pytest.UsageError(str(error)) from None
     try:
         specs = {module: spec.load(module) for module in spec.modules()}
+        for loaded in specs.values():
+            tutorial.check(loaded)
     except spec.SpecError as error:
         raise pytest.UsageError(str(error)) from None
     if "--impl" in config.invocation_params.args:
@@ -69,6 +73,7 @@ def pytest_configure(config):
     config.stash[run.KEY] = this = run.GradingRun(
         folder, {module: loaded.drawn(draws.salt_of(sources.get(module)))
                  for module, loaded in specs.items()}, limits)
+    config.stash[curves.RECORDER] = curves.Recorder()
     config.pluginmanager.register(roots.Roots(config), "nnkit-roots")
     try:
         protections = sandbox.protections()
@@ -122,6 +127,12 @@ def pytest_sessionfinish(session):
 def student(pytestconfig):
     """The implementation under test: a sandboxed Submission (or solutions/, in-process)."""
     return run.of(pytestconfig).student
+
+
+@pytest.fixture
+def curve(request, case):
+    """Where this case's training curve goes: its Record in the run's curves.Recorder."""
+    return request.config.stash[curves.RECORDER].case(request.node.nodeid, not case.hidden)
 
 
 @pytest.fixture(scope="session")

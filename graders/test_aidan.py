@@ -3,11 +3,12 @@
 import numpy as np
 
 from graders.grading import checks
-from graders.grading import curves
 from graders.grading import diagnose
+from graders.grading import roots
 from graders.model.i18n import _
 from graders.model.spec import reads
 from graders.sandbox.submission import describe_call
+from graders.sandbox.stand_ins import sigmoid
 
 DATA = {"inputs": "array(N, D)", "outputs": "array(N, 1)"}
 
@@ -132,7 +133,7 @@ def test_predict_after_training(case, student, reference):
 
 
 @reads(input=dict(DATA, epochs="integer"), expected=({"never_increases": "bool"}, "=solutions"))
-def test_error_history(case, student, reference):
+def test_error_history(case, student, reference, curve):
     epochs = case.input["epochs"]
     what = "aidan.NeuralNetwork.train(epochs=%d)" % epochs
 
@@ -145,7 +146,7 @@ def test_error_history(case, student, reference):
                 network.get("epoch_list"))
 
     history, epoch_list = run(student)
-    curves.record("error_history", lambda: history)
+    curve.record("error_history", lambda: history)
     if not (isinstance(epoch_list, list) and epoch_list == list(range(epochs))):
         checks.fail(_("%s.epoch_list should be [0, 1, ..., %d], got %s")
                     % (what, epochs - 1, checks.kind_of(epoch_list)),
@@ -210,7 +211,26 @@ def _state_shared(student, case, attribute):
     return None
 
 
-# -- what the kit draws and times from this module ---------------------------------------------
+# -- what the rest of the kit reads from this module (graders/grading/tutorial.py) ----------
+
+def sigmoid_stand_in(self, x, deriv=False):
+    """a-i-dan's NeuralNetwork.sigmoid: with deriv=True, x is a sigmoid output."""
+    return x * (1 - x) if deriv else sigmoid(x)
+
+
+def feed_forward_stand_in(self):
+    """a-i-dan's NeuralNetwork.feed_forward: sets self.hidden = sigmoid(inputs @ weights)."""
+    self.hidden = sigmoid(np.dot(self.inputs, self.weights))
+
+
+# predictions are made after train(), which calls feed_forward
+HELPERS = {"NeuralNetwork.sigmoid": roots.Helper(sigmoid_stand_in, (
+               "NeuralNetwork.feed_forward", "NeuralNetwork.backpropagation",
+               "NeuralNetwork.train", "NeuralNetwork.predict")),
+           "NeuralNetwork.feed_forward": roots.Helper(feed_forward_stand_in, (
+               "NeuralNetwork.backpropagation", "NeuralNetwork.train",
+               "NeuralNetwork.predict"))}
+
 
 CURVE = ("error_history", "epoch", "error")
 

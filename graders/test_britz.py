@@ -1,92 +1,35 @@
 """Grader procedures for britz.py (Denny Britz, "Implementing a Neural Network from Scratch")."""
 
-import os
+import functools
 import re
 
 import numpy as np
 
 from graders.grading import checks
-from graders.grading import curves
 from graders.grading import diagnose
-from graders.model import spec
+from graders.grading.networks import (backprop as kit_backprop, case_data, classify, dataset,
+                                      forward, gradient, shapes_of, slope_mistake,
+                                      start as kit_start, strict_model, total_loss)
 from graders.model.i18n import _
 from graders.model.spec import reads
 from graders.sandbox.submission import describe_call
 
+# What build_model prints (checks.printed_lines): the iteration, then the loss.
 LOSS_LINE = re.compile(r"^Loss after iteration (\d+): (\S+)$")
 MODEL = {"W1": "array(D, H)", "b1": "array(1, H)", "W2": "array(H, C)", "b2": "array(1, C)"}
 # The moons, or the case's own points X (N, D) with integer labels y (N,).
 DATA = {"data?": "=moons", "X?": "array(N, D)", "y?": "array(N)"}
-
-
-def moons():
-    """The tutorial's 200 make_moons points, shipped in spec/data/britz_moons.csv."""
-    table = np.loadtxt(os.path.join(spec.SPEC_DIR, "data", "britz_moons.csv"), delimiter=",",
-                       comments="#", skiprows=4)
-    return table[:, :2], table[:, 2].astype(np.int64)
+# The tutorial's 200 make_moons points, shipped in spec/data/.
+moons = functools.partial(dataset, "britz_moons.csv")
 
 
 def data(case):
     """X (N, D) and integer labels y (N,): the moons, or the case's own points."""
-    if case.input.get("data") == "moons":
-        return moons()
-    return case.array("X"), np.array(case.input["y"], dtype=np.int64)
+    return case_data(case, {"moons": "britz_moons.csv"})
 
 
 def model_of(case):
     return {name: case.array(name) for name in ("W1", "b1", "W2", "b2")}
-
-
-def forward(model, X):
-    """The kit's own forward pass: softmax probabilities (N, C)."""
-    a1 = np.tanh(X @ model["W1"] + np.reshape(model["b1"], (1, -1)))
-    scores = a1 @ model["W2"] + np.reshape(model["b2"], (1, -1))
-    exp_scores = np.exp(scores - scores.max(axis=1, keepdims=True))
-    return exp_scores / exp_scores.sum(axis=1, keepdims=True)
-
-
-def total_loss(model, X, y, reg_lambda):
-    """The kit's own N x calculate_loss: summed cross-entropy plus reg_lambda/2 * |W|^2."""
-    probs = forward(model, X)
-    data_loss = -np.sum(np.log(probs[np.arange(len(X)), y]))
-    return data_loss + reg_lambda / 2 * (np.sum(model["W1"] ** 2) + np.sum(model["W2"] ** 2))
-
-
-def model_shapes(n_in, hidden, n_out):
-    """Accepted shapes per parameter: the tutorial's db1 is (H,) next to b1 of (1, H)."""
-    return {"W1": [(n_in, hidden)], "b1": [(1, hidden), (hidden,)],
-            "W2": [(hidden, n_out)], "b2": [(1, n_out), (n_out,)]}
-
-
-def strict_model(value, shapes, what, diagnosis=None):
-    """diagnosis: a function (name, wrong-shaped value) that recognises a mistake in it."""
-    value = checks.mapping(value, shapes, what)
-    return {name: checks.real_array(value[name], "%s[%r]" % (what, name), shapes[name],
-                                    diagnosis=diagnosis and (lambda v, name=name: diagnosis(
-                                        name, v)))
-            for name in shapes}
-
-
-# How a backprop may subtract the labels from the probabilities: the tutorial's way and two
-# slips, each with the sentence that names it.
-LABELS = {"entries": lambda delta3, y: delta3.__setitem__((np.arange(len(y)), y),
-                                                          delta3[np.arange(len(y)), y] - 1),
-          "label-indexing": lambda delta3, y: delta3.__setitem__((slice(None), y),
-                                                                 delta3[:, y] - 1),
-          "label-indexing-rows": lambda delta3, y: delta3.__setitem__(y, delta3[y] - 1)}
-
-
-def kit_backprop(model, X, y, reg_lambda, labels="entries", through=None):
-    """The tutorial's gradients, and db1, db2 summed over axis 1 (the wrong one); labels:
-    how 1 is subtracted (LABELS); through: the W2 that delta2 goes through, if not the
-    model's (one already updated)."""
-    a1 = np.tanh(X @ model["W1"] + np.reshape(model["b1"], (1, -1)))
-    delta3 = forward(model, X)
-    LABELS[labels](delta3, y)
-    delta2 = delta3 @ (model["W2"] if through is None else through).T * (1 - a1 ** 2)
-    grads = {"W2": a1.T @ delta3 + reg_lambda * model["W2"], "b2": delta3.sum(axis=0),
-             "W1": X.T @ delta2 + reg_lambda * model["W1"], "b1": delta2.sum(axis=0)}
-    return grads, {"b2": delta3.sum(axis=1), "b1": delta2.sum(axis=1)}
 
 
 @reads(input=dict(MODEL, reg_lambda="number", **DATA), expected=("number", "=solutions"))
@@ -166,7 +109,7 @@ def test_predict(case, student, reference):
 def test_backprop(case, student):
     model, (X, y), reg = model_of(case), data(case), case.input["reg_lambda"]
     what = describe_call("britz.backprop", (model, X, y), {"reg_lambda": reg})
-    shapes = model_shapes(X.shape[1], model["W1"].shape[1], model["W2"].shape[1])
+    shapes = shapes_of([X.shape[1], model["W1"].shape[1], model["W2"].shape[1]])
     name = diagnose.name(case)
     right, wrong_axis = kit_backprop(model, X, y, reg)
 
@@ -205,24 +148,10 @@ def test_backprop(case, student):
         lambda: _slope(student, model, X[:1], y[:1], shapes, diagnose.name(case))))
 
 
-def gradient(model, X, y, reg_lambda, name):
-    """Central differences of the kit's N x calculate_loss in parameter `name`."""
-    return checks.numerical_gradient(
-        lambda value: total_loss(dict(model, **{name: value}), X, y, reg_lambda), model[name])
-
-
 def _slope(student, model, x, y, shapes, what):
-    """A wrong slope of tanh, from the gradients of one sample x (1, D) with reg_lambda=0:
-    W1[i, j] and b1[j] pass through hidden unit j's slope, W2 and b2 through none."""
+    """A wrong slope of tanh, from the gradients of one sample x (1, D) with reg_lambda=0."""
     grads = strict_model(student.call("britz.backprop", model, x, y, reg_lambda=0), shapes, what)
-    z = (x @ model["W1"] + np.reshape(model["b1"], (1, -1)))[0]
-    found = []
-    for name in ("W2", "b2", "W1", "b1"):
-        numeric = gradient(model, x, y, 0, name)
-        found += diagnose.entries(grads[name].reshape(numeric.shape), numeric, lambda i: (
-            [i[-1]] if name in ("W1", "b1") else []))
-    return diagnose.slope(found, {j: ("hidden", z[j], np.tanh(z[j])) for j in range(len(z))},
-                          "tanh", what)
+    return slope_mistake(grads, model, x, y, "tanh", what)
 
 
 @reads(input=dict(DATA, **{"nn_hdim": "integer", "num_passes?": "integer", "epsilon?": "number",
@@ -230,12 +159,12 @@ def _slope(student, model, x, y, shapes, what):
        expected=({"training_accuracy?": "number", "printed_loss?": {
            "from": "integer", "to": "integer", "value?": "number", "low?": "number",
            "high?": "number"}}, "=solutions"))
-def test_build_model(case, student, reference):
+def test_build_model(case, student, reference, curve):
     (X, y), settings = data(case), dict(case.input)
     for key in ("data", "X", "y"):
         settings.pop(key, None)
     what = describe_call("britz.build_model", (X, y), settings)
-    shapes = model_shapes(X.shape[1], settings["nn_hdim"], int(y.max()) + 1)
+    shapes = shapes_of([X.shape[1], settings["nn_hdim"], int(y.max()) + 1])
 
     def run(impl):
         """The returned model and the printed text; the model is checked where it is used."""
@@ -243,9 +172,10 @@ def test_build_model(case, student, reference):
             "britz.build_model", X, y, **settings))
 
     returned, printed = run(student)
-    curves.record("printed_losses", lambda: sorted(
-        (iteration, printed_loss(line, what)) for iteration, line in loss_lines(printed).items()))
-    curves.record("model", lambda: strict_model(returned, shapes, what))
+    curve.record("printed_losses", lambda: sorted(
+        (iteration, checks.printed_loss(line, LOSS_LINE, what))
+        for iteration, line in checks.printed_lines(printed, LOSS_LINE).items()))
+    curve.record("model", lambda: strict_model(returned, shapes, what))
     found = lambda: training_mistake(student, X, y, settings, shapes, diagnose.name(case))  # noqa: E731
     if case.from_solutions:
         model, reference_model = strict_model(returned, shapes, what), run(reference)[0]
@@ -261,12 +191,12 @@ def test_build_model(case, student, reference):
                      what + ": training accuracy of the returned model", diagnosis=found)
     if "printed_loss" in expected:
         band = expected["printed_loss"]
-        lines = loss_lines(printed)
+        lines = checks.printed_lines(printed, LOSS_LINE)
         for iteration in range(band["from"], band["to"] + 1, 1000):
             if iteration not in lines:
                 checks.fail(_("%s printed no 'Loss after iteration %d: ...' line.")
                             % (what, iteration))
-            loss = printed_loss(lines[iteration], what)
+            loss = checks.printed_loss(lines[iteration], LOSS_LINE, what)
             label = _("%s: printed loss at iteration %d") % (what, iteration)
             if "value" in band:
                 checks.close(loss, band["value"], case.tolerance, label,
@@ -274,16 +204,6 @@ def test_build_model(case, student, reference):
             else:
                 checks.between(loss, band["low"], band["high"], label,
                                diagnosis=found)
-
-
-def kit_start(X, y, nn_hdim, seed):
-    """The tutorial's starting model: np.random.seed(seed), W1 = randn(D, H) / sqrt(D),
-    b1 = 0, W2 = randn(H, C) / sqrt(H), b2 = 0 (the kit's own generator, same stream)."""
-    rng = np.random.RandomState(seed)
-    classes = int(y.max()) + 1
-    return {"W1": rng.randn(X.shape[1], nn_hdim) / np.sqrt(X.shape[1]),
-            "b1": np.zeros((1, nn_hdim), dtype=float),
-            "W2": rng.randn(nn_hdim, classes) / np.sqrt(nn_hdim), "b2": np.zeros((1, classes))}
 
 
 def training_mistake(student, X, y, settings, shapes, what):
@@ -330,30 +250,9 @@ def training_mistake(student, X, y, settings, shapes, what):
     return diagnose.rate(rate, epsilon, 0.01, what)
 
 
-def loss_lines(printed):
-    """{iteration: line} of the "Loss after iteration i: %f" lines build_model printed; each
-    is read as a number only by the case that checks it, so a bad line fails that case alone."""
-    lines = {}
-    for line in printed.splitlines():
-        match = LOSS_LINE.match(line.strip())
-        if match:
-            try:
-                lines[int(match.group(1))] = line
-            except ValueError:  # an iteration of more digits than int() reads: no case's
-                pass
-    return lines
+# -- what the rest of the kit reads from this module (graders/grading/tutorial.py) ----------
 
-
-def printed_loss(line, what):
-    """The loss a "Loss after iteration i: %f" line says, if it is a finite number."""
-    try:
-        value = float(LOSS_LINE.match(line.strip()).group(2))
-    except ValueError:
-        checks.fail(_("%s printed %r, which is not a loss value.") % (what, line[:200]))
-    return checks.real_number(value, "%s (printed %r)" % (what, line[:200]))
-
-
-# -- what the kit draws and times from this module ---------------------------------------------
+HELPERS = {}  # Britz's four functions use none of each other
 
 CURVE = ("printed_losses", "iteration", "loss")
 
@@ -363,9 +262,7 @@ def boundaries(recorded):
     the decision boundary of the trained network on the moons."""
     if not isinstance(recorded.get("model"), dict):
         return {}
-    model = {key: np.asarray(value, float) for key, value in recorded["model"].items()}
-    return {_("britz: decision boundary"): [
-        ("", *moons(), lambda points: np.argmax(forward(model, points), axis=1))]}
+    return {_("britz: decision boundary"): [("", *moons(), classify(recorded["model"]))]}
 
 
 def bare_loops():

@@ -3,33 +3,16 @@
 import numpy as np
 
 from graders.grading import checks
-from graders.grading import curves
 from graders.grading import diagnose
+from graders.grading import roots
+from graders.grading.sigmoid_networks import (kit_run, one_step, one_update_later, probe_weights,
+                                              three_layer_loss, two_layer_loss)
 from graders.model.i18n import _
 from graders.model.spec import reads
 from graders.sandbox.submission import describe_call
+from graders.sandbox.stand_ins import sigmoid
 
 DATA = {"X": "array(N, D)", "y": "array(N, K)"}
-
-
-def two_layer_loss(X, y, syn0):
-    """The kit's own loss for the 2-layer net: 0.5 * sum((y - l1)^2)."""
-    return 0.5 * np.sum((y - checks.sigmoid(X @ syn0)) ** 2)
-
-
-def three_layer_loss(X, y, syn0, syn1):
-    """The kit's own loss for the 3-layer net: 0.5 * sum((y - l2)^2)."""
-    return 0.5 * np.sum((y - checks.sigmoid(checks.sigmoid(X @ syn0) @ syn1)) ** 2)
-
-
-def one_update_later(X, y, l1):
-    """The 2-layer output after one more update from a state whose output is `l1`.
-
-    X @ syn0 grows by X @ X.T @ l1_delta, so this needs only the output, not the weights.
-    """
-    l1_delta = (y - l1) * l1 * (1 - l1)
-    with np.errstate(all="ignore"):  # an output of exactly 0 or 1 has no finite logit: no hint
-        return checks.sigmoid(np.log(l1 / (1 - l1)) + X @ X.T @ l1_delta)
 
 
 @reads(input={"x": "array(M)", "deriv": "bool"}, expected=("array(M)", "=solutions"))
@@ -166,7 +149,7 @@ def test_train_two_layer(case, student, reference):
                            "syn1?": "array(H, K)"}),
        expected=({"syn0?": "array(D, H)", "syn1?": "array(H, K)", "errors?": "array(R)"},
                  "=solutions"))
-def test_train_three_layer(case, student, reference):
+def test_train_three_layer(case, student, reference, curve):
     X, y, kwargs = _training_arguments(case, ("syn0", "syn1"))
     what = describe_call("trask.train_three_layer", (X, y), kwargs)
     hidden = kwargs.get("hidden", 4)
@@ -182,7 +165,7 @@ def test_train_three_layer(case, student, reference):
                         ("syn0", "syn1", "errors"), strict, what)
 
     actual = run(student)
-    curves.record("errors", actual["errors"])
+    curve.record("errors", actual["errors"])
     expected = ({key: get() for key, get in run(reference).items()} if case.from_solutions
                 else case.expected)
     weights = [key for key in ("syn0", "syn1") if key in expected]
@@ -221,35 +204,6 @@ def _abs_missing(actual, key, what):
     if key == "errors" and np.any(actual["errors"]() < 0):
         return diagnose.simple("abs-missing", what, quantity="errors")
     return None
-
-
-def probe_weights(X, y, hidden):
-    """Starting weights of the kit's own choosing for one probing step (seeded, repeatable)."""
-    rng = np.random.RandomState(20151)
-    return (2 * rng.random_sample((X.shape[1], hidden)) - 1,
-            2 * rng.random_sample((hidden, y.shape[1])) - 1)
-
-
-def one_step(X, y, syn0, syn1, stale=False):
-    """The tutorial's one iteration of the 3-layer net: the first error mean(abs(l2_error)),
-    the signed mean, and the weights after it; stale: syn1 updated before l1's delta."""
-    l1 = checks.sigmoid(X @ syn0)
-    l2 = checks.sigmoid(l1 @ syn1)
-    l2_delta = (y - l2) * l2 * (1 - l2)
-    new1 = syn1 + l1.T @ l2_delta
-    l1_delta = (l2_delta @ (new1 if stale else syn1).T) * l1 * (1 - l1)
-    return np.mean(np.abs(y - l2)), np.mean(y - l2), syn0 + X.T @ l1_delta, new1
-
-
-def kit_run(X, y, syn0, syn1, iterations, stale=False):
-    """The tutorial's 3-layer training for `iterations` from the given weights: the weights
-    after it and, per iteration and one more, the error before its update, abs and signed."""
-    before = []
-    for _iteration in range(iterations):
-        error, signed, syn0, syn1 = one_step(X, y, syn0, syn1, stale)
-        before.append((error, signed))
-    before.append(one_step(X, y, syn0, syn1)[:2])
-    return syn0, syn1, before
 
 
 def _short_run(student, X, y, hidden, what, first):
@@ -305,7 +259,16 @@ def state_shared(student, X, y, hidden, what):
     return None
 
 
-# -- what the kit draws and times from this module ---------------------------------------------
+# -- what the rest of the kit reads from this module (graders/grading/tutorial.py) ----------
+
+def nonlin_stand_in(x, deriv=False):
+    """trask's nonlin: the sigmoid, or with deriv=True the slope x * (1 - x) at an output x."""
+    return x * (1 - x) if deriv else sigmoid(x)
+
+
+HELPERS = {"nonlin": roots.Helper(nonlin_stand_in, (
+    "two_layer_update", "train_two_layer", "three_layer_updates", "train_three_layer"))}
+
 
 CURVE = ("errors", "report", "mean |error|")
 

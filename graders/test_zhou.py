@@ -3,37 +3,17 @@
 import numpy as np
 
 from graders.grading import checks
-from graders.grading import curves
 from graders.grading import diagnose
+from graders.grading import roots
+from graders.grading.sigmoid_networks import (PARAMETERS, PROBE, SITES, forward_without,
+                                              gradients, kit_training, network_output, swapped,
+                                              units)
 from graders.model.i18n import _
 from graders.model.spec import reads
 from graders.sandbox.submission import describe_call
+from graders.sandbox import stand_ins
 
-PARAMETERS = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")
 PARAMS = dict.fromkeys(PARAMETERS, "number")
-
-
-def network_output(p, x):
-    """The kit's own forward pass of the 2-2-1 network with parameters `p`."""
-    h1 = checks.sigmoid(p["w1"] * x[0] + p["w2"] * x[1] + p["b1"])
-    h2 = checks.sigmoid(p["w3"] * x[0] + p["w4"] * x[1] + p["b2"])
-    return checks.sigmoid(p["w5"] * h1 + p["w6"] * h2 + p["b3"])
-
-
-# The neurons whose slope each parameter's gradient passes through.
-SITES = dict(dict.fromkeys(("w1", "w2", "b1"), ["h1", "o1"]),
-             **dict.fromkeys(("w3", "w4", "b2"), ["h2", "o1"]),
-             **dict.fromkeys(("w5", "w6", "b3"), ["o1"]))
-
-
-def units(p, x):
-    """{neuron: (layer, input, output)} of the kit's own forward pass."""
-    z1 = p["w1"] * x[0] + p["w2"] * x[1] + p["b1"]
-    z2 = p["w3"] * x[0] + p["w4"] * x[1] + p["b2"]
-    h1, h2 = checks.sigmoid(z1), checks.sigmoid(z2)
-    z3 = p["w5"] * h1 + p["w6"] * h2 + p["b3"]
-    return {"h1": ("hidden", z1, h1), "h2": ("hidden", z2, h2),
-            "o1": ("output", z3, checks.sigmoid(z3))}
 
 
 def _network(impl, params, seed=0):
@@ -178,29 +158,6 @@ def test_initial_weights(case, student, reference):
                     found)
 
 
-# Pairs of gradients a transposed 2 x 2 hidden weight matrix swaps.
-TRANSPOSED = (("w2", "w3"),)
-
-
-def swapped(analytic, numeric, what):
-    """transposed: the gradients right once the pairs of TRANSPOSED are swapped back."""
-    for a, b in TRANSPOSED:
-        back = dict(analytic, **{a: analytic[b], b: analytic[a]})
-        if not diagnose.same(analytic[a], numeric[PARAMETERS.index(a)]) and diagnose.same(
-                [back[n] for n in PARAMETERS], numeric):
-            return diagnose.simple("transposed", what)
-    return None
-
-
-def forward_without(analytic, params, x, y_true, what):
-    """forward-mismatch: the gradients of a forward pass that leaves out one bias."""
-    for bias in ("b1", "b2", "b3"):
-        if params[bias] and diagnose.same([analytic[n] for n in PARAMETERS], [gradients(
-                dict(params, **{bias: 0.0}), x, y_true)[n] for n in PARAMETERS]):
-            return diagnose.simple("forward-mismatch", what, "forward-term", term=bias)
-    return None
-
-
 def ignores_seed(student, seed, drawn, what):
     """Whether the drawn weights do not follow numpy's seed: the same with another seed, or
     others with the same seed."""
@@ -216,7 +173,7 @@ def ignores_seed(student, seed, drawn, what):
        expected=({"final_loss_below?": "number", "predictions?": [
            {"who": "string", "x": "array(2)", "above?": "number", "below?": "number"}]},
                  "=solutions"))
-def test_training(case, student, reference):
+def test_training(case, student, reference, curve):
     data, y_trues = case.array("data"), case.array("all_y_trues")
     settings = {key: case.input[key] for key in ("learn_rate", "epochs") if key in case.input}
     epochs = settings.get("epochs", 1000)
@@ -237,7 +194,7 @@ def test_training(case, student, reference):
         return checks.number_list(returned, -(-epochs // 10), what + " returned losses", found)
 
     network, returned = run(student)
-    curves.record("losses", lambda: losses(returned))
+    curve.record("losses", lambda: losses(returned))
     if case.from_solutions:
         reference_network, reference_losses = run(reference)
         trained = {name: checks.real_number(network.get(name), what + " ." + name)
@@ -261,38 +218,6 @@ def test_training(case, student, reference):
         value = checks.real_number(network.call("feedforward", x), label)
         checks.between(value, prediction.get("above"), prediction.get("below"), label,
                        diagnosis=found)
-
-
-def gradients(p, x, y_true, output_weights=None):
-    """The kit's own dL/dparam of (y_true - o1)^2 at one sample; output_weights (w5, w6), if
-    given, stand in for p's in the hidden layer's deltas (a delta taken after an update)."""
-    u = units(p, x)
-    (_, _, h1), (_, _, h2), (_, _, o1) = u["h1"], u["h2"], u["o1"]
-    w5, w6 = output_weights or (p["w5"], p["w6"])
-    d_out = -2 * (y_true - o1) * o1 * (1 - o1)
-    d1, d2 = d_out * w5 * h1 * (1 - h1), d_out * w6 * h2 * (1 - h2)
-    return {"w1": d1 * x[0], "w2": d1 * x[1], "b1": d1, "w3": d2 * x[0], "w4": d2 * x[1],
-            "b2": d2, "w5": d_out * h1, "w6": d_out * h2, "b3": d_out}
-
-
-def kit_training(p, data, y_trues, learn_rate, epochs, stale=False):
-    """The kit's own train: the parameters after it, and the predictions (N,) after every
-    epoch with epoch % 10 == 0; stale: the output layer is updated before the hidden deltas."""
-    p, recorded = dict(p), []
-    for epoch in range(int(epochs)):
-        for x, y_true in zip(data, y_trues):
-            grads = gradients(p, x, y_true)
-            if stale:
-                output = (p["w5"] - learn_rate * grads["w5"], p["w6"] - learn_rate * grads["w6"])
-                grads.update({k: v for k, v in gradients(p, x, y_true, output).items()
-                              if k in ("w1", "w2", "b1", "w3", "w4", "b2")})
-            p = {name: p[name] - learn_rate * grads[name] for name in PARAMETERS}
-        if epoch % 10 == 0:
-            recorded.append(np.array([network_output(p, x) for x in data]))
-    return p, recorded
-
-
-PROBE = dict(zip(PARAMETERS, (0.71, -0.53, -0.24, 0.97, 1.12, -0.81, 0.15, -0.33, 0.42)))
 
 
 def training_mistake(student, data, y_trues, settings, what):
@@ -339,7 +264,17 @@ def _rate(student, data, y_trues, learn_rate, what):
     return diagnose.rate(rate, learn_rate, 0.1, what)
 
 
-# -- what the kit draws and times from this module ---------------------------------------------
+# -- what the rest of the kit reads from this module (graders/grading/tutorial.py) ----------
+
+HELPERS = {
+    "sigmoid": roots.Helper(stand_ins.sigmoid, (
+        "Neuron.feedforward", "OurNeuralNetwork.feedforward", "OurNeuralNetwork.backprop",
+        "OurNeuralNetwork.train")),
+    "deriv_sigmoid": roots.Helper(stand_ins.slope_at_input, (
+        "OurNeuralNetwork.backprop", "OurNeuralNetwork.train")),
+    "mse_loss": roots.Helper(stand_ins.mse_loss, ("OurNeuralNetwork.train",)),
+}
+
 
 CURVE = ("losses", "epoch / 10", "MSE loss")
 

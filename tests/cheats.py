@@ -20,6 +20,7 @@ import pickle
 import numpy as np
 
 from graders.model import draws
+from graders.grading import curves
 from graders.model import spec
 from graders.grading.reference import Reference
 from tests.helpers import SOLUTIONS
@@ -96,7 +97,8 @@ def run_cases(cases, student, reference):
     for case in cases:
         procedure = getattr(importlib.import_module("graders.test_" + case.module),
                             "test_" + case.check)
-        given = {"case": case, "student": student, "reference": reference}
+        given = {"case": case, "student": student, "reference": reference,
+                 "curve": curves.NOTHING}
         try:
             procedure(**{n: given[n] for n in inspect.signature(procedure).parameters})
             outcome[case.name] = None

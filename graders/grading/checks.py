@@ -257,3 +257,27 @@ def trained_right(pairs):
             return None
     return _("The trained %s match, so the training itself is right: what is wrong is how "
              "the losses are recorded.") % ", ".join(pairs)
+
+
+def printed_lines(printed, pattern):
+    """{iteration: line} of the printed lines that `pattern` matches (its first group the
+    iteration, its second the value); each is read as a number only by the case that checks
+    it, so a bad line fails that case alone."""
+    lines = {}
+    for line in printed.splitlines():
+        match = pattern.match(line.strip())
+        if match:
+            try:
+                lines[int(match.group(1))] = line
+            except ValueError:  # an iteration of more digits than int() reads: no case's
+                pass
+    return lines
+
+
+def printed_loss(line, pattern, what):
+    """The loss a printed line of printed_lines says, if it is a finite number."""
+    try:
+        value = float(pattern.match(line.strip()).group(2))
+    except ValueError:
+        fail(_("%s printed %r, which is not a loss value.") % (what, line[:200]))
+    return real_number(value, "%s (printed %r)" % (what, line[:200]))

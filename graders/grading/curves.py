@@ -1,32 +1,72 @@
 """Training curves that the graders already receive, kept for report.html.
 
-A grader calls `record(name, get)` with what the student's training returned (no second
-training run). The scoreboard (graders/grading/scoreboard.py) opens a record for each public case only, so
-nothing of a hidden case reaches a report; the values go to results.json as the test's
-`extra_data["curve"]`: {name: [[x, y], ...]} (x the index in what came back, or Britz's
-printed iteration), or for a network {"model": {"W1": ..., ...}}, or for several networks a
+A grader calls `curve.record(name, get)` with what the student's training returned (no second
+training run); `curve` is its case's Record, from the grading run's Recorder (in
+`config.stash`, never a module global, so nothing one run or rerun draws leaks into another).
+A record is open for a public case only, so nothing of a hidden case reaches a report, and
+closed while the root-cause check runs a case again with stand-ins. The values go to
+results.json as the test's `extra_data["curve"]`: {name: [[x, y], ...]} (x the index in what
+came back, or Britz's printed iteration), or for a network {"model": {"W1": ..., ...}}, or for several networks a
 mapping of them ({"models": {"1": {"W1": ...}, "2": ...}}).
 """
+
+import contextlib
 
 import numpy as np
 import pytest
 
-current = None  # the open record of the case being run, or None (hidden case, no scoreboard)
+RECORDER = pytest.StashKey()  # config.stash[RECORDER]: the grading run's Recorder
 
 
-def record(name, get):
-    """Keeps get()'s value under `name`, if a record is open and the value is plain numbers."""
-    if current is None:
-        return
-    try:
-        value = get()
-        if isinstance(value, dict):
-            current[name] = _arrays(value)
-        elif isinstance(value, (list, tuple, np.ndarray)):
-            current[name] = thin(np.asarray(value, float))
-    except (pytest.fail.Exception, Exception):  # noqa: B014
-        pass  # not numbers of the expected shape: the case's own check says so; a picture
-        # must never turn into a failure or a kit error
+class Recorder:
+    """The curves of one grading run: a Record per case, open for public cases only."""
+
+    def __init__(self):
+        self.records = {}  # nodeid -> Record
+
+    def case(self, nodeid, public):
+        """The Record of the case `nodeid` (made when its grader first asks for it)."""
+        return self.records.setdefault(nodeid, Record(public))
+
+    def values(self, nodeid):
+        """{name: values} that the case recorded, or None."""
+        record = self.records.get(nodeid)
+        return record.values if record is not None and record.values else None
+
+
+class Record:
+    """What one case's grader recorded: its `curve` fixture (graders/conftest.py)."""
+
+    def __init__(self, open):
+        self.open = open  # closed for a hidden case, and while the case runs again
+        self.values = {}
+
+    @contextlib.contextmanager
+    def closed(self):
+        """Records nothing inside: a rerun with the kit's stand-ins is not the student's."""
+        was, self.open = self.open, False
+        try:
+            yield
+        finally:
+            self.open = was
+
+    def record(self, name, get):
+        """Keeps get()'s value under `name`, if the record is open and the value is plain
+        numbers."""
+        if not self.open:
+            return
+        try:
+            value = get()
+            if isinstance(value, dict):
+                self.values[name] = _arrays(value)
+            elif isinstance(value, (list, tuple, np.ndarray)):
+                self.values[name] = thin(np.asarray(value, float))
+        except (pytest.fail.Exception, Exception):  # noqa: B014
+            pass  # not numbers of the expected shape: the case's own check says so; a
+            # picture must never turn into a failure or a kit error
+
+
+NOTHING = Record(False)  # for a procedure run outside its case (graders/grading/roots.py)
 
 
 def _arrays(value):

@@ -3,39 +3,60 @@
 When a case of a function that uses one of the contract's helpers fails, and the student's
 helper fails one of its own cases (its public ones, and its hidden ones when hidden cases are
 graded; all of them, whichever cases this run selected), the case runs once more with the
-kit's stand-ins (graders/sandbox/stand_ins.py, which the worker holds) in place of the wrong helpers.
-If it then passes, it earns its points, and the results name the helper as the root
-(`extra_data["root"]`). So a caller is credited only around a helper that loses points of its
-own: a module with a wrong helper never scores full marks.
+kit's stand-ins in place of the wrong helpers. If it then passes, it earns its points, and the
+results name the helper as the root (`extra_data["root"]`). So a caller is credited only
+around a helper that loses points of its own: a module with a wrong helper never scores full
+marks. The rerun records no curve: it is not the student's training.
+
+Which helpers a tutorial has, what stands in for each and which names use it, its grader
+says (`HELPERS` in graders/test_<module>.py, checked by graders/grading/tutorial.py); each
+stand-in travels to the worker as its source and is built there
+(graders/sandbox/stand_ins.py).
 """
 
+import contextlib
 import importlib
 import inspect
 import os
+from dataclasses import dataclass
 
 import pytest
 
 from graders.grading import curves
 from graders.grading import run
+from graders.grading import tutorial
 from graders.model import spec
 from graders.grading.reference import Reference
 from graders.sandbox.submission import Submission
 
-# {module: {function a case grades: [the contract helpers it uses]}}
-CALLEES = {
-    "trask": dict.fromkeys(("two_layer_update", "train_two_layer", "three_layer_updates",
-                            "train_three_layer"), ["nonlin"]),
-    "zhou": {"Neuron.feedforward": ["sigmoid"],
-             "OurNeuralNetwork.feedforward": ["sigmoid"],
-             "OurNeuralNetwork.backprop": ["sigmoid", "deriv_sigmoid"],
-             "OurNeuralNetwork.train": ["sigmoid", "deriv_sigmoid", "mse_loss"]},
-    "aidan": {"NeuralNetwork.feed_forward": ["NeuralNetwork.sigmoid"],
-              "NeuralNetwork.backpropagation": ["NeuralNetwork.sigmoid",
-                                                "NeuralNetwork.feed_forward"],
-              "NeuralNetwork.train": ["NeuralNetwork.sigmoid", "NeuralNetwork.feed_forward"],
-              # predictions are made after train(), which calls feed_forward
-              "NeuralNetwork.predict": ["NeuralNetwork.sigmoid", "NeuralNetwork.feed_forward"]},
-}
+
+@dataclass(frozen=True)
+class Helper:
+    """A helper of the contract, as its tutorial's grader declares it (`HELPERS`)."""
+    stand_in: object  # a function: exactly what the contract's docstring states; it runs in
+    # the sandbox from its source alone (graders/sandbox/stand_ins.py)
+    callers: tuple  # the contract's names whose cases use the helper
+
+
+def helpers(module):
+    """{helper: Helper} that graders/test_<module>.py declares."""
+    return tutorial.grader(module).HELPERS
+
+
+def callees(module):
+    """{contract name: [the helpers its cases use]}, in the order the grader declares them."""
+    found = {}
+    for helper, declared in helpers(module).items():
+        for caller in declared.callers:
+            found.setdefault(caller, []).append(helper)
+    return found
+
+
+def stand_ins(module, names):
+    """{helper: [function name, source]} for the worker, for the helpers `names`."""
+    declared = helpers(module)
+    return {name: [declared[name].stand_in.__name__,
+                   tutorial.stand_in_source(declared[name].stand_in)] for name in names}
 
 
 class Roots:
@@ -66,17 +87,16 @@ class Roots:
         if self.reference is None:
             self.reference = Reference(os.path.join(spec.KIT, "solutions"),
                                        list(run.of(self.config).specs))
-        given = {"case": case, "student": student, "reference": self.reference}
-        kept = (student.printed, student.calls, curves.current, dict(student.timed_out),
-                dict(student.spent))
-        student.printed, student.calls, curves.current = [], [], None
+        given = {"case": case, "student": student, "reference": self.reference,
+                 "curve": curves.NOTHING}
+        kept = (student.printed, student.calls, dict(student.timed_out), dict(student.spent))
+        student.printed, student.calls = [], []
         try:
             procedure(**{name: given[name] for name in inspect.signature(procedure).parameters})
         except pytest.fail.Exception:
             return True
         finally:  # nor a timeout or the time it took, whose message would name its call
-            (student.printed, student.calls, curves.current, student.timed_out,
-             student.spent) = kept
+            student.printed, student.calls, student.timed_out, student.spent = kept
             if case.hidden:
                 student.restart()
         return False
@@ -89,24 +109,23 @@ class Roots:
         if (case is None or not isinstance(student, Submission) or outcome.excinfo is None
                 or not isinstance(outcome.excinfo[1], pytest.fail.Exception)):
             return
-        helpers = [helper for helper in CALLEES.get(case.module, {}).get(case.function, [])
-                   if self.is_wrong(student, case.module, helper)]
-        if not helpers:
+        wrong = [helper for helper in callees(case.module).get(case.function, [])
+                 if self.is_wrong(student, case.module, helper)]
+        if not wrong:
             return
-        recording, curves.current = curves.current, None  # the rerun is not the student's
+        record = item.funcargs.get("curve")
         try:
-            student.stand_in(case.module, helpers)
-            item.runtest()
+            student.stand_in(case.module, stand_ins(case.module, wrong))
+            with record.closed() if record else contextlib.nullcontext():
+                item.runtest()  # the rerun is not the student's: it records no curve
             passed = True
         except pytest.fail.Exception:
             passed = False  # wrong for a reason of its own: the first failure stands
-        finally:
-            curves.current = recording
         try:
-            student.stand_in(case.module, [])
+            student.stand_in(case.module, {})
         except pytest.fail.Exception:
             pass  # the worker is gone: the next call starts one without stand-ins
         if not passed:
             return
         outcome.force_result(None)
-        item.user_properties.append(("root", ["%s.%s" % (case.module, h) for h in helpers]))
+        item.user_properties.append(("root", ["%s.%s" % (case.module, h) for h in wrong]))

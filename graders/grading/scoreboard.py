@@ -39,7 +39,6 @@ class Scoreboard:
         self.notes = {}  # nodeid -> {"diagnosis": code, "root": [helpers]}, where there are
         self.kit_errors = []  # nodeids
         self.not_run = []  # case names that should have run and did not
-        self.curves = {}  # nodeid -> {name: values}: training curves of public cases
         self.recall_lines = []  # what recording a rebuild from memory says (graders/recall/rebuild.py)
 
     @pytest.hookimpl(trylast=True)
@@ -54,10 +53,6 @@ class Scoreboard:
         if student is not None:
             student.printed = []  # what this case's calls print (graders/sandbox/submission.py)
             student.calls = []  # and what they were
-        case = self.cases.get(item.nodeid)
-        curves.current = None if case is None or case.hidden else {}
-        if curves.current is not None:
-            self.curves[item.nodeid] = curves.current
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -132,7 +127,7 @@ class Scoreboard:
 
     def curve(self, nodeid):
         """The training curve a public case recorded, or None."""
-        return self.curves.get(nodeid) or None
+        return self.config.stash[curves.RECORDER].values(nodeid) or None
 
     def totals(self, tests):
         """{module: (earned, possible, passed count, count)} over the CaseResults `tests`."""

@@ -1,9 +1,12 @@
 """The contract's helpers, as the kit's stand-ins for a student's failed ones.
 
-Copied into the sandbox beside worker.py (like wire.py) and used there only when the grader
-asks, to re-run a caller whose own code may be right (graders/grading/roots.py). Each one is exactly
-what the contract's docstring tells a student: a sigmoid, its slope, a mean squared error,
-a forward pass. Standard library and numpy only.
+Copied into the sandbox beside worker.py (like wire.py). Each tutorial's grader names its
+helpers and what stands in for each (`HELPERS` in graders/test_<module>.py, read by
+graders/grading/roots.py); the grader sends a stand-in's source, and `build` turns it into a
+function here, with numpy and this file's functions at hand and nothing else. A stand-in is
+exactly what the contract's docstring tells a student (a sigmoid, its slope, a mean squared
+error, a forward pass): nothing secret travels, and the worker still never sees an expected
+value. Standard library and numpy only.
 """
 
 import numpy as np
@@ -20,30 +23,20 @@ def slope_at_input(x):
     return fx * (1 - fx)
 
 
-def nonlin(x, deriv=False):
-    """trask's nonlin: the sigmoid, or with deriv=True the slope x * (1 - x) at an output x."""
-    return x * (1 - x) if deriv else sigmoid(x)
-
-
 def mse_loss(y_true, y_pred):
     """Mean squared error."""
     return float(np.mean((np.asarray(y_true, float) - np.asarray(y_pred, float)) ** 2))
 
 
-def method_sigmoid(self, x, deriv=False):
-    """a-i-dan's NeuralNetwork.sigmoid: with deriv=True, x is a sigmoid output."""
-    return nonlin(x, deriv)
+def namespace():
+    """The only globals a stand-in has: numpy as np and the functions above."""
+    return {"np": np, "sigmoid": sigmoid, "slope_at_input": slope_at_input,
+            "mse_loss": mse_loss}
 
 
-def feed_forward(self):
-    """a-i-dan's NeuralNetwork.feed_forward: sets self.hidden = sigmoid(inputs @ weights)."""
-    self.hidden = sigmoid(np.dot(self.inputs, self.weights))
-
-
-# {module: {contract name: stand-in}}: the only names a grader may ask to stand in.
-STAND_INS = {
-    "trask": {"nonlin": nonlin},
-    "zhou": {"sigmoid": sigmoid, "deriv_sigmoid": slope_at_input, "mse_loss": mse_loss},
-    "aidan": {"NeuralNetwork.sigmoid": method_sigmoid,
-              "NeuralNetwork.feed_forward": feed_forward},
-}
+def build(function, source):
+    """The function named `function` that `source` (one stand-in's text, from the grader)
+    defines, with namespace() as its globals."""
+    found = namespace()
+    exec(compile(source, "<stand-in %s>" % function, "exec"), found)  # noqa: S102
+    return found[function]

@@ -239,11 +239,12 @@ class Submission(Memo):
                       {"op": "seed", "module": module, "seed": seed})
 
     def stand_in(self, module, helpers):
-        """Puts the contract's own `helpers` (names in graders/sandbox/stand_ins.py) in place of the
-        student's in the worker; [] puts the student's back."""
+        """Puts the contract's own helpers in place of the student's in the worker: `helpers`
+        is {contract name: [function name, its source]} (graders/sandbox/stand_ins.py builds
+        them there); {} puts the student's back."""
         self.standing = tuple(helpers)
-        self._request(module, "stand-ins", "stand-ins for %s" % (helpers or "nothing"),
-                      {"op": "stand_in", "module": module, "names": list(helpers)})
+        self._request(module, "stand-ins", "stand-ins for %s" % (list(helpers) or "nothing"),
+                      {"op": "stand_in", "module": module, "helpers": dict(helpers)})
 
     def restart(self):
         """Stops the worker: the next call starts a fresh one, which imports the modules

@@ -4,8 +4,8 @@ It is started by graders/sandbox/process.py, copied with wire.py into a fresh sa
 and reads requests from one pipe and writes replies to another (the file descriptors in
 argv; any further arguments are folders of installed packages, such as a venv's, as the
 sandbox shows them). It only calls student code and sends back what comes
-out, as plain data (or, asked to, puts the contract's own helpers from stand_ins.py in place
-of a student's): it never sees expected values, compares results or computes scores, so
+out, as plain data (or, asked to, puts the contract's own helpers, built by stand_ins.py from
+the source the grader sends, in place of a student's): it never sees expected values, compares results or computes scores, so
 nothing a student's code does in here can change a verdict, only the values it returns.
 Every call starts from the random state the called module's import left (Worker.rewind), so
 what ran before it in this worker never changes what it returns.
@@ -114,17 +114,18 @@ class Worker:
         if module in self.seeds:
             np.random.seed(self.seeds.pop(module))
 
-    def stand_in(self, module, names):
-        """Puts the kit's stand-ins (stand_ins.STAND_INS, nothing else) in place of the
-        student's `names` in `module`, after putting back whatever stood in before."""
+    def stand_in(self, module, helpers):
+        """Puts the kit's stand-ins in place of the student's helpers in `module`, after
+        putting back whatever stood in before: `helpers` is {contract name: [function name,
+        its source]}, the grader's (stand_ins.build)."""
         for (owner, attribute), original in self.replaced.items():
             if original is None:
                 delattr(owner, attribute)
             else:
                 setattr(owner, attribute, original)
         self.replaced = {}
-        for name in names:
-            helper = stand_ins.STAND_INS[module][name]
+        for name, (function, source) in sorted(helpers.items()):
+            helper = stand_ins.build(function, source)
             path, _, attribute = name.rpartition(".")
             owner = self.find(module, path) if path else importlib.import_module(module)
             self.replaced[owner, attribute] = vars(owner).get(attribute)
@@ -146,7 +147,7 @@ class Worker:
             self.load(request["module"])
             return None
         if op == "stand_in":
-            self.stand_in(request["module"], request["names"])
+            self.stand_in(request["module"], request["helpers"])
             return None
         if op == "seed":
             self.seeds[request["module"]] = request["seed"]
