@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from graders.model import i18n
+from graders.model import i18n, spec
 from tests.buggy import write
 from tests.helpers import KIT
 from tests.messages import marked
@@ -18,9 +18,7 @@ PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[-#0 +]*\d*(?:\.\d+)?[sdrgf%]")
 @pytest.mark.parametrize("language", [name for name in i18n.languages()
                                       if name != i18n.SOURCE_LANGUAGE])
 def test_every_message_is_translated_with_its_placeholders(language):
-    with open(os.path.join(i18n.LOCALE, language, "LC_MESSAGES", i18n.DOMAIN + ".po"),
-              encoding="utf-8") as handle:
-        catalogue = i18n.read_po(handle.read())
+    catalogue = i18n.catalogue(language)  # the kit's, and each tutorial's from its spec
     for message in marked():
         assert message in catalogue, "not translated into %s: %r" % (language, message)
         assert PLACEHOLDER.findall(catalogue[message]) == PLACEHOLDER.findall(message), message
@@ -80,3 +78,17 @@ def test_batch_writes_feedback_in_the_language_asked_and_the_same_gradebook(tmp_
         assert ("符号都反了" in feedback) == (language == "zh")
         books[language] = (out / "gradebook.csv").read_text(encoding="utf-8")
     assert books["zh"] == books["en"]
+
+
+def test_a_tutorial_carries_its_own_messages_translations_in_its_spec():
+    """britz_exercises' grader messages are translated in spec/britz_exercises.yaml, not in the
+    kit's catalogue: `_()` finds them there, so a tutorial's translations are its own files."""
+    own = spec.load("britz_exercises").messages["zh"]
+    with open(os.path.join(i18n.LOCALE, "zh", "LC_MESSAGES", i18n.DOMAIN + ".po"),
+              encoding="utf-8") as handle:
+        assert not own.keys() & i18n.read_po(handle.read()).keys()
+    try:
+        i18n.set_language("zh")
+        assert own and all(i18n._(english) == chinese for english, chinese in own.items())
+    finally:
+        i18n.set_language("en")

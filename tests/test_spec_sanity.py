@@ -226,3 +226,11 @@ def test_shipped_moons_are_the_tutorials_data():
     table = np.loadtxt(os.path.join(KIT, "spec", "data", "britz_moons.csv"), delimiter=",",
                        skiprows=4)
     assert np.array_equal(table[:, :2], X) and np.array_equal(table[:, 2], y)
+
+
+def test_a_specs_messages_must_map_languages_to_strings(tmp_path):
+    write_spec(tmp_path, [GOOD], messages={"zh": {"a message": 3}})
+    with pytest.raises(spec.SpecError, match="trask.yaml, key 'messages': must map a language"):
+        spec.load("trask", str(tmp_path))
+    write_spec(tmp_path, [GOOD], messages={"zh": {"a message": "一条消息"}})
+    assert spec.load("trask", str(tmp_path)).messages == {"zh": {"a message": "一条消息"}}

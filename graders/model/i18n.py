@@ -4,7 +4,9 @@
 used. The catalogues are graders/model/locale/<language>/LC_MESSAGES/nnkit.po, plain text that
 translators edit; they are compiled in memory when loaded (msgfmt's format, fed to the
 standard library's GNUTranslations), so nothing binary is kept next to them. English is the
-source language; a third language is one more .po file.
+source language; a third language is one more .po file. A tutorial's grader may carry its own
+messages' translations in its spec (`messages: {zh: {English: 中文}}` in spec/<module>.yaml), so
+that adding a tutorial is its own files; they are added to the kit's catalogue.
 
 The language is `--lang` (graders/conftest.py, graders/batch.py) or, without it, the locale
 variables in gettext's order (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): LANG=zh_CN.UTF-8 gives
@@ -17,6 +19,8 @@ import gettext
 import io
 import os
 import struct
+
+from graders.model import spec
 
 LOCALE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")
 DOMAIN = "nnkit"
@@ -50,10 +54,23 @@ def set_language(language=None):
     if language == SOURCE_LANGUAGE:
         _current = gettext.NullTranslations()
         return language
+    _current = gettext.GNUTranslations(io.BytesIO(compile_entries(catalogue(language))))
+    return language
+
+
+def catalogue(language):
+    """{English: translation} in `language`: the kit's catalogue, then each tutorial's own
+    messages from its spec. A spec that cannot be loaded adds none here; its error is
+    reported where the specs are read for grading."""
     path = os.path.join(LOCALE, language, "LC_MESSAGES", DOMAIN + ".po")
     with open(path, encoding="utf-8") as handle:
-        _current = gettext.GNUTranslations(io.BytesIO(compile_po(handle.read())))
-    return language
+        entries = read_po(handle.read())
+    for module in spec.modules():
+        try:
+            entries.update(spec.load(module).messages.get(language, {}))
+        except spec.SpecError:
+            continue
+    return entries
 
 
 def _(text):
@@ -87,9 +104,9 @@ def read_po(text):
     return entries
 
 
-def compile_po(text):
-    """The .mo bytes of a .po file's text (the layout of the standard library's msgfmt.py)."""
-    entries = sorted((k.encode("utf-8"), v.encode("utf-8")) for k, v in read_po(text).items())
+def compile_entries(catalogue):
+    """The .mo bytes of {msgid: msgstr} (the layout of the standard library's msgfmt.py)."""
+    entries = sorted((k.encode("utf-8"), v.encode("utf-8")) for k, v in catalogue.items())
     ids = b"".join(k + b"\0" for k, v in entries)
     strs = b"".join(v + b"\0" for k, v in entries)
     offsets, id_at, str_at = [], 0, 0

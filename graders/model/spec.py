@@ -119,6 +119,7 @@ class Spec:
     tutorial: str
     cases: list
     url: str = ""  # the tutorial's page, which the class page links each case to
+    messages: dict = field(default_factory=dict)  # {language: {English: translation}} (i18n.py)
 
     def drawn(self, salt):
         """This spec with every case's draws made for a module whose file hashes to `salt`."""
@@ -163,7 +164,19 @@ def load(module, spec_dir=SPEC_DIR):
     if general > GENERALITY_SHARE * total + 1e-9:
         raise SpecError("%s, key 'points': generality cases hold %g of the %g points; at most "
                         "%d%% may" % (where, general, total, round(100 * GENERALITY_SHARE)))
-    return Spec(module, path, str(data["tutorial"]), cases, str(data.get("url", "")))
+    return Spec(module, path, str(data["tutorial"]), cases, str(data.get("url", "")),
+                _messages(data.get("messages", {}), where))
+
+
+def _messages(messages, where):
+    """A spec's `messages`: {language: {English text: its translation}}, strings only."""
+    if not isinstance(messages, dict) or not all(
+            isinstance(language, str) and isinstance(table, dict) and all(
+                isinstance(k, str) and isinstance(v, str) for k, v in table.items())
+            for language, table in messages.items()):
+        raise SpecError("%s, key 'messages': must map a language to {English text: "
+                        "translation}, all strings" % where)
+    return messages
 
 
 def reads(input, expected):
