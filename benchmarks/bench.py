@@ -12,6 +12,11 @@
    submission and class.html (best of --repeat), and the reference's curves, drawn once per
    machine and version of the kit (cached). The batch draws them after a submission's folder
    is in place, so they never hold up a grade; a batch with --no-pages draws none.
+4. Times `nox -s check`'s grading of a complete implementation (solutions/ copied into a
+   folder of its own, so it runs sandboxed as a student's would), serially and with the
+   tutorials at once (`-n N --dist loadfile`, N = CPUs, at most one per tutorial), side by
+   side (best of --repeat), next to the serial floor of its training loops (their sum, run
+   alone) and the longest tutorial's loops.
 """
 
 import argparse
@@ -123,6 +128,41 @@ def throughput(scratch, copies):
     print("speed-up with --jobs 2: %.2fx on %d CPUs" % (walls[1] / walls[2], os.cpu_count()))
 
 
+def check_workers():
+    """The xdist workers `nox -s check` starts: a CPU each, at most one per tutorial."""
+    return max(1, min(os.cpu_count() or 1, len(spec.modules())))
+
+
+def check(scratch, repeat):
+    folder = os.path.join(scratch, "complete")
+    shutil.copytree(os.path.join(KIT, "solutions"), folder,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    loops = json.loads(subprocess.run(
+        [sys.executable, os.path.join(KIT, "benchmarks", "bare_compute.py"), folder], env=ENV,
+        capture_output=True, text=True, check=True).stdout)["loops"]
+    per_tutorial = {}
+    for name, seconds in loops.items():
+        module = name.split()[0]
+        per_tutorial[module] = per_tutorial.get(module, 0.0) + seconds
+    floor, longest = sum(loops.values()), max(per_tutorial.values())
+    command = [sys.executable, "-m", "pytest", "graders", "--impl=" + folder, "-q",
+               "-p", "no:cacheprovider"]
+    workers = check_workers()
+    walls = {"serial": [], "parallel": []}
+    for _ in range(repeat):  # alternated, so that both see the same machine
+        for kind, extra in (("serial", []), ("parallel", ["-n", str(workers), "--dist",
+                                                          "loadfile"])):
+            begin = time.perf_counter()
+            subprocess.run(command + extra, cwd=KIT, env=ENV, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=True)
+            walls[kind].append(time.perf_counter() - begin)
+    serial, parallel = min(walls["serial"]), min(walls["parallel"])
+    print("check of a complete implementation: serial %.2f s, %d workers %.2f s (%.2fx)" % (
+        serial, workers, parallel, serial / parallel))
+    print("training loops alone: serial floor %.2f s, longest tutorial %.2f s; parallel check"
+          " = %.2fx the floor" % (floor, longest, parallel / floor))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=4,
@@ -136,6 +176,8 @@ def main():
         rendering(scratch, args.repeat)
         print()
         throughput(scratch, args.copies)
+        print()
+        check(scratch, args.repeat)
 
 
 if __name__ == "__main__":

@@ -82,8 +82,9 @@ def pytest_configure(config):
             protections = []
         else:
             raise pytest.UsageError("no worker can start: %s" % error) from None
-    config.pluginmanager.register(Scoreboard(config, this.specs, protections),
-                                  "nnkit-scoreboard")
+    board = Scoreboard(config, this.specs, protections)
+    config.pluginmanager.register(board, "nnkit-scoreboard")
+    config.pluginmanager.register(board.parts, "nnkit-parts")  # used only with -n (xdist)
 
 
 def pytest_generate_tests(metafunc):

@@ -16,6 +16,7 @@ import os
 import pytest
 
 from graders.grading import curves
+from graders.grading import parallel
 from graders.grading import run
 from graders.model import spec
 from graders.model.assignment import Assignment
@@ -40,6 +41,8 @@ class Scoreboard:
         self.kit_errors = []  # nodeids
         self.not_run = []  # case names that should have run and did not
         self.recall_lines = []  # what recording a rebuild from memory says (graders/recall/rebuild.py)
+        self.parts = parallel.Parts()  # the xdist workers' results, where they grade (-n N)
+        self.final = None  # this run's SubmissionResults, once the session has finished
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):
@@ -139,7 +142,7 @@ class Scoreboard:
         return table
 
     def pytest_terminal_summary(self, terminalreporter):
-        tests = self.case_results()
+        tests = self.final.tests if self.final is not None else self.case_results()
         table = self.totals(tests)
         if not table:
             return
@@ -190,7 +193,16 @@ class Scoreboard:
             getattr(student, "problems", {}), self.protections)
 
     def pytest_sessionfinish(self, session):
-        results = self.submission_results()
+        if parallel.is_controller(self.config):
+            results = self.parts.merged(self.specs)
+            self.kit_errors = self.parts.kit_error_ids()
+            self.parts.sort_failures(self.config)
+        else:
+            results = self.submission_results()
+        self.final = results
+        if parallel.is_worker(self.config):  # the controller tells the whole run
+            parallel.hand_over(self.config, results, self.kit_errors)
+            return
         if self.config.getoption("every_case"):
             ran = results.case_ids()
             self.not_run = [name for name in Assignment.of(self.specs).expected(
