@@ -10,7 +10,8 @@ import subprocess
 import sys
 import textwrap
 
-from graders.sandbox import process as sandbox
+from graders.sandbox import homes
+from graders.sandbox import stopping
 from graders.model import spec
 from tests import hold
 from tests.contained import contained, lure_addresses
@@ -49,7 +50,7 @@ def test_every_process_a_worker_started_ends_with_it(tmp_path):
         from graders.sandbox.submission import Submission
         submission = Submission(sys.argv[1], spec.modules())
         assert submission.call("trask.nonlin", 0.0) == 0.5
-        folders = set(submission.worker.worker.group.folders.values())
+        folders = set(submission.channel.process.group.folders.values())
         assert all(os.path.isdir(folder) for folder in folders)
         submission.close()
         print(any(os.path.exists(folder) for folder in folders))
@@ -68,19 +69,19 @@ def test_every_process_a_worker_started_ends_with_it(tmp_path):
 def test_a_live_graders_sandbox_is_kept_whatever_namespace_it_runs_in(tmp_path):
     holder = subprocess.Popen(
         namespaced("--pid", "--fork", "--mount-proc") + [
-            sys.executable, "-c", "import sys; from graders.sandbox import process as sandbox; "
-            "print(sandbox.new_home(), flush=True); sys.stdin.read()"],
+            sys.executable, "-c", "import sys; from graders.sandbox import homes; "
+            "print(homes.new_home(), flush=True); sys.stdin.read()"],
         cwd=KIT, env=dict(os.environ, TMPDIR=str(tmp_path)), stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, text=True)
     try:
         home = holder.stdout.readline().strip()
         assert os.path.isdir(home)
-        sandbox.sweep(str(tmp_path))  # its grader's pid means nothing here
+        homes.sweep(str(tmp_path))  # its grader's pid means nothing here
         assert os.path.isdir(home)
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
-    sandbox.sweep(str(tmp_path))
+    homes.sweep(str(tmp_path))
     assert not os.path.exists(home)
 
 
@@ -89,7 +90,7 @@ def test_an_undeletable_leftover_is_reported_and_grading_goes_on(tmp_path):
     removed: the sweep deletes what it can, says what it cannot, and raises nothing."""
     script = textwrap.dedent("""
         import os, subprocess, sys
-        from graders.sandbox import process as sandbox
+        from graders.sandbox import homes
         parent = sys.argv[1]
         dead = os.path.join(parent, "nnkit-sandbox-dead")
         os.makedirs(os.path.join(dead, "deep"))
@@ -102,9 +103,9 @@ def test_an_undeletable_leftover_is_reported_and_grading_goes_on(tmp_path):
         os.chmod(os.path.join(dead, "deep"), 0)
         os.mkdir(os.path.join(dead, "busy"))
         subprocess.run(["mount", "-t", "tmpfs", "tmpfs", os.path.join(dead, "busy")], check=True)
-        sandbox.sweep(parent)
+        homes.sweep(parent)
         print(sorted(os.listdir(dead)))
-        home = sandbox.new_home()
+        home = homes.new_home()
         print(os.path.isdir(home))
         """)
     try:
@@ -112,7 +113,7 @@ def test_an_undeletable_leftover_is_reported_and_grading_goes_on(tmp_path):
                                                      str(tmp_path)],
                              cwd=KIT, capture_output=True, text=True, timeout=300)
     finally:  # pytest's own clean-up of tmp_path recurses, and fails on a deep tree
-        sandbox.remove_tree(str(tmp_path / "nnkit-sandbox-dead"))
+        homes.remove_tree(str(tmp_path / "nnkit-sandbox-dead"))
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split("\n")[:2] == ["['busy']", "True"]
     assert "could not delete the old sandbox folder %s" % (
@@ -134,7 +135,7 @@ def test_a_grader_cut_short_is_graded_again(tmp_path):
                              env=hold.environment(tmp_path, "one"))
     try:
         grader = hold.wait_for_pid(tmp_path, "one")
-        assert grader in sandbox._children(batch.pid)
+        assert grader in stopping.children_of(batch.pid)
         os.kill(grader, signal.SIGINT)
         stdout, stderr = batch.communicate(timeout=600)
     finally:

@@ -7,7 +7,7 @@ sandbox shows them). It only calls student code and sends back what comes
 out, as plain data (or, asked to, puts the contract's own helpers, built by stand_ins.py from
 the source the grader sends, in place of a student's): it never sees expected values, compares results or computes scores, so
 nothing a student's code does in here can change a verdict, only the values it returns.
-Every call starts from the random state the called module's import left (Worker.rewind), so
+Every call starts from the random state the called module's import left (StudentModules.rewind), so
 what ran before it in this worker never changes what it returns.
 """
 
@@ -86,7 +86,7 @@ class MissingName(Exception):
     """The student's module does not define a name the contract needs."""
 
 
-class Worker:
+class StudentModules:
     """Holds the student's modules and the objects created for the grader, by handle number."""
 
     def __init__(self):
@@ -207,14 +207,14 @@ def main():
     requests = os.fdopen(int(sys.argv[1]), "rb")
     replies = os.fdopen(int(sys.argv[2]), "wb")
     sys.path.append(os.getcwd())  # the student's modules come last on the path
-    worker = Worker()
+    modules = StudentModules()
     while True:
         header = requests.read(wire.HEADER.size)
         if len(header) < wire.HEADER.size:
             return
         (length,) = wire.HEADER.unpack(header)
         request = wire.parse(requests.read(length), MESSAGE_LIMIT)
-        wire.send(replies, worker.answer(request))
+        wire.send(replies, modules.answer(request))
 
 
 if __name__ == "__main__":
