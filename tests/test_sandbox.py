@@ -66,6 +66,50 @@ def test_every_process_a_worker_started_ends_with_it(tmp_path):
     assert report["survivors"] == []
 
 
+def test_a_limit_is_told_by_the_error_number_not_by_its_words(tmp_path):
+    """A submission that fills its writable folder gets the operating system's ENOSPC and the
+    gradebook's "folder size limit"; one that raises an OSError of its own with the same
+    words but no error number gets neither."""
+    folder = copy_solutions(tmp_path)
+    with open(os.path.join(folder, "zhou.py"), "a") as module:
+        module.write(textwrap.dedent("""
+            def mse_loss(y_true, y_pred):
+                for number in range(64):  # 8 MiB files, under the file size limit
+                    with open("/tmp/fill-%d" % number, "wb") as out:
+                        out.write(b"x" * (8 << 20))
+
+            def sigmoid(x):
+                raise OSError("[Errno 28] No space left on device")
+            """))
+    script = textwrap.dedent("""
+        import json, sys
+        from graders.sandbox.submission import StudentError, Submission
+        submission = Submission(sys.argv[1], ["zhou"])
+        said = []
+        for function, args in (("zhou.sigmoid", (0.0,)), ("zhou.mse_loss", ([1.0], [0.0]))):
+            try:
+                submission.call(function, *args)
+            except StudentError as error:
+                said.append(error.msg)
+                print(json.dumps([said[-1], submission.problems.get("zhou", [])]))
+        submission.close()
+        """)
+    lures = tmp_path / "lures.json"
+    lures.write_text(json.dumps(lure_addresses(str(tmp_path))))
+    run = subprocess.run(contained([sys.executable, "-c", script, folder],
+                                   tmp_path / "report.json", lures),
+                         cwd=KIT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["returncode"] == 0, report["stderr"]
+    own, full = [json.loads(line) for line in report["stdout"].splitlines()]
+    assert own[0].startswith("zhou.sigmoid(0.0) raised OSError: [Errno 28] No space left")
+    assert "limited number of bytes" not in own[0] and own[1] == []
+    assert full[0].startswith("zhou.mse_loss([1.0], [0.0]) raised OSError: [Errno 28]")
+    assert full[0].endswith("; the sandbox's writable folders (/work, /tmp) hold a limited "
+                            "number of bytes") and full[1] == ["folder size limit"]
+
+
 def test_a_live_graders_sandbox_is_kept_whatever_namespace_it_runs_in(tmp_path):
     holder = subprocess.Popen(
         namespaced("--pid", "--fork", "--mount-proc") + [

@@ -5,6 +5,8 @@ crash) becomes a `StudentError` naming the call, which fails the case that made 
 nothing else.
 """
 
+import errno
+
 import numpy as np
 import pytest
 
@@ -35,27 +37,28 @@ def describe_call(function, args, kwargs):
 
 
 
-# Errors that mean a sandbox limit was reached: (text in the message, problem, explanation).
+# Errors that mean a sandbox limit was reached: (the operating system's error number, problem,
+# explanation).
 LIMIT_ERRORS = (
-    ("No space left on device", "folder size limit",
+    (errno.ENOSPC, "folder size limit",
      N_("the sandbox's writable folders (/work, /tmp) hold a limited number of bytes")),
-    ("Resource temporarily unavailable", "process limit",
+    (errno.EAGAIN, "process limit",
      N_("a submission may run only a limited number of processes and threads")),
 )
 
 
-def limit_error(error, text):
-    """Whether an error reply is the operating system's own `text` (not a student's)."""
-    return error.get("type") in ("OSError", "BlockingIOError") and \
-        error.get("message", "").startswith("[Errno ") and text in error.get("message", "")
+def limit_error(error, number):
+    """Whether an error reply is the operating system's error `number` (an OSError that
+    carries it), not an exception of the student's own."""
+    return error.get("type") in ("OSError", "BlockingIOError") and error.get("errno") == number
 
 
 def explain_error(what, error):
     """A student-facing sentence for an error reply from the worker."""
     kind, message, where = error.get("type"), error.get("message", ""), error.get("where", "")
     at = _(" (at %s)") % where if where else ""
-    for text, _problem, explanation in LIMIT_ERRORS:
-        if limit_error(error, text):
+    for number, _problem, explanation in LIMIT_ERRORS:
+        if limit_error(error, number):
             at += "; %s" % _(explanation)
     if kind == "NotImplementedError":
         return _("%s is not implemented yet: it raises NotImplementedError%s") % (what, at)

@@ -49,7 +49,8 @@ class WorkerChannel:
             reply = wire.parse(body, REPLY_LIMIT)
             error = reply.get("error")
             if error is not None and not (isinstance(error, dict) and all(
-                    isinstance(error.get(key, ""), str) for key in ("type", "message", "where"))):
+                    isinstance(error.get(key, ""), str) for key in ("type", "message", "where"))
+                    and type(error.get("errno", 0)) is int):
                 raise ValueError("a malformed error")
             reply["value"] = wire.decode(reply["ok"]) if "ok" in reply else None
             return reply

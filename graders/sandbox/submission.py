@@ -152,8 +152,8 @@ class Submission(Memo):
         if message["op"] in ANSWERS:
             self.calls.append(what)
         if "error" in reply:
-            for text, problem, _explanation in LIMIT_ERRORS:
-                if limit_error(reply["error"], text):
+            for number, problem, _explanation in LIMIT_ERRORS:
+                if limit_error(reply["error"], number):
                     self._problem(module, problem)
             error = dict(reply["error"])
             error["where"] = notebook.in_notebook(self.sources.get(module, b""),

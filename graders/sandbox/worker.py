@@ -78,8 +78,11 @@ def describe_error(error):
     if isinstance(error, SystemExit):
         return {"type": "SystemExit", "message": "called sys.exit(%r)" % (error.code,),
                 "where": student_frame(error.__traceback__)}
-    return {"type": type(error).__name__, "message": str(error)[:2000],
-            "where": student_frame(error.__traceback__)}
+    described = {"type": type(error).__name__, "message": str(error)[:2000],
+                 "where": student_frame(error.__traceback__)}
+    if isinstance(error, OSError) and type(error.errno) is int:  # the grader tells limits by it
+        described["errno"] = error.errno
+    return described
 
 
 class MissingName(Exception):
