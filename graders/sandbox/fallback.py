@@ -208,8 +208,14 @@ def phrases(found, version, kit):
                       "verified")
     if not found["network"]:
         active.append("no network (network namespace or Landlock), verified")
-    if found["secrets"]:
-        active.append("WARNING: student code can read %s" % ", ".join(found["secrets"]))
-    else:
-        active.append("the kit (%s) cannot be read by student code, verified" % kit)
+    active.append(warning(found) or "the kit (%s) cannot be read by student code, verified"
+                  % kit)
     return active
+
+
+def warning(found):
+    """The phrase saying what of the kit student code can read, as the probe `found` it, or
+    None where it can read nothing of it."""
+    if found["secrets"]:
+        return "WARNING: student code can read %s" % ", ".join(found["secrets"])
+    return None

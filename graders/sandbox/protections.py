@@ -123,11 +123,19 @@ def fallback_protections():
                 errors.update((layer, str(error)) for layer in usable if layer not in refused)
         if found is None:
             raise last
+        fallback_protections.found = found
         fallback_protections.cached = fallback.phrases(found, landlock_abi(), kit) + [
             "no %s (%s)" % (what, refused.refused) for what, refused in (
                 ("uid switch", fallback_uid), ("namespaces of its own", fallback_namespaces))
             if getattr(refused, "refused", None)]
     return fallback_protections.cached
+
+
+def fallback_warning():
+    """The fallback's phrase saying what of the kit student code can read here, or None
+    where its probe found that it can read nothing of it."""
+    fallback_protections()
+    return fallback.warning(fallback_protections.found)
 
 
 def _probe(kit):
