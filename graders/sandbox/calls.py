@@ -53,9 +53,11 @@ def limit_error(error, number):
     return error.get("type") in ("OSError", "BlockingIOError") and error.get("errno") == number
 
 
-def explain_error(what, error):
-    """A student-facing sentence for an error reply from the worker."""
-    kind, message, where = error.get("type"), error.get("message", ""), error.get("where", "")
+def explain_error(what, error, where, importing=None):
+    """A student-facing sentence for an error reply from the worker to the call described
+    as `what`; `where`: the place it names in the student's code, or ""; `importing`: the
+    module, where the call imported it."""
+    kind, message = error.get("type"), error.get("message", "")
     at = _(" (at %s)") % where if where else ""
     for number, _problem, explanation in LIMIT_ERRORS:
         if limit_error(error, number):
@@ -64,6 +66,6 @@ def explain_error(what, error):
         return _("%s is not implemented yet: it raises NotImplementedError%s") % (what, at)
     if kind == "missing":
         return _("%s could not run: %s") % (what, message)
-    if what.startswith("import "):
-        return _("%s.py could not be imported: %s: %s%s") % (what[7:], kind, message, at)
+    if importing:
+        return _("%s.py could not be imported: %s: %s%s") % (importing, kind, message, at)
     return _("%s raised %s: %s%s") % (what, kind, message, at)

@@ -49,8 +49,8 @@ class WorkerChannel:
             reply = wire.parse(body, REPLY_LIMIT)
             error = reply.get("error")
             if error is not None and not (isinstance(error, dict) and all(
-                    isinstance(error.get(key, ""), str) for key in ("type", "message", "where"))
-                    and type(error.get("errno", 0)) is int):
+                    isinstance(error.get(key, ""), str) for key in ("type", "message"))
+                    and type(error.get("errno", 0)) is int and frame_or_none(error.get("frame"))):
                 raise ValueError("a malformed error")
             reply["value"] = wire.decode(reply["ok"]) if "ok" in reply else None
             return reply
@@ -111,3 +111,9 @@ class CallClock:
         if time.monotonic() >= self.deadline:
             return True
         return self.by_cpu and self.process.cpu_seconds() - self.cpu_start > self.limit
+
+
+def frame_or_none(frame):
+    """Whether an error reply's `frame` is None or [file, line, function] (str, int, str)."""
+    return frame is None or (isinstance(frame, list) and len(frame) == 3 and
+                             [type(part) for part in frame] == [str, int, str])

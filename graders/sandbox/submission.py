@@ -155,10 +155,8 @@ class Submission(Memo):
             for number, problem, _explanation in LIMIT_ERRORS:
                 if limit_error(reply["error"], number):
                     self._problem(module, problem)
-            error = dict(reply["error"])
-            error["where"] = notebook.in_notebook(self.sources.get(module, b""),
-                                                  error.get("where", ""))
-            raise StudentError(explain_error(what, error))
+            error = reply["error"]
+            raise StudentError(explain_error(what, error, self._where(module, error)))
         return reply["value"], reply.get("stdout", "")
 
     def _import(self, module):
@@ -169,13 +167,19 @@ class Submission(Memo):
             try:
                 error = self._exchange({"op": "import", "module": module}, what, module,
                                        "").get("error")
-                self.import_errors[module] = error and explain_error(what, error)
+                self.import_errors[module] = error and explain_error(
+                    what, error, notebook.in_notebook(b"", error.get("frame")), module)
             except StudentError as failure:  # a timeout or crash while importing
                 self.import_errors[module] = failure.msg
             if self.import_errors[module]:
                 self._problem(module, "import error")
         if self.import_errors[module]:
             raise StudentError(self.import_errors[module])
+
+    def _where(self, module, error):
+        """The place in the student's code an error reply names, in the terms of the file
+        handed in (a notebook's cell and line where it was one)."""
+        return notebook.in_notebook(self.sources.get(module, b""), error.get("frame"))
 
     def _exchange(self, message, what, module, function):
         left = self.limits.tutorial_seconds - self.spent[module]

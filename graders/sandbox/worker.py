@@ -62,24 +62,25 @@ class CappedOutput:
 
 
 def student_frame(tb):
-    """'file.py, line N, in f' for the deepest traceback frame in the student's folder."""
-    where = ""
+    """[file, line, function] of the deepest traceback frame in the student's folder, or
+    None; the grader words it (graders/intake/notebook.py)."""
+    found = None
     for frame, line in traceback.walk_tb(tb):
         filename = frame.f_code.co_filename
-        if os.path.dirname(os.path.abspath(filename)) == os.getcwd():
-            where = "%s, line %d, in %s" % (os.path.basename(filename), line, frame.f_code.co_name)
-    return where
+        if os.path.dirname(os.path.abspath(filename)) == os.getcwd() and type(line) is int:
+            found = [os.path.basename(filename), line, frame.f_code.co_name]
+    return found
 
 
 def describe_error(error):
     if isinstance(error, SyntaxError):
         return {"type": "SyntaxError", "message": "%s (%s, line %s)" % (
-            error.msg, os.path.basename(error.filename or "?"), error.lineno), "where": ""}
+            error.msg, os.path.basename(error.filename or "?"), error.lineno), "frame": None}
     if isinstance(error, SystemExit):
         return {"type": "SystemExit", "message": "called sys.exit(%r)" % (error.code,),
-                "where": student_frame(error.__traceback__)}
+                "frame": student_frame(error.__traceback__)}
     described = {"type": type(error).__name__, "message": str(error)[:2000],
-                 "where": student_frame(error.__traceback__)}
+                 "frame": student_frame(error.__traceback__)}
     if isinstance(error, OSError) and type(error.errno) is int:  # the grader tells limits by it
         described["errno"] = error.errno
     return described
@@ -184,7 +185,7 @@ class StudentModules:
             reply = {"ok": {"handle": result.number} if type(result) is wire.Handle
                      else wire.encode(result)}
         except MissingName as error:
-            reply = {"error": {"type": "missing", "message": str(error), "where": ""}}
+            reply = {"error": {"type": "missing", "message": str(error), "frame": None}}
         except BaseException as error:  # the student's code may raise anything, SystemExit too
             reply = {"error": describe_error(error)}
         finally:
