@@ -66,6 +66,36 @@ def test_every_process_a_worker_started_ends_with_it(tmp_path):
     assert report["survivors"] == []
 
 
+def test_inside_the_sandbox_work_holds_the_modules_only_and_the_kit_is_nowhere(tmp_path):
+    """The worker's own files lie in a folder of the sandbox's own, not at the kit's path:
+    a student sees in /work only the modules handed in, and nothing where the kit lies."""
+    folder = copy_solutions(tmp_path)
+    with open(os.path.join(folder, "trask.py"), "a") as module:
+        module.write(textwrap.dedent("""
+            def nonlin(x, deriv=False):
+                import os, sys
+                kit = sys.argv[-1]
+                return [sorted(os.listdir("/work")), [os.path.lexists(path) for path in (
+                    kit, os.path.join(kit, "graders"), os.path.join(kit, "solutions"))]]
+            """).replace("sys.argv[-1]", repr(KIT)))
+    script = textwrap.dedent("""
+        import json, sys
+        from graders.sandbox.submission import Submission
+        submission = Submission(sys.argv[1], ["trask", "zhou"])
+        print(json.dumps(submission.call("trask.nonlin", 0.0)))
+        submission.close()
+        """)
+    lures = tmp_path / "lures.json"
+    lures.write_text(json.dumps(lure_addresses(str(tmp_path))))
+    run = subprocess.run(contained([sys.executable, "-c", script, folder],
+                                   tmp_path / "report.json", lures),
+                         cwd=KIT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["returncode"] == 0, report["stderr"]
+    assert json.loads(report["stdout"]) == [["trask.py", "zhou.py"], [False, False, False]]
+
+
 def test_a_limit_is_told_by_the_error_number_not_by_its_words(tmp_path):
     """A submission that fills its writable folder gets the operating system's ENOSPC and the
     gradebook's "folder size limit"; one that raises an OSError of its own with the same

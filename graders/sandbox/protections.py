@@ -34,7 +34,6 @@ from graders.sandbox import namespaces
 from graders.sandbox import seccomp
 from graders.sandbox.limits import Limits, set_in_child
 
-LINUX = sys.platform.startswith("linux")  # elsewhere (macOS) only the portable protections
 SIMULATIONS = ("no-bubblewrap", "no-landlock", "not-root")
 SandboxUnavailable = fallback.Unavailable
 
@@ -52,7 +51,7 @@ def simulated():
 def use_bubblewrap():
     """Whether workers run in bubblewrap here: installed, and able to make its namespaces."""
     if not hasattr(use_bubblewrap, "cached"):
-        use_bubblewrap.cached = LINUX and "no-bubblewrap" not in simulated() and \
+        use_bubblewrap.cached = landlock.LINUX and "no-bubblewrap" not in simulated() and \
             bubblewrap.probe()
     return use_bubblewrap.cached
 
@@ -74,7 +73,7 @@ def fallback_namespaces():
     """Whether fallback workers get PID, IPC and mount namespaces of their own: where the
     grader is root, the kernel lets it make them (graders/sandbox/namespaces.py), and a worker
     started in them could run the probe."""
-    return LINUX and os.geteuid() == 0 and "not-root" not in simulated() and \
+    return landlock.LINUX and os.geteuid() == 0 and "not-root" not in simulated() and \
         not getattr(fallback_namespaces, "refused", None) and namespaces.available()
 
 
@@ -166,7 +165,7 @@ def environment(home, limits):
 def seccomp_filter():
     """The compiled seccomp filter (bytes), or None without libseccomp; built once."""
     if not hasattr(seccomp_filter, "cached"):
-        seccomp_filter.cached = seccomp.compile_filter() if LINUX else None
+        seccomp_filter.cached = seccomp.compile_filter() if landlock.LINUX else None
     return seccomp_filter.cached
 
 
