@@ -21,8 +21,8 @@ from graders.sandbox.limits import set_in_child
 
 # The names callers outside graders/sandbox/ reach through this module (graders/conftest.py,
 # graders/batch.py, graders/platforms/upload.py), kept where they were.
-from graders.sandbox.homes import new_home, prepare, remove_home, remove_tree, sweep  # noqa: F401
-from graders.sandbox.limits import WALL_FACTOR, Limits  # noqa: F401
+from graders.sandbox.homes import remove_tree  # noqa: F401
+from graders.sandbox.limits import Limits  # noqa: F401
 from graders.sandbox.protections import (SandboxUnavailable, fallback_warning,  # noqa: F401
                                          protections, use_bubblewrap)
 from graders.sandbox.stopping import become_subreaper, die_with_parent, kill_orphans  # noqa: F401
