@@ -24,6 +24,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 
 from graders.grading import options  # noqa: E402
+from graders.grading import procedures  # noqa: E402
 from graders.grading.child import grade_in_child  # noqa: E402
 from graders.intake import collect  # noqa: E402
 from graders.model import i18n  # noqa: E402
@@ -85,7 +86,7 @@ class Batch:
 
     def __init__(self, args):
         self.args = args
-        self.assignment = Assignment.load()
+        self.assignment = Assignment.load(procedures.load)  # specs that fit their graders
         self.modules = list(self.assignment.modules)
         found = collect.discover(args.submissions, self.modules)
         if not found:

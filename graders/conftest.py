@@ -14,6 +14,7 @@ from graders.model import draws
 from graders.model import i18n
 from graders.grading import curves
 from graders.grading import options
+from graders.grading import procedures
 from graders.grading import roots
 from graders.grading import run
 from graders.grading import tutorial
@@ -54,7 +55,7 @@ def pytest_configure(config):
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
     try:
-        specs = {module: spec.load(module) for module in spec.modules()}
+        specs = {module: procedures.load(module) for module in spec.modules()}
         for loaded in specs.values():
             tutorial.check(loaded)
     except spec.SpecError as error:

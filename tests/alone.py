@@ -17,6 +17,4 @@ def pytest_collection_modifyitems(items):
 def pytest_runtest_setup(item):
     student = run.student_of(item.config)
     if isinstance(student, Submission):
-        if student.worker is not None:
-            student.worker.stop()
-            student.worker = None
+        student.restart()

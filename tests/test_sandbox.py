@@ -10,7 +10,8 @@ import subprocess
 import sys
 import textwrap
 
-from graders.sandbox import process as sandbox
+from graders.sandbox import homes
+from graders.sandbox import stopping
 from graders.model import spec
 from tests import hold
 from tests.contained import contained, lure_addresses
@@ -49,7 +50,7 @@ def test_every_process_a_worker_started_ends_with_it(tmp_path):
         from graders.sandbox.submission import Submission
         submission = Submission(sys.argv[1], spec.modules())
         assert submission.call("trask.nonlin", 0.0) == 0.5
-        folders = set(submission.worker.worker.group.folders.values())
+        folders = set(submission.channel.process.group.folders.values())
         assert all(os.path.isdir(folder) for folder in folders)
         submission.close()
         print(any(os.path.exists(folder) for folder in folders))
@@ -65,22 +66,96 @@ def test_every_process_a_worker_started_ends_with_it(tmp_path):
     assert report["survivors"] == []
 
 
+def test_inside_the_sandbox_work_holds_the_modules_only_and_the_kit_is_nowhere(tmp_path):
+    """The worker's own files lie in a folder of the sandbox's own, not at the kit's path:
+    a student sees in /work only the modules handed in, and nothing where the kit lies."""
+    folder = copy_solutions(tmp_path)
+    with open(os.path.join(folder, "trask.py"), "a") as module:
+        module.write(textwrap.dedent("""
+            def nonlin(x, deriv=False):
+                import os, sys
+                kit = sys.argv[-1]
+                return [sorted(os.listdir("/work")), [os.path.lexists(path) for path in (
+                    kit, os.path.join(kit, "graders"), os.path.join(kit, "solutions"))]]
+            """).replace("sys.argv[-1]", repr(KIT)))
+    script = textwrap.dedent("""
+        import json, sys
+        from graders.sandbox.submission import Submission
+        submission = Submission(sys.argv[1], ["trask", "zhou"])
+        print(json.dumps(submission.call("trask.nonlin", 0.0)))
+        submission.close()
+        """)
+    lures = tmp_path / "lures.json"
+    lures.write_text(json.dumps(lure_addresses(str(tmp_path))))
+    run = subprocess.run(contained([sys.executable, "-c", script, folder],
+                                   tmp_path / "report.json", lures),
+                         cwd=KIT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["returncode"] == 0, report["stderr"]
+    assert json.loads(report["stdout"]) == [["trask.py", "zhou.py"], [False, False, False]]
+
+
+def test_a_limit_is_told_by_the_error_number_not_by_its_words(tmp_path):
+    """A submission that fills its writable folder gets the operating system's ENOSPC and the
+    gradebook's "folder size limit"; one that raises an OSError of its own with the same
+    words but no error number gets neither."""
+    folder = copy_solutions(tmp_path)
+    with open(os.path.join(folder, "zhou.py"), "a") as module:
+        module.write(textwrap.dedent("""
+            def mse_loss(y_true, y_pred):
+                for number in range(64):  # 8 MiB files, under the file size limit
+                    with open("/tmp/fill-%d" % number, "wb") as out:
+                        out.write(b"x" * (8 << 20))
+
+            def sigmoid(x):
+                raise OSError("[Errno 28] No space left on device")
+            """))
+    script = textwrap.dedent("""
+        import json, sys
+        from graders.sandbox.submission import StudentError, Submission
+        submission = Submission(sys.argv[1], ["zhou"])
+        said = []
+        for function, args in (("zhou.sigmoid", (0.0,)), ("zhou.mse_loss", ([1.0], [0.0]))):
+            try:
+                submission.call(function, *args)
+            except StudentError as error:
+                said.append(error.msg)
+                print(json.dumps([said[-1], submission.problems.get("zhou", [])]))
+        submission.close()
+        """)
+    lures = tmp_path / "lures.json"
+    lures.write_text(json.dumps(lure_addresses(str(tmp_path))))
+    run = subprocess.run(contained([sys.executable, "-c", script, folder],
+                                   tmp_path / "report.json", lures),
+                         cwd=KIT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["returncode"] == 0, report["stderr"]
+    own, full = [json.loads(line) for line in report["stdout"].splitlines()]
+    assert own[0].startswith("zhou.sigmoid(0.0) raised OSError: [Errno 28] No space left")
+    assert "limited number of bytes" not in own[0] and own[1] == []
+    assert full[0].startswith("zhou.mse_loss([1.0], [0.0]) raised OSError: [Errno 28]")
+    assert full[0].endswith("; the sandbox's writable folders (/work, /tmp) hold a limited "
+                            "number of bytes") and full[1] == ["folder size limit"]
+
+
 def test_a_live_graders_sandbox_is_kept_whatever_namespace_it_runs_in(tmp_path):
     holder = subprocess.Popen(
         namespaced("--pid", "--fork", "--mount-proc") + [
-            sys.executable, "-c", "import sys; from graders.sandbox import process as sandbox; "
-            "print(sandbox.new_home(), flush=True); sys.stdin.read()"],
+            sys.executable, "-c", "import sys; from graders.sandbox import homes; "
+            "print(homes.new_home(), flush=True); sys.stdin.read()"],
         cwd=KIT, env=dict(os.environ, TMPDIR=str(tmp_path)), stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, text=True)
     try:
         home = holder.stdout.readline().strip()
         assert os.path.isdir(home)
-        sandbox.sweep(str(tmp_path))  # its grader's pid means nothing here
+        homes.sweep(str(tmp_path))  # its grader's pid means nothing here
         assert os.path.isdir(home)
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
-    sandbox.sweep(str(tmp_path))
+    homes.sweep(str(tmp_path))
     assert not os.path.exists(home)
 
 
@@ -89,7 +164,7 @@ def test_an_undeletable_leftover_is_reported_and_grading_goes_on(tmp_path):
     removed: the sweep deletes what it can, says what it cannot, and raises nothing."""
     script = textwrap.dedent("""
         import os, subprocess, sys
-        from graders.sandbox import process as sandbox
+        from graders.sandbox import homes
         parent = sys.argv[1]
         dead = os.path.join(parent, "nnkit-sandbox-dead")
         os.makedirs(os.path.join(dead, "deep"))
@@ -102,9 +177,9 @@ def test_an_undeletable_leftover_is_reported_and_grading_goes_on(tmp_path):
         os.chmod(os.path.join(dead, "deep"), 0)
         os.mkdir(os.path.join(dead, "busy"))
         subprocess.run(["mount", "-t", "tmpfs", "tmpfs", os.path.join(dead, "busy")], check=True)
-        sandbox.sweep(parent)
+        homes.sweep(parent)
         print(sorted(os.listdir(dead)))
-        home = sandbox.new_home()
+        home = homes.new_home()
         print(os.path.isdir(home))
         """)
     try:
@@ -112,7 +187,7 @@ def test_an_undeletable_leftover_is_reported_and_grading_goes_on(tmp_path):
                                                      str(tmp_path)],
                              cwd=KIT, capture_output=True, text=True, timeout=300)
     finally:  # pytest's own clean-up of tmp_path recurses, and fails on a deep tree
-        sandbox.remove_tree(str(tmp_path / "nnkit-sandbox-dead"))
+        homes.remove_tree(str(tmp_path / "nnkit-sandbox-dead"))
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split("\n")[:2] == ["['busy']", "True"]
     assert "could not delete the old sandbox folder %s" % (
@@ -134,7 +209,7 @@ def test_a_grader_cut_short_is_graded_again(tmp_path):
                              env=hold.environment(tmp_path, "one"))
     try:
         grader = hold.wait_for_pid(tmp_path, "one")
-        assert grader in sandbox._children(batch.pid)
+        assert grader in stopping.children_of(batch.pid)
         os.kill(grader, signal.SIGINT)
         stdout, stderr = batch.communicate(timeout=600)
     finally:
@@ -178,16 +253,15 @@ def test_results_of_a_run_that_does_not_cover_every_case_are_not_trusted(tmp_pat
     grader = batch.Batch(args)
     work = tmp_path / "work"
     work.mkdir()
-    complete = {"tests": [{"status": "passed", "extra_data": {
-        "module": name.split("::")[0], "case": name.split("::")[1]}}
-        for name in grader.expected_cases]}
+    with open(os.path.join(KIT, "tests", "golden", "results", "alice.json")) as handle:
+        complete = json.load(handle)  # a run that graded every case
     (work / "results.json").write_text(json.dumps(complete))
     assert grader.collect(str(work), 0)[1] is None
     assert "exited with status 2" in grader.collect(str(work), 2 << 8)[1]
     assert "ended by signal 9" in grader.collect(str(work), signal.SIGKILL)[1]
-    partial = {"tests": complete["tests"][:10]}
+    partial = dict(complete, tests=complete["tests"][:10])
     (work / "results.json").write_text(json.dumps(partial))
-    assert "cover 10 of the %d cases" % len(grader.expected_cases) in \
+    assert "cover 10 of the %d cases" % len(grader.assignment.expected()) in \
         grader.collect(str(work), 1 << 8)[1]
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import yaml
 
+from graders.grading import procedures
 from graders.model import spec
 from tests.helpers import KIT, copy_kit
 
@@ -27,14 +28,14 @@ def test_every_tutorial_has_its_stub_solution_and_grader():
 @pytest.mark.parametrize("module", MODULES)
 def test_spec_loads_and_names_real_procedures_and_functions(module):
     loaded = spec.load(module)
-    procedures = spec.procedures(module)
+    declared = procedures.declared(module)
     contract = spec.contract_names(os.path.join(KIT, "exercises", module + ".py"))
     for case in loaded.cases:
-        assert case.check in procedures, "%s: no procedure test_%s" % (case.name, case.check)
+        assert case.check in declared, "%s: no procedure test_%s" % (case.name, case.check)
         assert case.function in contract, "%s: %s is not a contract name" % (
             case.name, case.function)
     public_checks = {case.check for case in loaded.cases if not case.hidden}
-    assert set(procedures) <= public_checks, "every procedure needs a public case"
+    assert set(declared) <= public_checks, "every procedure needs a public case"
 
 
 def graded_names(module):
@@ -142,15 +143,29 @@ MALFORMED = [
 def test_malformed_case_names_file_case_and_key(tmp_path, case, where):
     write_spec(tmp_path, [case])
     with pytest.raises(spec.SpecError) as error:
-        spec.load("trask", str(tmp_path))
+        procedures.load("trask", str(tmp_path))  # the spec as data, then against its procedure
     assert str(error.value).startswith(str(tmp_path / "trask.yaml") + ", " + where)
 
 
 def test_a_well_formed_case_loads(tmp_path):
     write_spec(tmp_path, [GOOD, GENERAL] + [dict(GOOD, id="filler-%d" % i, points=5)
                                             for i in range(2)])
-    loaded = spec.load("trask", str(tmp_path))
+    loaded = procedures.load("trask", str(tmp_path))
     assert [case.kind for case in loaded.cases] == ["public", "generality", "public", "public"]
+
+
+def test_the_spec_model_imports_none_of_the_graders():
+    """Loading every spec as data imports nothing outside graders/model/: the procedures are
+    checked by graders/grading/procedures.py, which the model does not import."""
+    script = ("import sys\n"
+              "from graders.model import draws, kinds, spec\n"
+              "[spec.load(module) for module in spec.modules()]\n"
+              "print(sorted(name for name in sys.modules if name.startswith('graders.')\n"
+              "             and not name.startswith('graders.model')))")
+    run = subprocess.run([sys.executable, "-c", script], cwd=KIT, capture_output=True,
+                         text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
 
 
 def test_generality_cases_may_hold_a_tenth_of_the_points_at_most(tmp_path):

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from graders.sandbox import channel
 from graders.sandbox import wire
 
 
@@ -93,3 +94,12 @@ def test_brackets_and_commas_in_strings_do_not_count():
     printed = '[{,"\\' * 300000  # what a call may print: JSON escapes its quotes and backslashes
     parsed = wire.parse(message([1.5] * 1000, stdout=printed), 1 << 30)
     assert parsed["stdout"] == printed and len(wire.decode(parsed["ok"])) == 1000
+
+
+@pytest.mark.parametrize("frame, readable", [
+    (None, True), (["trask.py", 12, "nonlin"], True),
+    ("trask.py, line 12, in nonlin", False),  # a place is data, never words to parse
+    (["trask.py", "12", "nonlin"], False), (["trask.py", True, "nonlin"], False),
+    (["trask.py", 12], False), ([12, 12, "nonlin"], False)])
+def test_an_error_reply_names_its_place_as_file_line_and_function(frame, readable):
+    assert channel.frame_or_none(frame) is readable

@@ -111,27 +111,31 @@ def to_module(data):
 
 
 PLACES = "# nnkit-cells: "  # the last line: where each statement was in the notebook
-WHERE = re.compile(r"^(\w+)\.py, line (\d+)")
+MODULE_FILE = re.compile(r"(\w+)\.py")
 
 
-def in_notebook(source, where):
-    """`where` ('trask.py, line 12, in f') told in the notebook's terms ('trask.ipynb, code
-    cell 3, line 2, in f') when `source` (bytes) was read from a notebook; else unchanged."""
+def in_notebook(source, frame):
+    """Where the worker's `frame` [file, line, function] is, in the student's terms: 'trask.py,
+    line 12, in f', or 'trask.ipynb, code cell 3, line 2, in f' when `source` (bytes) was read
+    from a notebook; "" without a frame."""
+    if not frame:
+        return ""
+    filename, line, function = frame
+    in_module = "%s, line %d, in %s" % (filename, line, function)
     last = source.rstrip(b"\n").rpartition(b"\n")[2].decode("utf-8", "replace")
-    match = WHERE.match(where)
+    match = MODULE_FILE.fullmatch(filename)
     if not match or not last.startswith(PLACES):
-        return where
+        return in_module
     try:
         places = json.loads(last[len(PLACES):])
     except ValueError:
-        return where
-    line = int(match.group(2))
+        return in_module
     before = [place for place in places if place[0] <= line]
     if not before:
-        return where
+        return in_module
     start, cell, cell_line = before[-1]
-    return "%s.ipynb, code cell %d, line %d%s" % (
-        match.group(1), cell, cell_line + line - start, where[match.end():])
+    return "%s.ipynb, code cell %d, line %d, in %s" % (match.group(1), cell,
+                                                       cell_line + line - start, function)
 
 
 # Where Python's own tokenizer ends a line (after \n, \r\n or a lone \r; not \f, which

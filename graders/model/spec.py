@@ -4,13 +4,14 @@ A spec is data only: each case names the grader procedure that runs it (`check`,
 function `test_<check>` in graders/test_<module>.py), the contract function it grades, its
 inputs, its expected value, tolerance, points, kind and the tutorial section it comes from.
 Each procedure declares, with `@spec.reads`, the input and expected keys it reads and their
-kinds (graders/model/kinds.py), and every case is checked against its procedure when loaded: any
-malformed file fails with a SpecError naming the file, the case and the key.
+kinds (graders/model/kinds.py). Grading loads a spec with those declarations, collected by
+graders/grading/procedures.py and handed in (the model never imports the graders), so every
+case is checked against its procedure: any malformed file fails with a SpecError naming the
+file, the case and the key.
 """
 
 import ast
 import functools
-import importlib
 import json
 import os
 import re
@@ -133,7 +134,15 @@ def modules():
 
 @functools.lru_cache(maxsize=None)
 def load(module, spec_dir=SPEC_DIR):
-    """Reads and checks spec/<module>.yaml (once per process: a batch's graders share it)."""
+    """Reads and checks spec/<module>.yaml as data (once per process: a batch's graders share
+    it). Grading loads it with its procedures' declarations (graders/grading/procedures.py)."""
+    return read(module, spec_dir)
+
+
+def read(module, spec_dir=SPEC_DIR, declared=None):
+    """Reads and checks spec/<module>.yaml; with `declared`, {check: what the procedure reads
+    (@reads), or None}, also that every case names a procedure and fits what it reads. The
+    declarations are handed in, so this model never imports the graders."""
     path = os.path.join(spec_dir, module + ".yaml")
     where = os.path.relpath(path, KIT) if path.startswith(KIT + os.sep) else path
     try:
@@ -151,13 +160,13 @@ def load(module, spec_dir=SPEC_DIR):
                         % (where, data["module"], module))
     if not isinstance(data["cases"], list) or not data["cases"]:
         raise SpecError("%s, key 'cases': must be a non-empty list" % where)
-    cases, seen, declared = [], set(), procedures(module)
+    cases, seen = [], set()
     for number, raw in enumerate(data["cases"], 1):
         case = _case(module, where, number, raw)
         if case.id in seen:
             raise SpecError("%s, case '%s', key 'id': used twice" % (where, case.id))
         seen.add(case.id)
-        _check_against_procedure(case, declared, where)
+        _check_case(case, declared, where)
         cases.append(case)
     general = sum(case.points for case in cases if case.kind == GENERALITY)
     total = sum(case.points for case in cases)
@@ -181,40 +190,34 @@ def _messages(messages, where):
 
 def reads(input, expected):
     """Declares what a grader procedure reads from its cases: the `input` keys (a dict of
-    kinds, graders/model/kinds.py) and the kind of `expected`. Spec loading checks every case."""
+    kinds, graders/model/kinds.py) and the kind of `expected`. Spec loading checks every case
+    against it where it is handed the declarations (`read`)."""
     def declare(procedure):
         procedure.reads = (input, expected)
         return procedure
     return declare
 
 
-def procedures(module):
-    """{check: (input kinds, expected kind), or None where undeclared} for the procedures of
-    graders/test_<module>.py."""
-    try:
-        graders = importlib.import_module("graders.test_" + module)
-    except ImportError as error:
-        raise SpecError("graders/test_%s.py cannot be imported: %s" % (module, error)) from None
-    return {name[5:]: getattr(function, "reads", None) for name, function in vars(graders).items()
-            if name.startswith("test_") and callable(function)}
-
-
-def _check_against_procedure(case, declared, where):
+def _check_case(case, declared, where):
+    """What is checked of a case beyond its own keys: its draws, and with `declared` the
+    procedure it names and what that procedure reads (for a sample draw)."""
     def bad(key, problem):
         return SpecError("%s, case '%s', key '%s': %s" % (where, case.id, key, problem))
 
-    if case.check not in declared:
+    if declared is not None and case.check not in declared:
         raise bad("check", "no procedure test_%s in graders/test_%s.py (known: %s)"
                   % (case.check, case.module, ", ".join(sorted(declared))))
-    if declared[case.check] is None:
+    if declared is not None and declared[case.check] is None:
         raise bad("check", "graders/test_%s.py: test_%s does not declare what it reads "
                            "(@spec.reads)" % (case.module, case.check))
-    input_kind, expected_kind = declared[case.check]
     for position, problem in draws.problems(case.input):
         raise bad("input" + position, problem)
     if case.draws and not case.hidden:
         raise bad("input", "only hidden cases may draw their inputs: a public case cites the "
                            "tutorial's numbers")
+    if declared is None:
+        return
+    input_kind, expected_kind = declared[case.check]
     case = case.drawn("sample")  # a sample draw must fit what the procedure reads
     sizes = {}
     for key, value, kind in (("input", case.input, input_kind),

@@ -59,8 +59,7 @@ def kit_location():
     that student code can read in this container."""
     kit = os.path.realpath(KIT)
     if not sandbox.use_bubblewrap():  # what the fallback's probe found it could open
-        warnings = [p for p in sandbox.fallback_protections() if p.startswith("WARNING")]
-        return warnings[0] if warnings else \
+        return sandbox.fallback_warning() or \
             "the kit (%s, with solutions/) lies outside every folder student code can read" % kit
     shown = bubblewrap.visible_folders()
     exposed = [folder for folder in shown

@@ -5,8 +5,9 @@
     python -m graders.recall --status
     (python -m nox -s recall -- ...)
 
-Starting a rebuild moves exercises/MODULE.py (or .ipynb) to .recall/MODULE/<date-time>.py,
-writes a fresh file with only what the hints level shows, and records a `start` row in
+Starting a rebuild moves exercises/MODULE.py (or .ipynb) to .recall/MODULE/<date-time>.py
+(graders/recall/keeping.py), writes a fresh file with only what the hints level shows
+(graders/recall/fresh.py), and records a `start` row in
 .recall/history.csv (graders/recall/history.py). Each `nox -s check` while it is under way
 records a `check` row (`after_check`, called by graders/grading/scoreboard.py); a full public score ends
 it. `--status` says, per tutorial, the rebuilds so far and when the next one is due
@@ -16,27 +17,19 @@ exist, and a command that cannot keep it refuses before changing anything.
 """
 
 import argparse
-import ast
-import errno
 import os
-import stat
 import sys
 from datetime import datetime, timezone
 
-from graders.outputs import exercise_notebooks
 from graders.model import i18n
 from graders.model import spec
-from graders.recall import history as history
 from graders.model.i18n import _
+from graders.recall import history
+from graders.recall.fresh import ROOT, STUBS, fresh_file  # noqa: F401  (STUBS: graders/handout.py)
+from graders.recall.keeping import current_file, folder_for, keep, plain, write_new
+from graders.recall.refused import Refused
 
-ROOT = spec.KIT  # the student's repository: exercises/, .recall/ and graders/ side by side
-STUBS = os.path.join("graders", "stubs")  # the stubs as handed out (graders/handout.py)
 CLOCK = "NNKIT_RECALL_NOW"  # a time such as 2026-01-31T09:30:00Z to use as now (for tests)
-SUFFIXES = (".py", ".ipynb")  # the file that is graded first
-
-
-class Refused(Exception):
-    """A command that cannot be done as asked; nothing was changed."""
 
 
 def now():
@@ -47,161 +40,6 @@ def now():
 
 def minutes_since(rebuild, moment):
     return max(0.0, (moment - rebuild.start.time).total_seconds() / 60.0)
-
-
-# -- the fresh file --------------------------------------------------------------------------
-
-def stub(module, root=ROOT):
-    try:
-        with open(os.path.join(root, STUBS, module + ".py"), encoding="utf-8") as handle:
-            return handle.read()
-    except OSError:
-        raise Refused(_("The stubs as handed out are not in %s: rebuilds from memory work in "
-                        "the student handout (python -m nox -s handout -- OUT), which carries "
-                        "them.") % os.path.join(STUBS, module + ".py")) from None
-
-
-def headers(source, node, indent=""):
-    """The `def` or `class` line(s) of `node` with its arguments, up to its body."""
-    lines = source.splitlines()
-    end = node.body[0].lineno - 1 if node.body else node.lineno
-    return [indent + line.strip() if i == node.lineno - 1 else line
-            for i, line in enumerate(lines[node.lineno - 1:end], node.lineno - 1)]
-
-
-def definitions(tree):
-    """[(top-level function or class node, [its methods])] in the order of the file."""
-    return [(node, [item for item in node.body if isinstance(item, ast.FunctionDef)]
-             if isinstance(node, ast.ClassDef) else [])
-            for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
-
-
-def fresh_text(module, level, root=ROOT):
-    """What a rebuild at `level` starts from: `contract`, the stubs as handed out;
-    `signatures`, their def and class lines with the arguments and nothing else; `names`,
-    only the names to define, as a comment."""
-    source = stub(module, root)
-    if level == "contract":
-        return source
-    tree = ast.parse(source)
-    if level == "signatures":
-        lines = []
-        for node, methods in definitions(tree):
-            lines += headers(source, node)
-            for method in methods:
-                lines += headers(source, method, "    ")
-        return "\n".join(lines) + "\n"
-    names = [node.name + (_(", with the methods %s") % ", ".join(m.name for m in methods)
-                          if methods else "") for node, methods in definitions(tree)]
-    return _("# %s, rebuilt from memory. Define:\n") % module + "".join(
-        "#   %s\n" % name for name in names)
-
-
-def fresh_file(module, level, suffix, root=ROOT):
-    """The fresh file's text for a module handed in as `suffix` (.py or .ipynb)."""
-    text = fresh_text(module, level, root)
-    if suffix == ".py":
-        return text
-    if level == "contract":
-        return exercise_notebooks.notebook(module, text)
-    return exercise_notebooks.as_notebook([exercise_notebooks.cell("code", text)])
-
-
-# -- moving the student's file aside ----------------------------------------------------------
-
-def current_file(module, root=ROOT):
-    """(path, suffix) of the file graded for `module`, or (None, ".py") when there is none;
-    Refused when it is not a plain file that can be read."""
-    for suffix in SUFFIXES:
-        path = os.path.join(root, "exercises", module + suffix)
-        try:
-            mode = os.lstat(path).st_mode
-        except FileNotFoundError:
-            continue
-        shown = os.path.join("exercises", module + suffix)
-        if stat.S_ISLNK(mode):
-            raise Refused(_("%s is a symbolic link, so its changes cannot be kept under "
-                            ".recall/: put the file itself there.") % shown)
-        if not stat.S_ISREG(mode) or not os.access(path, os.R_OK):
-            raise Refused(_("%s is not a plain file that can be read, so it cannot be kept "
-                            "under .recall/.") % shown)
-        return path, suffix
-    return None, ".py"
-
-
-def folder_for(module, root=ROOT):
-    """.recall/MODULE, made if missing; Refused when it is not a folder that can be written."""
-    parts = [history.FOLDER, module]
-    path = root
-    for part in parts:
-        path = os.path.join(path, part)
-        try:
-            os.mkdir(path)
-        except FileExistsError:
-            pass
-        except OSError as error:
-            raise Refused(_("%s cannot be made (%s), so your file cannot be kept.") % (
-                os.path.relpath(path, root), plain(error))) from None
-        if os.path.islink(path) or not os.path.isdir(path) or not os.access(path, os.W_OK):
-            raise Refused(_("%s is not a folder that can be written, so your file cannot be "
-                            "kept.") % os.path.relpath(path, root))
-    return path
-
-
-def keep(path, folder, moment):
-    """Moves the file at `path` into `folder` under a name of `moment` that was free; returns
-    the new path. The file is linked there first (or copied without replacing anything and
-    compared byte for byte), and only then removed from where it was."""
-    suffix = os.path.splitext(path)[1]
-    base = moment.strftime("%Y-%m-%dT%H-%M-%S")
-    for number in range(1, 1000):
-        target = os.path.join(folder, base + ("" if number == 1 else "-%d" % number) + suffix)
-        try:
-            os.link(path, target, follow_symlinks=False)
-            break
-        except FileExistsError:
-            continue
-        except OSError as error:
-            if error.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EMLINK,
-                                   errno.EACCES):
-                raise
-            if copy_exclusive(path, target):
-                break
-    else:
-        raise Refused(_("No free name for your file in %s.") % folder)
-    os.unlink(path)
-    return target
-
-
-def copy_exclusive(path, target):
-    """Copies `path` to `target`, which must not exist; False when it does. The copy is
-    checked against the file before the caller removes it."""
-    with open(path, "rb") as source:
-        data = source.read()
-    try:
-        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-    except FileExistsError:
-        return False
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    with open(path, "rb") as source, open(target, "rb") as copied:
-        if source.read() != data or copied.read() != data:
-            raise Refused(_("Your file changed while it was copied: try again (both copies "
-                            "are kept: %s).") % target)
-    return True
-
-
-def write_new(path, text):
-    """Writes a file that must not exist yet."""
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-
-
-def plain(error):
-    return (error.strerror or str(error)).lower()
 
 
 # -- the commands ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ A worker's memory, process count and CPU are limited across every process it sta
 forked children share one memory limit and a fork bomb stops at the process limit. The group
 also measures the CPU time its processes used, which is what the per-call time limit counts.
 Control groups need root or a delegated subtree; `Group.create` returns None where the
-machine offers neither, and the worker then has only per-process limits (sandbox.py says so
+machine offers neither, and the worker then has only per-process limits (protections.py says so
 in the protections it lists).
 
 Both layouts are handled: cgroup v1 (a hierarchy per controller, or cpu and cpuacct together,

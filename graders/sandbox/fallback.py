@@ -10,7 +10,7 @@ Each layer is used where the platform allows it:
 - a network namespace where one can be made;
 - as root, PID, IPC and mount namespaces of its own (graders/sandbox/namespaces.py).
 
-What `sandbox.protections()` lists is what a probe found, started exactly as a worker is and
+What `protections.protections()` lists is what a probe found, started exactly as a worker is and
 trying from inside what student code would: open a file of solutions/ and of spec/, list "/",
 reach the network, signal the grader, find a SysV message queue the grader made. Where it
 could read solutions/ (no Landlock and no uid switch, as in a container that runs the grader
@@ -208,8 +208,14 @@ def phrases(found, version, kit):
                       "verified")
     if not found["network"]:
         active.append("no network (network namespace or Landlock), verified")
-    if found["secrets"]:
-        active.append("WARNING: student code can read %s" % ", ".join(found["secrets"]))
-    else:
-        active.append("the kit (%s) cannot be read by student code, verified" % kit)
+    active.append(warning(found) or "the kit (%s) cannot be read by student code, verified"
+                  % kit)
     return active
+
+
+def warning(found):
+    """The phrase saying what of the kit student code can read, as the probe `found` it, or
+    None where it can read nothing of it."""
+    if found["secrets"]:
+        return "WARNING: student code can read %s" % ", ".join(found["secrets"])
+    return None

@@ -1,151 +1,26 @@
 """The one way graders reach student code: a `Submission` that forwards calls to a worker.
 
-The student's modules are copied into a fresh temporary folder and run by graders/sandbox/worker.py
-in a separate process (see graders/sandbox/process.py for how it is started and confined). Calls go
-in, plain data comes out (graders/sandbox/wire.py); objects such as a `Neuron` stay in the worker
-behind a `Remote`. Every way a call can go wrong (stub, exception, missing name, import or
-syntax error, timeout, crash) becomes a `StudentError` naming the call, which fails the
+The student's modules are copied into a fresh sandbox folder and run by
+graders/sandbox/worker.py in a separate process (graders/sandbox/process.py starts and confines
+it; graders/sandbox/channel.py speaks to it). Calls go in, plain data comes out
+(graders/sandbox/wire.py); objects such as a `Neuron` stay in the worker behind a `Remote`.
+Whatever goes wrong in a call is a `StudentError` (graders/sandbox/calls.py) that fails the
 case that made it and nothing else.
 """
 
-import os
-import select
 import time
-
-import numpy as np
-import pytest
 
 from graders.intake import collect
 from graders.intake import notebook
-from graders.sandbox import process as sandbox
+from graders.sandbox import homes
 from graders.sandbox import wire
-from graders.model.i18n import N_, _
+from graders.sandbox.calls import (LIMIT_ERRORS, StudentError, describe_call,  # noqa: F401
+                                   explain_error, limit_error)
+from graders.sandbox.channel import WorkerChannel, WorkerGone
+from graders.sandbox.limits import Limits
+from graders.model.i18n import _
 
-REPLY_LIMIT = 16 << 20  # bytes in one reply from the worker
 ANSWERS = ("call", "new", "method", "get")  # requests whose reply is student code's value
-
-
-class StudentError(pytest.fail.Exception):
-    """A call into student code went wrong; fails the case with `message` and no traceback."""
-
-    def __init__(self, message):
-        super().__init__(message, pytrace=False)
-
-
-def describe(value):
-    """A short description of an argument for messages: arrays by shape, numbers by value."""
-    if isinstance(value, np.ndarray):
-        return "array %s" % (tuple(value.shape),)
-    if isinstance(value, dict):
-        return "{%s}" % ", ".join("%r: %s" % (k, describe(v)) for k, v in value.items())
-    if isinstance(value, (list, tuple)) and len(value) > 4:
-        return "%s of %d" % (type(value).__name__, len(value))
-    return repr(value)
-
-
-def describe_call(function, args, kwargs):
-    parts = [describe(a) for a in args] + ["%s=%s" % (k, describe(v)) for k, v in kwargs.items()]
-    return "%s(%s)" % (function, ", ".join(parts))
-
-
-class WorkerGone(Exception):
-    """The worker process ended, timed out or sent something unreadable; says which.
-
-    `problem` is the short name the gradebook shows for it (timeout, crash, a limit)."""
-
-    def __init__(self, message, problem):
-        super().__init__(message)
-        self.problem = problem
-
-
-class WorkerProcess:
-    """One running worker and a request/reply exchange with a time limit."""
-
-    def __init__(self, sandbox_dir, modules, limits):
-        self.worker = sandbox.Worker(sandbox_dir, modules, limits)
-
-    def exchange(self, message, timeout, wall_limit):
-        """Sends one request and returns the decoded reply dict, or raises WorkerGone.
-
-        timeout: the call's time limit (see CallClock); wall_limit: wall-clock seconds it
-        may take at most, whatever it measures."""
-        try:
-            wire.send(self.worker.requests, message)
-        except (BrokenPipeError, OSError):
-            raise self.gone() from None
-        clock = CallClock(self.worker, timeout, wall_limit)
-        header = self._read(wire.HEADER.size, clock)
-        (length,) = wire.HEADER.unpack(header)
-        if length > REPLY_LIMIT:
-            self.stop()
-            raise WorkerGone(_("it sent a reply of %d bytes (the limit is %d)")
-                             % (length, REPLY_LIMIT), "reply size limit")
-        body = self._read(length, clock)
-        try:
-            reply = wire.parse(body, REPLY_LIMIT)
-            error = reply.get("error")
-            if error is not None and not (isinstance(error, dict) and all(
-                    isinstance(error.get(key, ""), str) for key in ("type", "message", "where"))):
-                raise ValueError("a malformed error")
-            reply["value"] = wire.decode(reply["ok"]) if "ok" in reply else None
-            return reply
-        except Exception as error:  # anything a forged reply can raise while it is decoded
-            self.stop()
-            raise WorkerGone(_("it sent a reply the grader cannot read (%s)") % (
-                "%s: %s" % (type(error).__name__, str(error)[:200])), "crash") from None
-
-    def _read(self, size, clock):
-        chunks, got = [], 0
-        while got < size:
-            ready = select.select([self.worker.replies], [], [], clock.wait())[0]
-            if not ready:
-                if clock.expired():
-                    self.stop()
-                    raise WorkerGone(_("it ran past the %g s time limit per call%s")
-                                     % (clock.limit, clock.unit), "timeout")
-                continue
-            chunk = os.read(self.worker.replies, size - got)
-            if not chunk:
-                raise self.gone()
-            chunks.append(chunk)
-            got += len(chunk)
-        return b"".join(chunks)
-
-    def gone(self):
-        self.worker.wait_exit(2.0)
-        code = self.stop()
-        problem = "memory limit" if "memory" in self.worker.hit else "crash"
-        return WorkerGone(self.worker.explain_exit(code), problem)
-
-    def stop(self):
-        """Kills the worker and everything it started; returns its exit code."""
-        return self.worker.stop()
-
-
-class CallClock:
-    """The time limit of one call: CPU time of all the worker's processes where a control
-    group measures it, with a wall-clock backstop for calls that wait rather than compute;
-    wall-clock time otherwise."""
-
-    TICK = 0.1  # seconds between looks at the CPU time
-
-    def __init__(self, worker, limit, wall_limit):
-        self.worker, self.limit = worker, limit
-        self.cpu_start = worker.cpu_seconds()
-        self.by_cpu = self.cpu_start is not None
-        self.unit = _(" (CPU time)") if self.by_cpu else ""
-        wall = limit * sandbox.WALL_FACTOR if self.by_cpu else limit
-        self.deadline = time.monotonic() + min(wall, wall_limit)
-
-    def wait(self):
-        """Seconds to wait for the reply before looking again."""
-        left = max(self.deadline - time.monotonic(), 0)
-        return min(left, self.TICK) if self.by_cpu else left
-
-    def expired(self):
-        if time.monotonic() >= self.deadline:
-            return True
-        return self.by_cpu and self.worker.cpu_seconds() - self.cpu_start > self.limit
 
 
 class Memo:
@@ -189,13 +64,13 @@ class Submission(Memo):
 
     def __init__(self, folder, modules, limits=None, start=False):
         super().__init__()
-        self.limits = limits or sandbox.Limits()
-        self.home = sandbox.new_home()
+        self.limits = limits or Limits()
+        self.home = homes.new_home()
         found, self.missing = collect.read_folder(folder, modules)
-        collect.write_modules(sandbox.prepare(self.home), found)
+        collect.write_modules(homes.prepare(self.home), found)
         self.sources = found  # to tell a notebook's lines in its own terms
         self.present = sorted(found)
-        self.worker = None
+        self.channel = None
         self.generation = 0  # counts worker starts; a Remote from an earlier one is stale
         self.import_errors = {}
         self.spent = dict.fromkeys(modules, 0.0)  # seconds of calls per tutorial module
@@ -249,14 +124,14 @@ class Submission(Memo):
     def restart(self):
         """Stops the worker: the next call starts a fresh one, which imports the modules
         anew, so nothing a call left in them (a list of the inputs it saw) survives."""
-        if self.worker:
-            self.worker.stop()
-            self.worker = None
+        if self.channel:
+            self.channel.stop()
+            self.channel = None
 
     def close(self):
-        if self.worker:
-            self.worker.stop()
-        sandbox.remove_home(self.home)
+        if self.channel:
+            self.channel.stop()
+        homes.remove_home(self.home)
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -277,13 +152,11 @@ class Submission(Memo):
         if message["op"] in ANSWERS:
             self.calls.append(what)
         if "error" in reply:
-            for text, problem, _explanation in LIMIT_ERRORS:
-                if limit_error(reply["error"], text):
+            for number, problem, _explanation in LIMIT_ERRORS:
+                if limit_error(reply["error"], number):
                     self._problem(module, problem)
-            error = dict(reply["error"])
-            error["where"] = notebook.in_notebook(self.sources.get(module, b""),
-                                                  error.get("where", ""))
-            raise StudentError(explain_error(what, error))
+            error = reply["error"]
+            raise StudentError(explain_error(what, error, self._where(module, error)))
         return reply["value"], reply.get("stdout", "")
 
     def _import(self, module):
@@ -294,7 +167,8 @@ class Submission(Memo):
             try:
                 error = self._exchange({"op": "import", "module": module}, what, module,
                                        "").get("error")
-                self.import_errors[module] = error and explain_error(what, error)
+                self.import_errors[module] = error and explain_error(
+                    what, error, notebook.in_notebook(b"", error.get("frame")), module)
             except StudentError as failure:  # a timeout or crash while importing
                 self.import_errors[module] = failure.msg
             if self.import_errors[module]:
@@ -302,18 +176,23 @@ class Submission(Memo):
         if self.import_errors[module]:
             raise StudentError(self.import_errors[module])
 
+    def _where(self, module, error):
+        """The place in the student's code an error reply names, in the terms of the file
+        handed in (a notebook's cell and line where it was one)."""
+        return notebook.in_notebook(self.sources.get(module, b""), error.get("frame"))
+
     def _exchange(self, message, what, module, function):
         left = self.limits.tutorial_seconds - self.spent[module]
         if left <= 0:
             raise StudentError(_("%s was not run: %s.py used up its %g s time budget")
                                % (what, module, self.limits.tutorial_seconds))
-        if self.worker is None:
+        if self.channel is None:
             self._start_worker()
         began = time.monotonic()
         try:
-            return self.worker.exchange(message, min(self.limits.call_seconds, left), left)
+            return self.channel.exchange(message, min(self.limits.call_seconds, left), left)
         except WorkerGone as gone:
-            self.worker = None
+            self.channel = None
             text = _("%s failed: %s") % (what, gone)
             self._problem(module, gone.problem)
             if gone.problem == "timeout":
@@ -325,10 +204,10 @@ class Submission(Memo):
     def _fresh_worker_for(self, module):
         """Restarts the worker when a tutorial's calls begin and an earlier tutorial left
         processes or threads running, so that none of their CPU time is charged here."""
-        if module != self.module and self.worker is not None and \
-                self.worker.worker.left_running():
-            self.worker.stop()
-            self.worker = None
+        if module != self.module and self.channel is not None and \
+                self.channel.process.left_running():
+            self.channel.stop()
+            self.channel = None
         self.module = module
 
     def _problem(self, module, problem):
@@ -337,7 +216,7 @@ class Submission(Memo):
             found.append(problem)
 
     def _start_worker(self):
-        self.worker = WorkerProcess(self.home, self.present, self.limits)
+        self.channel = WorkerChannel(self.home, self.present, self.limits)
         self.generation += 1
         self.import_errors = {}
 
@@ -363,7 +242,7 @@ class Remote:
 
     def lost(self):
         """Whether the worker this object lived in has stopped."""
-        return self.generation != self.submission.generation or self.submission.worker is None
+        return self.generation != self.submission.generation or self.submission.channel is None
 
     def _send(self, what, message):
         if self.lost():
@@ -373,34 +252,3 @@ class Remote:
         function = "%s.%s" % (self.cls, message["name"])
         return self.submission._request(self.module, function, "%s.%s" % (self.module, what),
                                         message)[0]
-
-
-# Errors that mean a sandbox limit was reached: (text in the message, problem, explanation).
-LIMIT_ERRORS = (
-    ("No space left on device", "folder size limit",
-     N_("the sandbox's writable folders (/work, /tmp) hold a limited number of bytes")),
-    ("Resource temporarily unavailable", "process limit",
-     N_("a submission may run only a limited number of processes and threads")),
-)
-
-
-def limit_error(error, text):
-    """Whether an error reply is the operating system's own `text` (not a student's)."""
-    return error.get("type") in ("OSError", "BlockingIOError") and \
-        error.get("message", "").startswith("[Errno ") and text in error.get("message", "")
-
-
-def explain_error(what, error):
-    """A student-facing sentence for an error reply from the worker."""
-    kind, message, where = error.get("type"), error.get("message", ""), error.get("where", "")
-    at = _(" (at %s)") % where if where else ""
-    for text, _problem, explanation in LIMIT_ERRORS:
-        if limit_error(error, text):
-            at += "; %s" % _(explanation)
-    if kind == "NotImplementedError":
-        return _("%s is not implemented yet: it raises NotImplementedError%s") % (what, at)
-    if kind == "missing":
-        return _("%s could not run: %s") % (what, message)
-    if what.startswith("import "):
-        return _("%s.py could not be imported: %s: %s%s") % (what[7:], kind, message, at)
-    return _("%s raised %s: %s%s") % (what, kind, message, at)

@@ -7,7 +7,7 @@ sandbox shows them). It only calls student code and sends back what comes
 out, as plain data (or, asked to, puts the contract's own helpers, built by stand_ins.py from
 the source the grader sends, in place of a student's): it never sees expected values, compares results or computes scores, so
 nothing a student's code does in here can change a verdict, only the values it returns.
-Every call starts from the random state the called module's import left (Worker.rewind), so
+Every call starts from the random state the called module's import left (StudentModules.rewind), so
 what ran before it in this worker never changes what it returns.
 """
 
@@ -62,31 +62,35 @@ class CappedOutput:
 
 
 def student_frame(tb):
-    """'file.py, line N, in f' for the deepest traceback frame in the student's folder."""
-    where = ""
+    """[file, line, function] of the deepest traceback frame in the student's folder, or
+    None; the grader words it (graders/intake/notebook.py)."""
+    found = None
     for frame, line in traceback.walk_tb(tb):
         filename = frame.f_code.co_filename
-        if os.path.dirname(os.path.abspath(filename)) == os.getcwd():
-            where = "%s, line %d, in %s" % (os.path.basename(filename), line, frame.f_code.co_name)
-    return where
+        if os.path.dirname(os.path.abspath(filename)) == os.getcwd() and type(line) is int:
+            found = [os.path.basename(filename), line, frame.f_code.co_name]
+    return found
 
 
 def describe_error(error):
     if isinstance(error, SyntaxError):
         return {"type": "SyntaxError", "message": "%s (%s, line %s)" % (
-            error.msg, os.path.basename(error.filename or "?"), error.lineno), "where": ""}
+            error.msg, os.path.basename(error.filename or "?"), error.lineno), "frame": None}
     if isinstance(error, SystemExit):
         return {"type": "SystemExit", "message": "called sys.exit(%r)" % (error.code,),
-                "where": student_frame(error.__traceback__)}
-    return {"type": type(error).__name__, "message": str(error)[:2000],
-            "where": student_frame(error.__traceback__)}
+                "frame": student_frame(error.__traceback__)}
+    described = {"type": type(error).__name__, "message": str(error)[:2000],
+                 "frame": student_frame(error.__traceback__)}
+    if isinstance(error, OSError) and type(error.errno) is int:  # the grader tells limits by it
+        described["errno"] = error.errno
+    return described
 
 
 class MissingName(Exception):
     """The student's module does not define a name the contract needs."""
 
 
-class Worker:
+class StudentModules:
     """Holds the student's modules and the objects created for the grader, by handle number."""
 
     def __init__(self):
@@ -181,7 +185,7 @@ class Worker:
             reply = {"ok": {"handle": result.number} if type(result) is wire.Handle
                      else wire.encode(result)}
         except MissingName as error:
-            reply = {"error": {"type": "missing", "message": str(error), "where": ""}}
+            reply = {"error": {"type": "missing", "message": str(error), "frame": None}}
         except BaseException as error:  # the student's code may raise anything, SystemExit too
             reply = {"error": describe_error(error)}
         finally:
@@ -207,14 +211,14 @@ def main():
     requests = os.fdopen(int(sys.argv[1]), "rb")
     replies = os.fdopen(int(sys.argv[2]), "wb")
     sys.path.append(os.getcwd())  # the student's modules come last on the path
-    worker = Worker()
+    modules = StudentModules()
     while True:
         header = requests.read(wire.HEADER.size)
         if len(header) < wire.HEADER.size:
             return
         (length,) = wire.HEADER.unpack(header)
         request = wire.parse(requests.read(length), MESSAGE_LIMIT)
-        wire.send(replies, worker.answer(request))
+        wire.send(replies, modules.answer(request))
 
 
 if __name__ == "__main__":
