@@ -4,11 +4,11 @@ import numpy as np
 
 from graders.grading import checks
 from graders.grading import diagnose
-from graders.grading import roots
 from graders.model.i18n import _
 from graders.model.spec import reads
 from graders.sandbox.submission import describe_call
 from graders.sandbox.stand_ins import sigmoid
+from graders.grading.helpers import Helper
 
 DATA = {"inputs": "array(N, D)", "outputs": "array(N, 1)"}
 
@@ -224,10 +224,10 @@ def feed_forward_stand_in(self):
 
 
 # predictions are made after train(), which calls feed_forward
-HELPERS = {"NeuralNetwork.sigmoid": roots.Helper(sigmoid_stand_in, (
+HELPERS = {"NeuralNetwork.sigmoid": Helper(sigmoid_stand_in, (
                "NeuralNetwork.feed_forward", "NeuralNetwork.backpropagation",
                "NeuralNetwork.train", "NeuralNetwork.predict")),
-           "NeuralNetwork.feed_forward": roots.Helper(feed_forward_stand_in, (
+           "NeuralNetwork.feed_forward": Helper(feed_forward_stand_in, (
                "NeuralNetwork.backpropagation", "NeuralNetwork.train",
                "NeuralNetwork.predict"))}
 

@@ -8,11 +8,11 @@ from graders.grading import diagnose
 from graders.grading import networks
 from graders.grading.networks import (classify, exact_model, gradient, layer_ratio, layers,
                                       shapes_of, sizes_of, slope_mistake, total_loss)
-from graders.grading import roots
 from graders.model.i18n import _
 from graders.model.spec import reads
 from graders.sandbox.stand_ins import sigmoid, slope_at_input
 from graders.sandbox.submission import describe_call
+from graders.grading.helpers import Helper
 
 ACTIVATION = ("=tanh", "=sigmoid", "=relu", "=leaky_relu")
 MODEL = networks.model_kinds(4)  # the deepest network a case may give: W1, b1, ..., W4, b4
@@ -261,11 +261,11 @@ def batches_stand_in(order, batch_size):
 
 
 TRAINING = ("train", "hidden_size_study")  # hidden_size_study trains with train
-HELPERS = {"activate": roots.Helper(activate_stand_in, ("forward", "calculate_loss", "predict",
+HELPERS = {"activate": Helper(activate_stand_in, ("forward", "calculate_loss", "predict",
                                                          "backprop") + TRAINING),
-           "activation_slope": roots.Helper(activation_slope_stand_in, ("backprop",) + TRAINING),
-           "learning_rate": roots.Helper(learning_rate_stand_in, TRAINING),
-           "batches": roots.Helper(batches_stand_in, TRAINING)}
+           "activation_slope": Helper(activation_slope_stand_in, ("backprop",) + TRAINING),
+           "learning_rate": Helper(learning_rate_stand_in, TRAINING),
+           "batches": Helper(batches_stand_in, TRAINING)}
 
 CURVE = ("losses", "epoch", "loss")
 

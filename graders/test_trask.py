@@ -4,13 +4,13 @@ import numpy as np
 
 from graders.grading import checks
 from graders.grading import diagnose
-from graders.grading import roots
 from graders.grading.sigmoid_networks import (kit_run, one_step, one_update_later, probe_weights,
                                               three_layer_loss, two_layer_loss)
 from graders.model.i18n import _
 from graders.model.spec import reads
 from graders.sandbox.submission import describe_call
 from graders.sandbox.stand_ins import sigmoid
+from graders.grading.helpers import Helper
 
 DATA = {"X": "array(N, D)", "y": "array(N, K)"}
 
@@ -266,7 +266,7 @@ def nonlin_stand_in(x, deriv=False):
     return x * (1 - x) if deriv else sigmoid(x)
 
 
-HELPERS = {"nonlin": roots.Helper(nonlin_stand_in, (
+HELPERS = {"nonlin": Helper(nonlin_stand_in, (
     "two_layer_update", "train_two_layer", "three_layer_updates", "train_three_layer"))}
 
 

@@ -4,7 +4,6 @@ import numpy as np
 
 from graders.grading import checks
 from graders.grading import diagnose
-from graders.grading import roots
 from graders.grading.sigmoid_networks import (PARAMETERS, PROBE, SITES, forward_without,
                                               gradients, kit_training, network_output, swapped,
                                               units)
@@ -12,6 +11,7 @@ from graders.model.i18n import _
 from graders.model.spec import reads
 from graders.sandbox.submission import describe_call
 from graders.sandbox import stand_ins
+from graders.grading.helpers import Helper
 
 PARAMS = dict.fromkeys(PARAMETERS, "number")
 
@@ -267,12 +267,12 @@ def _rate(student, data, y_trues, learn_rate, what):
 # -- what the rest of the kit reads from this module (graders/grading/tutorial.py) ----------
 
 HELPERS = {
-    "sigmoid": roots.Helper(stand_ins.sigmoid, (
+    "sigmoid": Helper(stand_ins.sigmoid, (
         "Neuron.feedforward", "OurNeuralNetwork.feedforward", "OurNeuralNetwork.backprop",
         "OurNeuralNetwork.train")),
-    "deriv_sigmoid": roots.Helper(stand_ins.slope_at_input, (
+    "deriv_sigmoid": Helper(stand_ins.slope_at_input, (
         "OurNeuralNetwork.backprop", "OurNeuralNetwork.train")),
-    "mse_loss": roots.Helper(stand_ins.mse_loss, ("OurNeuralNetwork.train",)),
+    "mse_loss": Helper(stand_ins.mse_loss, ("OurNeuralNetwork.train",)),
 }
 
 

@@ -12,6 +12,7 @@ from graders.model import spec
 from graders.sandbox import stand_ins
 from graders.sandbox.submission import Submission
 from graders.model.results import case_ids
+from graders.grading.helpers import Helper
 from tests.helpers import SOLUTIONS, failed, grade, variant
 
 # name: (module, [(text in solutions/<module>.py, replacement)], the helper named as the root,
@@ -114,13 +115,13 @@ def uses_a_grader_global(x):
     ({"bare_loops": None}, "graders/test_zhou.py, bare_loops: missing"),
     ({"CURVE": ("losses",)}, "graders/test_zhou.py, CURVE: must be"),
     ({"bare_loops": lambda: ["a run"]}, "graders/test_zhou.py, bare_loops: must be"),
-    ({"HELPERS": {"softmax": roots.Helper(stand_ins.sigmoid, ("OurNeuralNetwork.train",))}},
+    ({"HELPERS": {"softmax": Helper(stand_ins.sigmoid, ("OurNeuralNetwork.train",))}},
      "HELPERS['softmax']: no case of spec/zhou.yaml grades softmax"),
-    ({"HELPERS": {"sigmoid": roots.Helper(stand_ins.sigmoid, ("predict",))}},
+    ({"HELPERS": {"sigmoid": Helper(stand_ins.sigmoid, ("predict",))}},
      "HELPERS['sigmoid']: caller 'predict' is not another name"),
-    ({"HELPERS": {"sigmoid": roots.Helper(lambda x: x, ("Neuron.feedforward",))}},
+    ({"HELPERS": {"sigmoid": Helper(lambda x: x, ("Neuron.feedforward",))}},
      "HELPERS['sigmoid']: the stand-in must be a function defined with def"),
-    ({"HELPERS": {"sigmoid": roots.Helper(uses_a_grader_global, ("Neuron.feedforward",))}},
+    ({"HELPERS": {"sigmoid": Helper(uses_a_grader_global, ("Neuron.feedforward",))}},
      "HELPERS['sigmoid']: the stand-in uses_a_grader_global uses grader_global, which the "
      "sandbox does not have"),
 ])

@@ -18,7 +18,6 @@ import contextlib
 import importlib
 import inspect
 import os
-from dataclasses import dataclass
 
 import pytest
 
@@ -28,14 +27,6 @@ from graders.grading import tutorial
 from graders.model import spec
 from graders.grading.reference import Reference
 from graders.sandbox.submission import Submission
-
-
-@dataclass(frozen=True)
-class Helper:
-    """A helper of the contract, as its tutorial's grader declares it (`HELPERS`)."""
-    stand_in: object  # a function: exactly what the contract's docstring states; it runs in
-    # the sandbox from its source alone (graders/sandbox/stand_ins.py)
-    callers: tuple  # the contract's names whose cases use the helper
 
 
 def helpers(module):

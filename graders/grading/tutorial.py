@@ -1,7 +1,7 @@
 """What a tutorial's grader declares for the rest of the kit, beside its procedures.
 
 graders/test_<module>.py names, for the kit to read (never a table elsewhere):
-- `HELPERS`: {contract helper: roots.Helper(stand_in, callers)}, the helpers whose mistakes
+- `HELPERS`: {contract helper: Helper(stand_in, callers)}, the helpers whose mistakes
   its callers are not failed for (graders/grading/roots.py); {} where the contract has none;
 - `CURVE`: (recorded name, x label, y label), the training curve report.html draws
   (graders/outputs/pages.py), or None where the tutorial trains nothing;
@@ -51,14 +51,14 @@ def check(loaded):
             raise bad(name, "missing: %s" % DECLARED[name])
     graded = {case.function for case in loaded.cases}
     if not isinstance(found.HELPERS, dict):
-        raise bad("HELPERS", "must be a dict {contract helper: roots.Helper(...)}")
+        raise bad("HELPERS", "must be a dict {contract helper: Helper(...)} (graders/grading/helpers.py)")
     for helper, declared in found.HELPERS.items():
         label = "HELPERS[%r]" % helper
         if helper not in graded:
             raise bad(label, "no case of spec/%s.yaml grades %s, so the kit cannot tell "
                              "whether it is wrong" % (loaded.module, helper))
         if not hasattr(declared, "stand_in") or not hasattr(declared, "callers"):
-            raise bad(label, "must be a roots.Helper(stand_in, callers)")
+            raise bad(label, "must be a Helper(stand_in, callers)")
         for caller in declared.callers:
             if caller not in graded or caller == helper:
                 raise bad(label, "caller %r is not another name spec/%s.yaml grades"

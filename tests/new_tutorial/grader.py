@@ -5,9 +5,9 @@ tutorial of a new shape, copied into a copy of the kit as graders/test_onelayer.
 import numpy as np
 
 from graders.grading import checks
-from graders.grading import roots
 from graders.model.spec import reads
 from graders.sandbox.submission import describe_call
+from graders.grading.helpers import Helper
 
 
 @reads(input={"scores": "array(N, C)"}, expected=("array(N, C)", "=solutions"))
@@ -62,7 +62,7 @@ def softmax_stand_in(scores):
     return exp / np.sum(exp, axis=1, keepdims=True)
 
 
-HELPERS = {"softmax": roots.Helper(softmax_stand_in, ("probabilities", "train"))}
+HELPERS = {"softmax": Helper(softmax_stand_in, ("probabilities", "train"))}
 
 CURVE = ("losses", "epoch", "cross-entropy")
 
