@@ -1,4 +1,6 @@
-"""python -m graders.classroom RESULTS_JSON: results on GitHub Classroom (graders/platforms/classroom.py)."""
+"""python -m graders.classroom RESULTS_JSON: a results.json on GitHub Classroom.
+
+The work is done by graders/platforms/classroom.py."""
 
 import sys
 

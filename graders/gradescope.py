@@ -1,4 +1,6 @@
-"""python -m graders.gradescope [build OUT]: the Gradescope autograder (graders/platforms/gradescope.py)."""
+"""python -m graders.gradescope [build OUT]: the Gradescope autograder.
+
+The work is done by graders/platforms/gradescope.py."""
 
 import sys
 

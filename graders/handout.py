@@ -2,8 +2,10 @@
 
     python -m graders.handout OUT [--notebooks]     (nox -s handout -- OUT [--notebooks])
 
-OUT gets exercises/ (the stubs, or with --notebooks one Jupyter notebook per tutorial), spec/ with the public cases only, the graders that run them,
-the stubs again in graders/stubs/ (what a rebuild from memory starts from, graders/recall/rebuild.py),
+OUT gets exercises/ (the stubs, or with --notebooks one Jupyter notebook per tutorial), spec/
+with the public cases only, the graders that run them (all of graders/ but the instructor's
+commands, graders/model/kit_files.py), the stubs again in graders/stubs/ (what a rebuild from
+memory starts from, graders/recall/rebuild.py),
 the student README, noxfile and GitHub workflow from handout/, and grader-files.sha256, the
 hash manifest the workflow verifies. Never solutions/, hidden cases, or instructor tools. OUT
 must not exist yet or be empty: the kit never writes over anyone's work.

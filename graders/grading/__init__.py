@@ -1,1 +1,1 @@
-"""The grading run itself: the scoreboard plugin, the checks, diagnoses, root-cause credit, curves and the reference."""
+"""The grading run: the scoreboard plugin, checks, diagnoses, root causes, curves, reference."""

@@ -1,1 +1,1 @@
-"""What the kit knows: the specs and their kinds and draws, the results data, and the messages' language."""
+"""What the kit knows: specs, their kinds and draws, the results data, the messages' language."""

@@ -1,1 +1,1 @@
-"""Rebuilding a tutorial from memory, its history and when the next rebuild is due (python -m graders.recall)."""
+"""Rebuilding a tutorial from memory: the rebuild, its history, when the next is due."""

@@ -1,1 +1,1 @@
-"""How student code runs: a worker process per submission, confined, limited and spoken to over a pipe."""
+"""How student code runs: a worker process per submission, confined, limited, over a pipe."""
