@@ -35,3 +35,14 @@ def pytest_xdist_make_scheduler(config, log):
             return path if shares_a_fixture(str(config.rootpath / path)) else nodeid
 
     return SharedFixturesTogether(config, log)
+
+
+@pytest.fixture(scope="session")
+def shared_gradings(tmp_path_factory):
+    """Gradings made once for the whole run, on whichever worker asks first (tests/shared.py)."""
+    from tests.shared import SharedGradings
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the folder every worker's own one is in
+    return SharedGradings(str(base / "shared-gradings"))
