@@ -170,6 +170,8 @@ def test_workflow_scores_the_stubs_zero_with_honest_wording(handout, check_workf
     shutil.copytree(os.path.join(KIT, "examples", "submissions", "alice", ".recall"),
                     repo / ".recall")
     context = {"steps.score.outputs.result": ""}
+    # where the workflow copies the graders; the runner's packages stand in for a download
+    venv_with_these_packages(tmp_path / "runner-temp" / "nnkit")
     ran = []
     for step in check_workflow["steps"]:
         if "run" in step:
@@ -323,7 +325,9 @@ def test_the_notebooks_check_cell_and_nox_check_grade_the_notebooks(notebook_han
 
 def venv_with_these_packages(repo):
     """repo/.nox/check as a venv that sees this test's packages (a .pth file), so that `nox -R`
-    reuses it and installs nothing: the handout's noxfile and graders are what is tested."""
+    reuses it and installs nothing: the handout's noxfile and graders are what is tested. A
+    plain `nox -s check` (its session reuses the venv) runs pip from those packages too, and
+    finds every requirement already satisfied instead of downloading it."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(repo / ".nox" / "check")],
                    check=True)
     python = repo / ".nox" / "check" / "bin" / "python"
