@@ -21,20 +21,6 @@ try:
 except ImportError:  # Windows: no lock; two workers may then both grade, each writes whole
     fcntl = None
 
-def link_venvs(folder, kit):
-    """Makes `kit`/.nox, where the kit's noxfile builds its venvs, a link to one folder under
-    `folder` for every copy of the kit with the same noxfile.py and pyproject.toml: the first
-    session that needs a venv builds it there (the noxfile's own lock makes a second wait)
-    and every later one, in any copy, finds it built, as on one machine."""
-    digest = hashlib.sha256()
-    for name in ("noxfile.py", "pyproject.toml"):
-        with open(os.path.join(str(kit), name), "rb") as handle:
-            digest.update(hashlib.sha256(handle.read()).digest())
-    shared = os.path.join(str(folder), digest.hexdigest()[:16])
-    os.makedirs(shared, exist_ok=True)
-    os.symlink(shared, os.path.join(str(kit), ".nox"))
-
-
 RECORD = "record.json"  # where tests/record_reference.py writes, in a grading's folder
 
 
@@ -93,3 +79,17 @@ class SharedGradings:
                               handle)
                 os.replace(where + ".tmp", where + ".json")
         return where
+
+
+def link_venvs(folder, kit):
+    """Makes `kit`/.nox, where the kit's noxfile builds its venvs, a link to one folder under
+    `folder` for every copy of the kit with the same noxfile.py and pyproject.toml: the first
+    session that needs a venv builds it there (the noxfile's own lock makes a second wait)
+    and every later one, in any copy, finds it built, as on one machine."""
+    digest = hashlib.sha256()
+    for name in ("noxfile.py", "pyproject.toml"):
+        with open(os.path.join(str(kit), name), "rb") as handle:
+            digest.update(hashlib.sha256(handle.read()).digest())
+    shared = os.path.join(str(folder), digest.hexdigest()[:16])
+    os.makedirs(shared, exist_ok=True)
+    os.symlink(shared, os.path.join(str(kit), ".nox"))
