@@ -35,3 +35,28 @@ def pytest_xdist_make_scheduler(config, log):
             return path if shares_a_fixture(str(config.rootpath / path)) else nodeid
 
     return SharedFixturesTogether(config, log)
+
+
+@pytest.fixture(scope="session")
+def shared_folder(tmp_path_factory):
+    """A folder of this run that every pytest-xdist worker shares."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the folder every worker's own one is in
+    return base
+
+
+@pytest.fixture(scope="session")
+def shared_gradings(shared_folder):
+    """Gradings made once for the whole run, on whichever worker asks first (tests/shared.py)."""
+    from tests.shared import SharedGradings
+
+    return SharedGradings(str(shared_folder / "shared-gradings"))
+
+
+@pytest.fixture(scope="session")
+def shared_venvs(shared_folder):
+    """link(kit): the kit copy's venvs are the run's shared ones (tests/shared.py)."""
+    from tests.shared import link_venvs
+
+    return functools.partial(link_venvs, str(shared_folder / "shared-venvs"))

@@ -17,12 +17,12 @@ KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOLUTIONS = os.path.join(KIT, "solutions")
 
 
-def grade(impl, *options, hidden=True, tmp_path):
+def grade(impl, *options, hidden=True, tmp_path, env=None):
     """Grades `impl` and returns (results.json as a dict, the completed process)."""
     results = os.path.join(str(tmp_path), "results-%d.json" % len(os.listdir(str(tmp_path))))
     command = [sys.executable, "-m", "pytest", "graders", "--impl=" + str(impl), "-q",
                "--results-json", results, *options] + (["--hidden"] if hidden else [])
-    run = subprocess.run(command, cwd=KIT, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(command, cwd=KIT, capture_output=True, text=True, timeout=600, env=env)
     assert run.returncode in (0, 1), "grading itself failed:\n%s\n%s" % (run.stdout, run.stderr)
     with open(results, encoding="utf-8") as handle:
         return json.load(handle), run

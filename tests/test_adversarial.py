@@ -582,21 +582,3 @@ def test_results_say_which_protections_were_active(graded):
                    "size-limited writable folders", "seccomp filter", "control group"):
         assert needed in protections
     assert "Protections active: " in graded["report"]["stdout"]
-
-
-def test_an_endless_loop_with_the_default_limits_costs_only_its_function(tmp_path):
-    """With the default limits, a loop in one tutorial leaves the other three in full."""
-    submissions = tmp_path / "class"
-    build(str(submissions / "loops"), {"trask": ("", (
-        "def train_two_layer(X, y, iterations=10000, seed=1, syn0=None):\n"
-        "    while True:\n"
-        "        pass\n"))}, {}, ())
-    (tmp_path / "lures.json").write_text(json.dumps(lure_addresses(str(tmp_path))))
-    report = grade_contained(submissions, tmp_path / "grades", tmp_path)
-    assert report["returncode"] == 0 and report["survivors"] == []
-    with open(tmp_path / "grades" / "loops" / "results.json") as handle:
-        results = json.load(handle)
-    lost = failed(results)
-    assert lost and failed_modules(results) == {"trask"}
-    assert all(case.function == "train_two_layer" for case in spec.load("trask").cases
-               if "trask::" + case.id in lost)

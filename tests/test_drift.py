@@ -7,7 +7,7 @@ import re
 import pytest
 
 from graders.model.results import case_id
-from tests.helpers import copy_solutions, failed, grade, outputs, variant
+from tests.helpers import SOLUTIONS, copy_solutions, failed, grade, outputs, variant
 
 SEED_LINE = re.compile(r"^[ \t]*np\.random\.seed\(seed\)[ \t]*\n", re.M)
 
@@ -35,12 +35,14 @@ def statuses(results):
     return {case_id(test): (test["status"], test["score"]) for test in results["tests"]}
 
 
-@pytest.fixture(scope="module", params=["reference", "seeded-at-import", "unseeded"])
-def gradings(request, tmp_path_factory):
-    """(kind, the full run's results, the results of every case run alone)."""
-    tmp_path = tmp_path_factory.mktemp(request.param)
-    folder = copy_solutions(tmp_path) if request.param == "reference" else reseeded(
-        tmp_path, request.param == "seeded-at-import")
+@pytest.fixture(params=["reference", "seeded-at-import", "unseeded"])
+def gradings(request, tmp_path, shared_gradings):
+    """(kind, the full run's results, the results of every case run alone). The reference's
+    full run is the one the whole test run shares (tests/shared.py)."""
+    if request.param == "reference":
+        full = shared_gradings.grade(SOLUTIONS)[0]
+        return request.param, full, grade(SOLUTIONS, "-p", "tests.alone", tmp_path=tmp_path)[0]
+    folder = reseeded(tmp_path, request.param == "seeded-at-import")
     return (request.param, grade(folder, tmp_path=tmp_path)[0],
             grade(folder, "-p", "tests.alone", tmp_path=tmp_path)[0])
 

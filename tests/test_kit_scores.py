@@ -16,9 +16,9 @@ INDEPENDENT = {"tutorial-port": os.path.join(KIT, "examples", "submissions", "al
 VERBATIM = os.path.join(KIT, "tests", "implementations", "verbatim")
 
 
-@pytest.fixture(scope="module")
-def solutions_results(tmp_path_factory):
-    return grade("solutions", tmp_path=tmp_path_factory.mktemp("solutions"))[0]
+@pytest.fixture
+def solutions_results(shared_gradings):
+    return shared_gradings.grade("solutions")[0]
 
 
 def test_solutions_score_full_marks(solutions_results):
@@ -31,8 +31,8 @@ def test_every_case_of_every_spec_is_graded(solutions_results):
 
 
 @pytest.mark.parametrize("name", sorted(INDEPENDENT))
-def test_independent_implementations_score_full_marks(name, tmp_path):
-    results, _ = grade(INDEPENDENT[name], tmp_path=tmp_path)
+def test_independent_implementations_score_full_marks(name, shared_gradings):
+    results, _ = shared_gradings.grade(INDEPENDENT[name])
     earned, possible = results_data.points(results, implemented(INDEPENDENT[name]))
     assert earned == possible and sum(possible.values()) > 0
 
@@ -43,8 +43,9 @@ def implemented(folder):
             if os.path.isfile(os.path.join(folder, module + ".py"))]
 
 
-def test_tutorial_verbatim_code_scores_90_percent_and_loses_only_generality_cases(tmp_path):
-    results, _ = grade(VERBATIM, tmp_path=tmp_path)
+def test_tutorial_verbatim_code_scores_90_percent_and_loses_only_generality_cases(
+        shared_gradings):
+    results, _ = shared_gradings.grade(VERBATIM)
     modules = implemented(VERBATIM)
     earned, possible = results_data.points(results, modules)
     for module in modules:

@@ -20,7 +20,7 @@ def test_a_gradient_failure_lists_every_parameter_that_is_off(tmp_path):
     folder = variant(tmp_path, "zhou", [("deriv_sigmoid(sum_o1)", "deriv_sigmoid(y_pred)"),
                                         ("deriv_sigmoid(sum_h1)", "deriv_sigmoid(h1)"),
                                         ("deriv_sigmoid(sum_h2)", "deriv_sigmoid(h2)")])
-    results, _ = grade(folder, hidden=False, tmp_path=tmp_path)
+    results, _ = grade(folder, "-k", "test_zhou.py", hidden=False, tmp_path=tmp_path)
     output = outputs(results)["zhou::backprop-gradient"]
     assert "the gradient is wrong for 9 of 9 parameters" in output
     assert "Diagnosis: zhou.OurNeuralNetwork.backprop: the gradient is wrong at every layer: " \
@@ -36,7 +36,7 @@ def test_a_students_print_output_comes_with_the_case_it_belongs_to(tmp_path):
     folder = variant(tmp_path, "zhou", [(
         "    return ((y_true - y_pred) ** 2).mean()",
         "    print('my mse', 'x' * 5000)\n    return ((y_true - y_pred) ** 2).sum()")])
-    results, _ = grade(folder, hidden=False, tmp_path=tmp_path)
+    results, _ = grade(folder, "-k", "test_zhou.py", hidden=False, tmp_path=tmp_path)
     output = outputs(results)["zhou::mse-loss"]
     assert "Your code printed during this case:\nmy mse xxx" in output
     assert "more characters)" in output and len(output) < 3000  # truncated

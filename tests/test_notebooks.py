@@ -87,9 +87,10 @@ def scores(results):
 
 
 @pytest.mark.parametrize("modules", [SOLUTIONS, CAROL], ids=["complete", "two-bugs"])
-def test_student_notebooks_score_what_the_same_modules_score(modules, tmp_path):
+def test_student_notebooks_score_what_the_same_modules_score(modules, tmp_path,
+                                                            shared_gradings):
     notebooks.write_notebooks(modules, str(tmp_path / "notebooks"))
-    as_modules, _ = grade(modules, tmp_path=tmp_path)
+    as_modules, _ = shared_gradings.grade(modules)
     as_notebooks, run = grade(tmp_path / "notebooks", tmp_path=tmp_path)
     assert scores(as_notebooks) == scores(as_modules), run.stdout
     assert as_notebooks["extra_data"]["problems"] == as_modules["extra_data"]["problems"]

@@ -11,10 +11,12 @@ from tests.helpers import all_cases, copy_kit
 
 
 @pytest.fixture(scope="module")
-def kit(tmp_path_factory):
-    """A copy of the kit, so that sessions write their venvs and outputs there."""
+def kit(tmp_path_factory, shared_venvs):
+    """A copy of the kit, so that sessions write their outputs there; its venvs are the ones
+    every copy of the kit in this run shares (built by the first session that needs one)."""
     copy = tmp_path_factory.mktemp("nox") / "kit"
     copy_kit(copy)
+    shared_venvs(copy)
     return copy
 
 

@@ -48,10 +48,12 @@ def test_bad_shard_argument_is_a_usage_error():
     assert done.returncode == 2 and "--shard takes I/N" in done.stderr
 
 
-def test_class_workflow_grades_in_shards_and_merges_to_one_gradebook(tmp_path):
-    """Runs the commands of .github/workflows/grade-class.yml on the example class."""
+def test_class_workflow_grades_in_shards_and_merges_to_one_gradebook(tmp_path, shared_venvs):
+    """Runs the commands of .github/workflows/grade-class.yml on the example class (with the
+    venvs every copy of the kit in this run shares)."""
     kit = tmp_path / "kit"
     copy_kit(kit)
+    shared_venvs(kit)
     jobs = workflow.load(kit / ".github" / "workflows" / "grade-class.yml")["jobs"]
     shard_numbers = jobs["grade"]["strategy"]["matrix"]["shard"]
     for shard in shard_numbers:

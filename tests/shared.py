@@ -1,0 +1,95 @@
+"""Gradings and venvs that several test files need, made once per test run and shared by
+every pytest-xdist worker (the `shared_gradings` and `shared_venvs` fixtures of
+tests/conftest.py).
+
+The first test that asks for a grading makes it; a test on another worker that asks for the
+same one meanwhile waits for it (a lock file per grading), then reads the same results. A
+grading is the same when the folder (its path and every file's bytes), the options and the
+hidden flag are: grading is deterministic (tests/test_drift.py checks it), so the tests read
+what each would have made itself.
+"""
+
+import hashlib
+import json
+import os
+import subprocess
+
+from tests.helpers import KIT, grade
+
+try:
+    import fcntl
+except ImportError:  # Windows: no lock; two workers may then both grade, each writes whole
+    fcntl = None
+
+RECORD = "record.json"  # where tests/record_reference.py writes, in a grading's folder
+
+
+def fingerprint(impl, options, hidden):
+    """A digest of what makes a grading: the folder's path and files, the options."""
+    folder = os.path.join(KIT, str(impl))
+    digest = hashlib.sha256(json.dumps([os.path.abspath(folder), list(options), hidden]).encode())
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            digest.update(os.path.relpath(path, folder).encode() + b"\0")
+            with open(path, "rb") as handle:
+                digest.update(hashlib.sha256(handle.read()).digest())
+    return digest.hexdigest()[:16]
+
+
+class SharedGradings:
+    """helpers.grade, made once per distinct grading for the whole run. Each also loads
+    tests/record_reference.py, which only watches: `recorded` gives what it recorded."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        os.makedirs(folder, exist_ok=True)
+
+    def grade(self, impl, *options, hidden=True):
+        """(results.json as a dict, the completed process), as helpers.grade gives them."""
+        where = self._made(impl, options, hidden)
+        with open(where + ".json", encoding="utf-8") as handle:
+            made = json.load(handle)
+        run = subprocess.CompletedProcess(made["args"], made["returncode"], made["stdout"],
+                                          made["stderr"])
+        return made["results"], run
+
+    def recorded(self, impl, *options, hidden=True):
+        """Every number `impl` exchanged with the graders in the hidden cases of that
+        grading (tests/record_reference.py)."""
+        with open(os.path.join(self._made(impl, options, hidden), RECORD),
+                  encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def _made(self, impl, options, hidden):
+        """The grading's folder, once its results are written (by this call or another)."""
+        where = os.path.join(self.folder, fingerprint(impl, options, hidden))
+        with open(where + ".lock", "w") as lock:
+            if fcntl:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            if not os.path.isfile(where + ".json"):
+                os.makedirs(where, exist_ok=True)
+                env = dict(os.environ, NNKIT_RECORD=os.path.join(where, RECORD))
+                results, run = grade(impl, "-p", "tests.record_reference", *options,
+                                     hidden=hidden, tmp_path=where, env=env)
+                with open(where + ".tmp", "w", encoding="utf-8") as handle:
+                    json.dump({"results": results, "returncode": run.returncode,
+                               "stdout": run.stdout, "stderr": run.stderr, "args": run.args},
+                              handle)
+                os.replace(where + ".tmp", where + ".json")
+        return where
+
+
+def link_venvs(folder, kit):
+    """Makes `kit`/.nox, where the kit's noxfile builds its venvs, a link to one folder under
+    `folder` for every copy of the kit with the same noxfile.py and pyproject.toml: the first
+    session that needs a venv builds it there (the noxfile's own lock makes a second wait)
+    and every later one, in any copy, finds it built, as on one machine."""
+    digest = hashlib.sha256()
+    for name in ("noxfile.py", "pyproject.toml"):
+        with open(os.path.join(str(kit), name), "rb") as handle:
+            digest.update(hashlib.sha256(handle.read()).digest())
+    shared = os.path.join(str(folder), digest.hexdigest()[:16])
+    os.makedirs(shared, exist_ok=True)
+    os.symlink(shared, os.path.join(str(kit), ".nox"))
