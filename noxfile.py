@@ -85,7 +85,8 @@ def at_once():
     """pytest-xdist options that grade the tutorials at once, a grader file per worker, on as
     many CPUs as the machine has (at most one per tutorial; graders/grading/parallel.py)."""
     workers = min(os.cpu_count() or 1, len(glob.glob(os.path.join("spec", "*.yaml"))))
-    return ("--numprocesses", str(workers), "--dist", "loadfile") if workers > 1 else ()
+    return ("--numprocesses", str(workers), "--dist", "loadfile",
+            "--max-worker-restart", "0") if workers > 1 else ()
 
 
 @nox.session

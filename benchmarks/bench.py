@@ -151,7 +151,8 @@ def check(scratch, repeat):
     walls = {"serial": [], "parallel": []}
     for _ in range(repeat):  # alternated, so that both see the same machine
         for kind, extra in (("serial", []), ("parallel", ["-n", str(workers), "--dist",
-                                                          "loadfile"])):
+                                                          "loadfile", "--max-worker-restart",
+                                                          "0"])):
             begin = time.perf_counter()
             subprocess.run(command + extra, cwd=KIT, env=ENV, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=True)

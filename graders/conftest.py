@@ -14,6 +14,7 @@ from graders.model import draws
 from graders.model import i18n
 from graders.grading import curves
 from graders.grading import options
+from graders.grading import parallel
 from graders.grading import procedures
 from graders.grading import roots
 from graders.grading import run
@@ -113,6 +114,8 @@ def pytest_sessionstart(session):
     solutions/ is the kit's own trusted code: it runs in-process, where pytest-cov sees it.
     """
     this = run.of(session.config)
+    if parallel.is_controller(session.config):  # its xdist workers grade; it runs no case
+        return
     if session.config.getoption("impl") == "solutions":
         this.student = Reference(this.impl, list(this.specs))
         return

@@ -16,7 +16,8 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 def at_once():
     """Options that grade the tutorials at once (pytest-xdist), a CPU each."""
     workers = min(os.cpu_count() or 1, len(glob.glob(os.path.join("spec", "*.yaml"))))
-    return ("--numprocesses", str(workers), "--dist", "loadfile") if workers > 1 else ()
+    return ("--numprocesses", str(workers), "--dist", "loadfile",
+            "--max-worker-restart", "0") if workers > 1 else ()
 
 
 @nox.session(reuse_venv=True)

@@ -34,6 +34,8 @@ class Scoreboard:
     def __init__(self, config, specs, protections):
         self.config = config
         self.specs = specs
+        self.places = {case.name: number for number, case in enumerate(
+            case for loaded in specs.values() for case in loaded.cases)}
         self.protections = protections
         self.cases = {}  # nodeid -> Case
         self.results = {}  # nodeid -> (passed, message)
@@ -189,19 +191,25 @@ class Scoreboard:
         return SubmissionResults(
             self.case_results(),
             _("Protections active while grading: %s.") % "; ".join(self.protections),
-            [self.cases[nodeid].name for nodeid in self.kit_errors],
-            getattr(student, "problems", {}), self.protections)
+            sorted((self.cases[nodeid].name for nodeid in self.kit_errors),
+                   key=self.place_of),  # in spec order, and the problems by tutorial, so
+            dict(sorted(getattr(student, "problems", {}).items())),  # -n N gives the same
+            self.protections)
+
+    def place_of(self, name):
+        """A case name's place in the specs, for an order that no schedule changes."""
+        return self.places.get(name, len(self.places))
 
     def pytest_sessionfinish(self, session):
         if parallel.is_controller(self.config):
             results = self.parts.merged(self.specs)
-            self.kit_errors = self.parts.kit_error_ids()
+            self.kit_errors = list(results.kit_errors)  # case names, lost workers' included
             self.parts.sort_failures(self.config)
         else:
             results = self.submission_results()
         self.final = results
         if parallel.is_worker(self.config):  # the controller tells the whole run
-            parallel.hand_over(self.config, results, self.kit_errors)
+            parallel.hand_over(self.config, results)
             return
         if self.config.getoption("every_case"):
             ran = results.case_ids()

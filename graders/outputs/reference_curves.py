@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 
-from graders.model import spec
+from graders.model import kit_files, spec
 from graders.model.results import SubmissionResults
 
 
@@ -17,12 +17,14 @@ def reference_cache():
     """Where the reference's curves are kept: a file named by a hash of everything that
     draws them (solutions/, spec/, the graders), in the temporary folder of the grading user."""
     digest = hashlib.sha256()
-    for folder, ending in (("solutions", ".py"), ("spec", ".yaml"), ("graders", ".py")):
-        path = os.path.join(spec.KIT, folder)
-        for name in sorted(os.listdir(path)) if os.path.isdir(path) else []:
-            if name.endswith(ending):
-                with open(os.path.join(path, name), "rb") as handle:
-                    digest.update(name.encode() + b"\0" + handle.read())
+    names = kit_files.grader_files() + sorted(
+        os.path.join(folder, name) for folder in ("solutions", "spec", os.path.join("spec", "data"))
+        if os.path.isdir(os.path.join(spec.KIT, folder))
+        for name in os.listdir(os.path.join(spec.KIT, folder))
+        if os.path.isfile(os.path.join(spec.KIT, folder, name)))
+    for name in names:
+        with open(os.path.join(spec.KIT, name), "rb") as handle:
+            digest.update(name.encode() + b"\0" + handle.read())
     return os.path.join(private_folder(), "nnkit-reference-%s.json" % digest.hexdigest()[:16])
 
 
