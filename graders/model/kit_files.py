@@ -10,18 +10,20 @@ import os
 from graders.model import spec
 
 INSTRUCTOR_COMMANDS = ("graders/batch.py", "graders/merge.py", "graders/handout.py")
+KINDS = (".py", ".html", ".po")  # modules, page templates, message catalogues: nothing else
 
 
 def grader_files(root=spec.KIT, instructor=True):
-    """The files under root/graders, relative to root and sorted; caches and hidden files are
-    left out, and the instructor's commands too unless `instructor`."""
+    """The modules, templates and catalogues under root/graders, relative to root and sorted;
+    caches, hidden files and any other file are left out, and the instructor's commands too
+    unless `instructor`."""
     found = []
     for folder, folders, files in os.walk(os.path.join(root, "graders")):
         folders[:] = sorted(name for name in folders
                             if name != "__pycache__" and not name.startswith("."))
         for name in files:
             path = os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
-            if name.startswith(".") or name.endswith((".pyc", ".pyo")):
+            if name.startswith(".") or not name.endswith(KINDS):
                 continue
             if instructor or path not in INSTRUCTOR_COMMANDS:
                 found.append(path)
