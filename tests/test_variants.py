@@ -18,7 +18,8 @@ TRASK_THREE_LAYER = ("trask::hidden-three-layer-updates-random", "trask::hidden-
                      "trask::hidden-three-layer-updates-drawn",
                      "trask::hidden-three-layer-from-weights-drawn")
 BRITZ_BUILD_MODEL = ("britz::hidden-build-model-new-data", "britz::hidden-build-model-other-seed",
-                     "britz::hidden-build-model-three-classes", "britz::hidden-build-model-drawn")
+                     "britz::hidden-build-model-three-classes",
+                     "britz::hidden-build-model-drawn-fifty")
 BRITZ_TRAINING = ("britz::hidden-backprop-new-model", "britz::hidden-backprop-drawn",
                   *BRITZ_BUILD_MODEL)
 ZHOU_TRAINING = ("zhou::hidden-training-new-people", "zhou::hidden-training-six-people",
