@@ -92,3 +92,20 @@ def test_a_tutorial_carries_its_own_messages_translations_in_its_spec():
         assert own and all(i18n._(english) == chinese for english, chinese in own.items())
     finally:
         i18n.set_language("en")
+
+
+def test_a_specs_translations_neither_override_nor_contradict():
+    """A tutorial's spec adds translations for its own messages only: none for a language the
+    kit has no catalogue of, none of the kit's own messages, none that another spec words
+    differently."""
+    seen = {}
+    for module in spec.modules():
+        for language, table in spec.load(module).messages.items():
+            assert language in i18n.languages(), (module, language)
+            with open(os.path.join(i18n.LOCALE, language, "LC_MESSAGES", i18n.DOMAIN + ".po"),
+                      encoding="utf-8") as handle:
+                kit = i18n.read_po(handle.read())
+            for english, translation in table.items():
+                assert english not in kit, (module, english)
+                assert seen.setdefault((language, english), translation) == translation, (
+                    module, english)

@@ -74,7 +74,7 @@ def remove_tree(path):
 
 
 def prepare(home):
-    """Lays out a sandbox folder: kit/ (worker and wire format) and work/ (student modules)."""
+    """Lays out a sandbox folder: kit/ (worker, wire format, stand-ins) and work/ (modules)."""
     kit, work = os.path.join(home, "kit"), os.path.join(home, "work")
     os.makedirs(kit, mode=0o755)
     os.makedirs(work, mode=0o755)
