@@ -115,6 +115,7 @@ def uses_a_grader_global(x):
     ({"bare_loops": None}, "graders/test_zhou.py, bare_loops: missing"),
     ({"CURVE": ("losses",)}, "graders/test_zhou.py, CURVE: must be"),
     ({"bare_loops": lambda: ["a run"]}, "graders/test_zhou.py, bare_loops: must be"),
+    ({"boundaries": ["a panel"]}, "graders/test_zhou.py, boundaries: must be a function"),
     ({"HELPERS": {"softmax": Helper(stand_ins.sigmoid, ("OurNeuralNetwork.train",))}},
      "HELPERS['softmax']: no case of spec/zhou.yaml grades softmax"),
     ({"HELPERS": {"sigmoid": Helper(stand_ins.sigmoid, ("predict",))}},

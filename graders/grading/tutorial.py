@@ -6,7 +6,9 @@ graders/test_<module>.py names, for the kit to read (never a table elsewhere):
 - `CURVE`: (recorded name, x label, y label), the training curve report.html draws
   (graders/outputs/pages.py), or None where the tutorial trains nothing;
 - `bare_loops()`: {label: run(module)}, the training runs `nox -s bench` times alone
-  (benchmarks/bare_compute.py).
+  (benchmarks/bare_compute.py);
+- optionally `boundaries(recorded)`: the decision boundaries report.html draws
+  (graders/outputs/figures.py), for a tutorial that classifies points in the plane.
 `check` refuses a grader that leaves one out or gets one wrong, with a sentence naming the
 file and the name, so a new tutorial cannot silently go without root-cause credit, a curve or
 its benchmark line.
@@ -29,6 +31,8 @@ DECLARED = {"HELPERS": "the contract's helpers, each with its stand-in and calle
                      "or None",
             "bare_loops": "a function returning {label: run(module)}, the training runs the "
                           "benchmark times"}
+OPTIONAL = {"boundaries": "a function of what the grading recorded, returning the decision "
+                          "boundaries to draw"}
 STAND_IN_GLOBALS = set(dir(builtins)) | set(stand_ins.namespace())
 
 
@@ -51,7 +55,8 @@ def check(loaded):
             raise bad(name, "missing: %s" % DECLARED[name])
     graded = {case.function for case in loaded.cases}
     if not isinstance(found.HELPERS, dict):
-        raise bad("HELPERS", "must be a dict {contract helper: Helper(...)} (graders/grading/helpers.py)")
+        raise bad("HELPERS", "must be a dict {contract helper: Helper(...)} "
+                             "(graders/grading/helpers.py)")
     for helper, declared in found.HELPERS.items():
         label = "HELPERS[%r]" % helper
         if helper not in graded:
@@ -73,6 +78,9 @@ def check(loaded):
     loops = found.bare_loops() if callable(found.bare_loops) else None
     if not isinstance(loops, dict) or not all(callable(run) for run in loops.values()):
         raise bad("bare_loops", "must be a function returning {label: run(module)}")
+    for name, what in OPTIONAL.items():
+        if hasattr(found, name) and not callable(getattr(found, name)):
+            raise bad(name, "must be %s" % what)
 
 
 def stand_in_problem(function):

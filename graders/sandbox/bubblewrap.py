@@ -21,14 +21,14 @@ import subprocess
 import sys
 import tempfile
 
-WORK, KIT = "/work", "/nnkit"
+WORK, SANDBOX_KIT = "/work", "/nnkit"  # inside the sandbox: its work folder and kit files
 # The kit files copied beside the worker: itself, the wire format, the contract's helpers.
 WORKER_FILES = ("worker.py", "wire.py", "stand_ins.py")
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = ("/etc/ld.so.cache",)
 NOBODY = 65534  # the worker's user inside the sandbox
 HERE = os.path.dirname(os.path.abspath(__file__))
-KIT_FOLDER = os.path.dirname(os.path.dirname(HERE))  # the kit on this machine (KIT: inside)
+KIT_FOLDER = os.path.dirname(os.path.dirname(HERE))  # the kit on this machine (SANDBOX_KIT: inside)
 
 
 def executable():
@@ -118,13 +118,13 @@ def command(home, modules, limits, seccomp_fd, pipe_fds):
         argv += ["--ro-bind", prefix, prefix]
     packages = []
     for number, folder in enumerate(package_folders()):
-        packages.append("%s/packages/%d" % (KIT, number))
+        packages.append("%s/packages/%d" % (SANDBOX_KIT, number))
         argv += ["--ro-bind", folder, packages[-1]]
     argv += ["--proc", "/proc", "--dev", "/dev"]
     for folder in ("/tmp", "/dev/shm", WORK):
         argv += ["--size", str(limits.folder_bytes), "--tmpfs", folder]
     for name in WORKER_FILES:
-        argv += ["--ro-bind", os.path.join(home, "kit", name), "%s/%s" % (KIT, name)]
+        argv += ["--ro-bind", os.path.join(home, "kit", name), "%s/%s" % (SANDBOX_KIT, name)]
     for module in modules:
         argv += ["--ro-bind", os.path.join(home, "work", module + ".py"),
                  "%s/%s.py" % (WORK, module)]
@@ -132,5 +132,5 @@ def command(home, modules, limits, seccomp_fd, pipe_fds):
     if seccomp_fd is not None:
         argv += ["--seccomp", str(seccomp_fd)]
     interpreter = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
-    return argv + ["--chdir", WORK, "--", interpreter, "-I", "-B", KIT + "/worker.py",
+    return argv + ["--chdir", WORK, "--", interpreter, "-I", "-B", SANDBOX_KIT + "/worker.py",
                    *map(str, pipe_fds), *packages]
