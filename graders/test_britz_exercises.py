@@ -132,8 +132,9 @@ def test_backprop(case, student):
     exact = numeric(reg)
     label = "%s (of N x calculate_loss)"
     pairs = {label % name: (grads[name], exact[name]) for name in order}
+    parameters = {label % name: name for name in order}
     checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
-        lambda: layer_ratio(pairs, diagnose.name(case), len(X)),
+        lambda: layer_ratio(pairs, diagnose.name(case), len(X), parameters),
         lambda: diagnose.missing_term(pairs, {label % name: value for name, value in numeric(
             0).items()}, diagnose.name(case)),
         lambda: diagnose.zero_biases(pairs, diagnose.name(case),

@@ -112,8 +112,9 @@ def gradient(model, X, y, reg_lambda, name, activation="tanh"):
         dict(model, **{name: value}), X, y, reg_lambda, activation), model[name])
 
 
-def layer_ratio(pairs, what, samples):
-    """One ratio shared by every gradient, or by every gradient that is off (one layer's)."""
+def layer_ratio(pairs, what, samples, parameters):
+    """One ratio shared by every gradient, or by every gradient that is off (one layer's);
+    `parameters` names each pair's parameter ({label: "W2", ...}) for the sentence."""
     found = diagnose.ratio(pairs, what, samples)
     if found is not None:
         return found
@@ -121,7 +122,7 @@ def layer_ratio(pairs, what, samples):
            if not np.allclose(pair[0], pair[1], rtol=1e-4, atol=1e-7)}
     if off and len(off) < len(pairs):
         return diagnose.ratio(off, "%s (%s)" % (what, ", ".join(
-            name.split()[0] for name in off)), samples)
+            parameters[name] for name in off)), samples)
     return None
 
 
