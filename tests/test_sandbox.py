@@ -25,6 +25,18 @@ def namespaced(*flags):
     return ["unshare", *(() if os.geteuid() == 0 else ("--user", "--map-root-user")), *flags]
 
 
+def run_contained(tmp_path, script, folder):
+    """Runs `script` on `folder` as the first process of a PID namespace of its own
+    (tests/contained.py), with lures beside it; returns contained.py's report of it."""
+    lures = tmp_path / "lures.json"
+    lures.write_text(json.dumps(lure_addresses(str(tmp_path))))
+    run = subprocess.run(contained([sys.executable, "-c", script, folder],
+                                   tmp_path / "report.json", lures),
+                         cwd=KIT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    return json.loads((tmp_path / "report.json").read_text())
+
+
 def test_every_process_a_worker_started_ends_with_it(tmp_path):
     """A chain that forks and exits faster than it can be listed, and a double-forked
     sleeper: when the worker stops, nothing it started is left (run in a PID namespace of
@@ -55,13 +67,7 @@ def test_every_process_a_worker_started_ends_with_it(tmp_path):
         submission.close()
         print(any(os.path.exists(folder) for folder in folders))
         """)
-    lures = tmp_path / "lures.json"
-    lures.write_text(json.dumps(lure_addresses(str(tmp_path))))
-    run = subprocess.run(contained([sys.executable, "-c", script, folder],
-                                   tmp_path / "report.json", lures),
-                         cwd=KIT, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    report = json.loads((tmp_path / "report.json").read_text())
+    report = run_contained(tmp_path, script, folder)
     assert report["returncode"] == 0 and report["stdout"] == "False\n", report["stderr"]
     assert report["survivors"] == []
 
@@ -85,13 +91,7 @@ def test_inside_the_sandbox_work_holds_the_modules_only_and_the_kit_is_nowhere(t
         print(json.dumps(submission.call("trask.nonlin", 0.0)))
         submission.close()
         """)
-    lures = tmp_path / "lures.json"
-    lures.write_text(json.dumps(lure_addresses(str(tmp_path))))
-    run = subprocess.run(contained([sys.executable, "-c", script, folder],
-                                   tmp_path / "report.json", lures),
-                         cwd=KIT, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    report = json.loads((tmp_path / "report.json").read_text())
+    report = run_contained(tmp_path, script, folder)
     assert report["returncode"] == 0, report["stderr"]
     assert json.loads(report["stdout"]) == [["trask.py", "zhou.py"], [False, False, False]]
 
@@ -124,13 +124,7 @@ def test_a_limit_is_told_by_the_error_number_not_by_its_words(tmp_path):
                 print(json.dumps([said[-1], submission.problems.get("zhou", [])]))
         submission.close()
         """)
-    lures = tmp_path / "lures.json"
-    lures.write_text(json.dumps(lure_addresses(str(tmp_path))))
-    run = subprocess.run(contained([sys.executable, "-c", script, folder],
-                                   tmp_path / "report.json", lures),
-                         cwd=KIT, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    report = json.loads((tmp_path / "report.json").read_text())
+    report = run_contained(tmp_path, script, folder)
     assert report["returncode"] == 0, report["stderr"]
     own, full = [json.loads(line) for line in report["stdout"].splitlines()]
     assert own[0].startswith("zhou.sigmoid(0.0) raised OSError: [Errno 28] No space left")
