@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from graders.sandbox import homes
 from graders.sandbox import stopping
 from graders.model import spec
@@ -94,6 +96,40 @@ def test_inside_the_sandbox_work_holds_the_modules_only_and_the_kit_is_nowhere(t
     report = run_contained(tmp_path, script, folder)
     assert report["returncode"] == 0, report["stderr"]
     assert json.loads(report["stdout"]) == [["trask.py", "zhou.py"], [False, False, False]]
+
+
+@pytest.mark.parametrize("mode", ["", "no-bubblewrap", "no-bubblewrap,not-root"],
+                         ids=["bubblewrap", "fallback-namespaces", "fallback-landlock"])
+def test_tutorials_share_a_worker_unless_one_leaves_something_running(tmp_path, mode):
+    """In every sandbox mode, honest calls into each tutorial in turn are answered by the
+    worker started first; a tutorial whose import leaves a thread running makes the next
+    tutorial's calls start a fresh worker, so none of its CPU time is charged there."""
+    folder = copy_solutions(tmp_path)
+    with open(os.path.join(folder, "zhou.py"), "a") as module:
+        module.write("import threading, time\n"
+                     "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n")
+    script = textwrap.dedent("""
+        import os, sys
+        os.environ["NNKIT_SANDBOX"] = %r
+        from graders.sandbox.submission import Submission
+        submission = Submission(sys.argv[1], ["trask", "britz", "aidan", "zhou"])
+        import numpy as np
+        model = {"W1": np.zeros((1, 1)), "b1": np.zeros((1, 1)), "W2": np.zeros((1, 2)),
+                 "b2": np.zeros((1, 2))}
+        starts = []
+        for call in (lambda: submission.call("trask.nonlin", 0.0),
+                     lambda: submission.call("britz.predict", model, np.ones((1, 1))),
+                     lambda: submission.new("aidan.NeuralNetwork", np.zeros((1, 1)), np.zeros((1, 1))),
+                     lambda: submission.call("zhou.sigmoid", 0.0),
+                     lambda: submission.call("trask.nonlin", 0.0)):
+            call()
+            starts.append(submission.generation)
+        submission.close()
+        print(starts)
+        """ % mode)
+    report = run_contained(tmp_path, script, folder)
+    assert report["returncode"] == 0, report["stderr"]
+    assert report["stdout"] == "[1, 1, 1, 1, 2]\n"
 
 
 def test_a_limit_is_told_by_the_error_number_not_by_its_words(tmp_path):

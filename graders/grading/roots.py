@@ -63,16 +63,26 @@ class Roots:
             hidden = self.config.getoption("hidden")
             own = [case for case in run.of(self.config).specs[module].cases
                    if case.function == helper and (hidden or not case.hidden)]
-            self.wrong[module, helper] = any(self.fails(student, case) for case in own)
+            wrong, hidden_ran = False, False
+            try:
+                for case in sorted(own, key=lambda case: case.hidden):  # public ones first
+                    hidden_ran = hidden_ran or case.hidden
+                    wrong = self.fails(student, case)
+                    if wrong:
+                        break
+            finally:  # what the helper's code saw of a hidden case leaves with its worker
+                if hidden_ran:
+                    student.restart()
+            self.wrong[module, helper] = wrong
         return self.wrong[module, helper]
 
     def fails(self, student, case):
         """Whether `case` (a helper's own) fails: its procedure run as its test would be.
 
         It runs inside the caller's case, whose output the student may see at once: what the
-        helper's calls print, their timeouts and time are dropped, nothing is drawn, and after
-        a hidden case the worker is stopped, so no later output can hold what the student's
-        code saw of it."""
+        helper's calls print, their timeouts and time are dropped, nothing is drawn, and once
+        the helper's cases have run, a worker that ran a hidden one is stopped (`is_wrong`),
+        so no later output can hold what the student's code saw of it."""
         procedure = getattr(importlib.import_module("graders.test_" + case.module),
                             "test_" + case.check)
         if self.reference is None:
@@ -88,8 +98,6 @@ class Roots:
             return True
         finally:  # nor a timeout or the time it took, whose message would name its call
             student.printed, student.calls, student.timed_out, student.spent = kept
-            if case.hidden:
-                student.restart()
         return False
 
     @pytest.hookimpl(hookwrapper=True)

@@ -78,13 +78,14 @@ class ConfinedProcess:
         return self.group.cpu_seconds() if self.group else None
 
     def left_running(self):
-        """Whether the worker has processes or threads beyond its own main thread (and, in
-        bubblewrap, the sandbox's first process; in the fallback's namespaces, the process
-        that started them and their first one) that keep running between calls."""
+        """Whether the worker has processes or threads beyond its own main thread and the
+        confinement's own processes (bubblewrap: the process that waits outside and the
+        sandbox's first process; the fallback's namespaces: the process that started them
+        and their first one) that keep running between calls."""
         if self.group is None:
             return False
-        return self.group.task_count() > (
-            2 if confinement.use_bubblewrap() else 3 if confinement.fallback_namespaces() else 1)
+        wrappers = 2 if confinement.use_bubblewrap() or confinement.fallback_namespaces() else 0
+        return self.group.task_count() > 1 + wrappers
 
     def wait_exit(self, seconds):
         """Gives a worker that is ending by itself (its pipe closed) time to exit."""
