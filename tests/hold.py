@@ -41,6 +41,24 @@ def wait_for_pid(folder, name, timeout=600):
         return int(handle.read())
 
 
+def wait_for_end(pid, timeout=120):
+    """Waits until the held grader `pid` has ended (its parent, the batch, reaps it at
+    once); fails, saying how the process stands with signals, if it outlives `timeout`."""
+    until = time.monotonic() + timeout
+    while os.path.exists("/proc/%d" % pid):
+        if time.monotonic() > until:
+            with open("/proc/%d/status" % pid) as handle:
+                status = [line.strip() for line in handle
+                          if line.startswith(("State", "SigBlk", "SigIgn", "SigCgt"))]
+            raise AssertionError("the held grader %d did not end: %s" % (pid, status))
+        time.sleep(0.02)
+
+
+def release(folder, name):
+    """Lets NAME's held grader go on (a grader the test meant to end that did not)."""
+    open(os.path.join(str(folder), name + ".go"), "w").close()
+
+
 def environment(folder, *names):
     """The environment variables that hold the graders of `names`, for a batch's env."""
     for name in names:

@@ -241,8 +241,10 @@ def test_a_grader_cut_short_is_graded_again(tmp_path):
         grader = hold.wait_for_pid(tmp_path, "one")
         assert grader in stopping.children_of(batch.pid)
         os.kill(grader, signal.SIGINT)
+        hold.wait_for_end(grader)
         stdout, stderr = batch.communicate(timeout=600)
     finally:
+        hold.release(tmp_path, "one")  # a grader the signal did not end waits no longer
         batch.kill()  # the batch ends its graders with it
         batch.wait()
     assert batch.returncode == 0, stderr
