@@ -233,10 +233,13 @@ def test_a_grader_cut_short_is_graded_again(tmp_path):
     for name in ("one", "two"):
         copy_solutions(submissions, name)
     out = tmp_path / "grades"
+    # SIGINT as a terminal sends it: a suite started in the background (`&`) would
+    # otherwise hand the batch, and its graders, SIGINT ignored.
     batch = subprocess.Popen([sys.executable, "-m", "graders.batch", str(submissions), "--out",
                               str(out), "--jobs", "1"], cwd=KIT, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True,
-                             env=hold.environment(tmp_path, "one"))
+                             env=hold.environment(tmp_path, "one"),
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         grader = hold.wait_for_pid(tmp_path, "one")
         assert grader in stopping.children_of(batch.pid)
