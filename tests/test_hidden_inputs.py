@@ -3,9 +3,11 @@
 A public failure's output (what the code printed, shown at once on Gradescope and in
 feedback.md) could carry a hidden case's inputs if the worker had seen them before: the kit
 runs public cases first, drops what a helper's own cases print when it checks a helper for
-root-cause credit, and stops the worker after a helper's hidden case. The submission below
-prints every input its `nonlin` ever saw, and is right on nonlin's public inputs only, so its
-callers fail and the kit checks nonlin's hidden cases in the middle of the public ones.
+root-cause credit, and stops the worker once a helper's check has run a hidden case. The
+submission below prints every input its `nonlin` ever saw, and is right on nonlin's public
+inputs only, so its callers fail and the kit checks nonlin's hidden cases in the middle of the
+public ones; a later public caller that is wrong for a reason of its own (and calls nonlin)
+then fails with what it printed, which must hold no hidden input.
 """
 
 import json
@@ -40,6 +42,15 @@ _update = two_layer_update
 
 def two_layer_update(X, y, syn0):
     return -_update(X, y, syn0)
+
+
+_updates = three_layer_updates
+
+
+def three_layer_updates(X, y, syn0, syn1):
+    nonlin(np.zeros(1))  # wrong for a reason of its own: its output is shown, with SEEN
+    first, second = _updates(X, y, syn0, syn1)
+    return -first, -second
 '''
 
 

@@ -125,11 +125,15 @@ def test_tutorials_share_a_worker_unless_one_leaves_something_running(tmp_path, 
             call()
             starts.append(submission.generation)
         submission.close()
-        print(starts)
+        from graders.sandbox import protections
+        print([protections.use_bubblewrap(), protections.fallback_namespaces()], starts)
         """ % mode)
     report = run_contained(tmp_path, script, folder)
     assert report["returncode"] == 0, report["stderr"]
-    assert report["stdout"] == "[1, 1, 1, 1, 2]\n"
+    confinement = {"": [True, True], "no-bubblewrap": [False, True],
+                   "no-bubblewrap,not-root": [False, False]}[mode]
+    assert report["stdout"] == "%s [1, 1, 1, 1, 2]\n" % confinement, \
+        "[bubblewrap, fallback namespaces] worker starts after each call"
 
 
 def test_a_limit_is_told_by_the_error_number_not_by_its_words(tmp_path):
