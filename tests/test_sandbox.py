@@ -119,7 +119,8 @@ def test_tutorials_share_a_worker_unless_one_leaves_something_running(tmp_path, 
         starts = []
         for call in (lambda: submission.call("trask.nonlin", 0.0),
                      lambda: submission.call("britz.predict", model, np.ones((1, 1))),
-                     lambda: submission.new("aidan.NeuralNetwork", np.zeros((1, 1)), np.zeros((1, 1))),
+                     lambda: submission.new("aidan.NeuralNetwork", np.zeros((1, 1)),
+                                            np.zeros((1, 1))),
                      lambda: submission.call("zhou.sigmoid", 0.0),
                      lambda: submission.call("trask.nonlin", 0.0)):
             call()
