@@ -478,15 +478,20 @@ def graded(tmp_path_factory):
     build_intake_attacks(submissions)
     before = {KIT: snapshot(KIT, kit_files()), str(outside): snapshot(str(outside))}
     report = grade_contained(submissions, out, base, "--call-timeout", "10")
-    alone = {name: grade_contained(base / name, base / ("grades-" + name), base,
+    alone = {name: grade_contained(base / name, alone_out(base, name), base,
                                    "--call-timeout", limit)
              for name, limit in OWN_CALL_LIMIT.items()}
     return {"out": out, "outside": outside, "before": before, "report": report, "base": base,
             "submissions": submissions, "alone": alone}
 
 
+def alone_out(base, name):
+    """The output folder of an attack graded in a batch of its own (`OWN_CALL_LIMIT`)."""
+    return base / ("grades-" + name)
+
+
 def results_of(graded, name):
-    out = graded["base"] / ("grades-" + name) if name in OWN_CALL_LIMIT else graded["out"]
+    out = alone_out(graded["base"], name) if name in OWN_CALL_LIMIT else graded["out"]
     with open(out / name / "results.json", encoding="utf-8") as handle:
         return json.load(handle)
 

@@ -32,7 +32,8 @@ def test_check_grades_the_stubs_and_says_what_ran(kit):
            "instructor grades." % len(all_cases(hidden=False)) in run.stdout
     assert "Traceback" not in run.stdout + run.stderr
     workers = min(os.cpu_count(), len(spec.modules()))  # the tutorials at once, a CPU each
-    assert ("--numprocesses %d --dist loadfile --max-worker-restart 0" % workers in run.stderr) == (workers > 1)
+    at_once = "--numprocesses %d --dist loadfile --max-worker-restart 0" % workers
+    assert (at_once in run.stderr) == (workers > 1)
 
 
 def test_solutions_score_every_check(kit):

@@ -54,23 +54,22 @@ class Parts:
         if not self.order:
             self.order = {nodeid: number for number, nodeid in enumerate(ids)}
 
-    def merged(self, specs):
-        """One SubmissionResults of every worker's, its cases in spec order."""
+    def merged(self, specs, place_of):
+        """One SubmissionResults of every worker's, its cases and kit errors in spec order
+        (`place_of`: a case name's place there, as the scoreboard gives it)."""
         cases = {case.name: case for loaded in specs.values() for case in loaded.cases}
-        place = {name: number for number, name in enumerate(cases)}
         parts = [SubmissionResults.from_json(part["results"], cases) for part in self.parts]
         if not parts:
-            return SubmissionResults(kit_errors=sorted(self.lost_cases(set())))
+            return SubmissionResults(kit_errors=sorted(self.lost_cases(set()), key=place_of))
         tests = sorted((test for part in parts for test in part.tests),
-                       key=lambda test: place.get(test.id, len(place)))
+                       key=lambda test: place_of(test.id))
         problems = {}
         for part in parts:
             for module, found in part.problems.items():
                 problems[module] = problems.get(module, []) + [
                     entry for entry in found if entry not in problems.get(module, [])]
         kit_errors = sorted({name for part in parts for name in part.kit_errors} |
-                            self.lost_cases({test.id for test in tests}),
-                            key=lambda name: place.get(name, len(place)))
+                            self.lost_cases({test.id for test in tests}), key=place_of)
         return SubmissionResults(tests, parts[0].output, kit_errors,
                                  dict(sorted(problems.items())), parts[0].protections)
 
@@ -79,8 +78,7 @@ class Parts:
         every collected case that no worker reported is the kit's failure, not a pass."""
         if not self.lost:
             return set()
-        return {CASE_ID.search(nodeid).group(1) for nodeid in self.order
-                if CASE_ID.search(nodeid)} - reported
+        return {found.group(1) for found in map(CASE_ID.search, self.order) if found} - reported
 
     def sort_failures(self, config):
         """The failures' sections in collection order, as a serial run prints them."""

@@ -202,7 +202,7 @@ class Scoreboard:
 
     def pytest_sessionfinish(self, session):
         if parallel.is_controller(self.config):
-            results = self.parts.merged(self.specs)
+            results = self.parts.merged(self.specs, self.place_of)
             self.kit_errors = list(results.kit_errors)  # case names, lost workers' included
             self.parts.sort_failures(self.config)
         else:
