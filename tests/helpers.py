@@ -120,13 +120,54 @@ def machine_free(results_text):
 
 
 FLOAT = re.compile(r"-?\d+\.\d+(?:[eE][-+]?\d+)?")
+RTOL = 1e-9  # a number's last digits depend on the CPU: numpy picks its vector code for it
 
 
-def cpu_free(text):
-    """`text` with every decimal number to 12 significant digits, the most any tutorial
-    publishes. A training curve's 16th digit depends on the CPU: numpy picks its vector
-    code for the machine, and 60000 iterations carry the last bit's difference on."""
-    return FLOAT.sub(lambda number: "%.12g" % float(number.group()), text)
+def chaotic(test):
+    """Whether a results.json case trains Britz's network (build_model): from about
+    iteration 2000 its full-batch update oscillates between two values and where it lands
+    depends on the last bits of floating point (../shared/seeds/README.md), so its numbers
+    differ between machines, even between two runs of one file here (alice and erin, the
+    same code, swapped their trained weights), while its score does not."""
+    data = test.get("extra_data", {})
+    if data.get("module") != "britz":
+        return False
+    return any(case.id == data.get("case") and case.function == "build_model"
+               for case in spec.load("britz").cases)
+
+
+def golden_differences(graded, golden):
+    """Where a results.json's data differs from its golden file's: every key, word, score
+    and status exactly, every number within RTOL, except the numbers of a chaotic case (not
+    compared at all, though their place and count are). A list of paths, empty if alike."""
+    found = []
+
+    def compare(mine, theirs, path, rtol):
+        if isinstance(theirs, dict) and isinstance(mine, dict) and mine.keys() == theirs.keys():
+            for key in theirs:
+                exact = key in ("score", "max_score", "status")
+                compare(mine[key], theirs[key], path + [key], RTOL if exact else rtol)
+        elif isinstance(theirs, list) and isinstance(mine, list) and len(mine) == len(theirs):
+            for index, (a, b) in enumerate(zip(mine, theirs)):
+                test_rtol = None if path == ["tests"] and chaotic(b) else rtol
+                compare(a, b, path + [index], test_rtol)
+        elif isinstance(theirs, str) and isinstance(mine, str):
+            if FLOAT.split(mine) != FLOAT.split(theirs) or not all(
+                    close(float(a), float(b), rtol)
+                    for a, b in zip(FLOAT.findall(mine), FLOAT.findall(theirs))):
+                found.append(path)
+        elif type(mine) is float and type(theirs) is float:
+            if not close(mine, theirs, rtol):
+                found.append(path)
+        elif mine != theirs or type(mine) is not type(theirs):
+            found.append(path)
+
+    compare(graded, golden, [], RTOL)
+    return found
+
+
+def close(a, b, rtol):
+    return rtol is None or abs(a - b) <= rtol * max(abs(a), abs(b))
 
 
 def golden_view(text):
