@@ -172,11 +172,36 @@ HOSTILE = {
         "    while True:\n"
         "        if libc.fork() != 0:\n"
         "            libc._exit(0)\n"), "")}, {}, (), set()),
-    # A loop at import: one timeout costs this tutorial, the others are graded in full.
+    # A loop at import: one timeout costs this tutorial; the next is graded in full.
     "loop-at-import": ({"aidan": ("while True:\n    pass\n", "")}, {}, (), all_cases("aidan")),
     "sleep-forever": ({"britz": ("", "def predict(model, x):\n    import time\n"
                                      "    time.sleep(10 ** 6)\n")}, {}, (), BRITZ_PREDICT),
 }
+
+# Attacks whose harm could only be in what their own functions return, or in their own
+# tutorial's worker (an exit, a loop, a flood, a syntax error): each is graded with its own
+# modules and the module graded next (spec order, as pytest collects the graders), which
+# shows that the worker and the grader recovered; the other tutorials are handed in as
+# their stubs, and their cases are added to what the attack costs. Every attack on the whole
+# worker or machine (numpy patched, processes, the probe, the limits) keeps every module.
+CONFINED = ("exit-at-import", "sys-exit-at-import", "exit-mid-call", "sys-exit-mid-call",
+            "forged-output", "nan-and-inf", "lists-instead-of-arrays",
+            "hard-coded-published-values", "infinite-loops", "memory-bomb", "output-flood",
+            "pickle-payload", "syntax-error", "loop-at-import", "sleep-forever")
+
+
+def with_its_modules_only(edits, extra, stubs, cost):
+    """A CONFINED attack's HOSTILE entry: its modules and the next one in full, the rest
+    stubs whose cases it also costs."""
+    order = spec.modules()
+    last = max(order.index(module) for module in edits)
+    kept = set(edits) | set(order[last + 1:last + 2])
+    stubbed = tuple(module for module in order if module not in kept)
+    return edits, extra, tuple(stubs) + stubbed, cost.union(*map(all_cases, stubbed))
+
+
+for _name in CONFINED:
+    HOSTILE[_name] = with_its_modules_only(*HOSTILE[_name])
 
 # Each of these attacks the limits that hold for a whole submission and raises "LEAK: ..."
 # if one gives way; its own tutorial may then be slow or fail, but no other may.
@@ -477,7 +502,9 @@ def graded(tmp_path_factory):
               {module: (code, "")}, {}, ())
     build_intake_attacks(submissions)
     before = {KIT: snapshot(KIT, kit_files()), str(outside): snapshot(str(outside))}
-    report = grade_contained(submissions, out, base, "--call-timeout", "10")
+    # A call limit of CPU time well above the longest honest call (britz.build_model, about
+    # 2 s), so that the attacks that run into it cost little time.
+    report = grade_contained(submissions, out, base, "--call-timeout", "6")
     alone = {name: grade_contained(base / name, alone_out(base, name), base,
                                    "--call-timeout", limit)
              for name, limit in OWN_CALL_LIMIT.items()}

@@ -94,15 +94,26 @@ if REACHED:
 '''
 
 
+# The tutorials the attackers hand in: the two their attacks are in (at import), trask
+# graded before zhou; the honest submission hands in every tutorial.
+ATTACKED = ("trask", "zhou")
+
+
+def points(modules):
+    return sum(case.points for m in modules for case in spec.load(m).cases)
+
+
 def hostile_class(folder, results_folder, kit, reach_outside):
     """{name: expected total} for a class written into `folder`, graded by the kit in `kit`:
-    each earns full marks. The signaller attacks only where `reach_outside` (as root: where a
-    simulated ordinary user's worker, really root, could harm this test's own processes)."""
-    full = sum(case.points for m in spec.modules() for case in spec.load(m).cases)
+    each earns full marks on what it hands in. The signaller attacks only where
+    `reach_outside` (as root: where a simulated ordinary user's worker, really root, could
+    harm this test's own processes)."""
     for name in NAMES:
         os.makedirs(folder / name)
-        for module in spec.modules():
+        for module in spec.modules() if name == "honest" else ATTACKED:
             shutil.copy(os.path.join(SOLUTIONS, module + ".py"), folder / name)
+    expected = {name: points(spec.modules() if name == "honest" else ATTACKED)
+                for name in NAMES}
     with open(folder / "reader" / "trask.py", "a") as handle:
         handle.write(READ_SOLUTIONS % {"solutions": os.path.join(kit, "solutions", "trask.py")})
         handle.write("if LEAKED:\n    raise ImportError('LEAKED %r' % LEAKED)\n")
@@ -110,11 +121,10 @@ def hostile_class(folder, results_folder, kit, reach_outside):
         handle.write(WRITE_KIT % {"kit": os.path.join(kit, "solutions"),
                                   "results": str(results_folder)})
     with open(folder / "signaller" / "trask.py", "a") as handle:
-        if not reach_outside:
-            return dict.fromkeys(NAMES, full)
-        handle.write(REACH_OUTSIDE % {"victim": VICTIM, "grader_key": GRADER_KEY,
-                                      "student_key": STUDENT_KEY})
-    return dict.fromkeys(NAMES, full)
+        if reach_outside:
+            handle.write(REACH_OUTSIDE % {"victim": VICTIM, "grader_key": GRADER_KEY,
+                                          "student_key": STUDENT_KEY})
+    return expected
 
 
 @pytest.fixture(scope="module", params=sorted(MODES))

@@ -7,6 +7,7 @@ import tempfile
 
 import pytest
 
+from graders.model import private_cache
 from graders.outputs import batch_pages  # its drawing libraries are imported only when it draws
 from graders.outputs import reference_curves
 
@@ -47,14 +48,14 @@ def test_a_cache_folder_planted_by_someone_else_is_not_used(planted, tmp_path, m
         path.symlink_to(tmp_path / "elsewhere")
     else:
         path.write_text("{}")
-    folder = reference_curves.private_folder()
+    folder = private_cache.private_folder()
     assert os.path.realpath(folder) not in (str(path), str(tmp_path / "elsewhere"))
     assert os.stat(folder).st_mode & 0o077 == 0
 
 
 def test_the_own_private_cache_folder_is_kept(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    assert reference_curves.private_folder() == reference_curves.private_folder() == str(
+    assert private_cache.private_folder() == private_cache.private_folder() == str(
         tmp_path / ("nnkit-cache-%d" % os.geteuid()))
 
 

@@ -87,7 +87,7 @@ class Roots:
                             "test_" + case.check)
         if self.reference is None:
             self.reference = Reference(os.path.join(spec.KIT, "solutions"),
-                                       list(run.of(self.config).specs))
+                                       list(run.of(self.config).specs), keep_calls=True)
         given = {"case": case, "student": student, "reference": self.reference,
                  "curve": curves.NOTHING}
         kept = (student.printed, student.calls, dict(student.timed_out), dict(student.spent))

@@ -4,12 +4,11 @@ machine and version of the kit, kept in the grading user's own cache folder."""
 import hashlib
 import json
 import os
-import stat
 import subprocess
 import sys
-import tempfile
 
 from graders.model import kit_files, spec
+from graders.model.private_cache import private_folder
 from graders.model.results import SubmissionResults
 
 
@@ -26,23 +25,6 @@ def reference_cache():
         with open(os.path.join(spec.KIT, name), "rb") as handle:
             digest.update(name.encode() + b"\0" + handle.read())
     return os.path.join(private_folder(), "nnkit-reference-%s.json" % digest.hexdigest()[:16])
-
-
-def private_folder():
-    """The grading user's own cache folder in the temporary folder (mode 0700), made if need
-    be. One that another user made, or that anyone else may write, is not trusted: a fresh
-    folder of this run's stands in (the reference's curves are then drawn once more)."""
-    path = os.path.join(tempfile.gettempdir(), "nnkit-cache-%d" % os.geteuid())
-    try:
-        os.mkdir(path, 0o700)
-    except FileExistsError:
-        pass
-    except OSError:
-        return tempfile.mkdtemp(prefix="nnkit-cache-")
-    info = os.lstat(path)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
-        return tempfile.mkdtemp(prefix="nnkit-cache-")
-    return path
 
 
 def start_reference(cache):
