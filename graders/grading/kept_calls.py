@@ -34,12 +34,18 @@ class KeptCalls:
     """The kept calls of the solutions/ folder `folder`."""
 
     def __init__(self, folder):
-        digest = hashlib.sha256(("%s\0%s\0" % (np.__version__, sys.version)).encode())
-        for name in sorted(os.listdir(folder)):
-            if name.endswith(".py"):
-                with open(os.path.join(folder, name), "rb") as handle:
-                    digest.update(name.encode() + b"\0" + handle.read() + b"\0")
-        self.sources = digest.hexdigest()
+        self.folder = folder
+        self.sources = None  # a hash of its sources, read at the first call
+
+    def _sources(self):
+        if self.sources is None:
+            digest = hashlib.sha256(("%s\0%s\0" % (np.__version__, sys.version)).encode())
+            for name in sorted(os.listdir(self.folder)):
+                if name.endswith(".py"):
+                    with open(os.path.join(self.folder, name), "rb") as handle:
+                        digest.update(name.encode() + b"\0" + handle.read() + b"\0")
+            self.sources = digest.hexdigest()
+        return self.sources
 
     def key(self, function, args, kwargs):
         """The name a call of `function` on plain `args` and `kwargs` would be kept under, now;
@@ -49,7 +55,7 @@ class KeptCalls:
         if folder() is None or '"unsupported"' in arguments:
             return None
         state = np.random.get_state()
-        digest = hashlib.sha256(self.sources.encode())
+        digest = hashlib.sha256(self._sources().encode())
         for part in (function.encode(), arguments.encode(), state[1].tobytes(),
                      repr(state[2:]).encode()):
             digest.update(b"\0" + part)
