@@ -7,7 +7,9 @@
    a fresh process (benchmarks/bare_compute.py), and the difference: what grading adds. Each
    is the best of --repeat runs, as timeit does: the least disturbed by whatever else the
    machine is doing.
-2. Grades N copies of the class with --jobs 1 and --jobs 2 and prints the throughput of each.
+2. Grades N copies of the class with --jobs 1 and --jobs 2 without pages (the speed-up of
+   grading itself), and with --jobs 2 and pages (what a default batch takes), and prints
+   the throughput of each.
 3. Times drawing the pages (graders/outputs/pages.py) of the class graded in part 1: report.html per
    submission and class.html (best of --repeat), and the reference's curves, drawn once per
    machine and version of the kit (cached). The batch draws them after a submission's folder
@@ -35,11 +37,11 @@ EXAMPLES = os.path.join(KIT, "examples", "submissions")
 ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
 
 
-def batch(submissions, out, jobs):
+def batch(submissions, out, jobs, *options):
     """Runs the batch grader; returns its wall time in seconds."""
     begin = time.perf_counter()
     subprocess.run([sys.executable, "-m", "graders.batch", submissions, "--out", out,
-                    "--jobs", str(jobs), "--regrade"], cwd=KIT, env=ENV, check=True,
+                    "--jobs", str(jobs), "--regrade", *options], cwd=KIT, env=ENV, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - begin
 
@@ -120,12 +122,15 @@ def throughput(scratch, copies):
             source, target = os.path.join(EXAMPLES, item), os.path.join(many, "%d-%s" % (n, item))
             (shutil.copytree if os.path.isdir(source) else shutil.copyfile)(source, target)
     count = len(os.listdir(many))
-    walls = {jobs: batch(many, os.path.join(scratch, "grades-jobs-%d" % jobs), jobs)
-             for jobs in (1, 2)}
-    for jobs, wall in walls.items():
-        print("--jobs %d: %d submissions in %.1f s, %.2f submissions/s" % (
-            jobs, count, wall, count / wall))
-    print("speed-up with --jobs 2: %.2fx on %d CPUs" % (walls[1] / walls[2], os.cpu_count()))
+    runs = {"--jobs 1 --no-pages": (1, "--no-pages"), "--jobs 2 --no-pages": (2, "--no-pages"),
+            "--jobs 2, with pages": (2,)}
+    walls = {name: batch(many, os.path.join(scratch, "grades-%d" % n), *run)
+             for n, (name, run) in enumerate(runs.items())}
+    for name, wall in walls.items():
+        print("%s: %d submissions in %.1f s, %.2f submissions/s" % (
+            name, count, wall, count / wall))
+    print("speed-up of grading with --jobs 2: %.2fx on %d CPUs" % (
+        walls["--jobs 1 --no-pages"] / walls["--jobs 2 --no-pages"], os.cpu_count()))
 
 
 def check_workers():

@@ -154,10 +154,7 @@ class Batch:
         queue = [(entry, 1) for entry in todo]
         try:
             while queue or running:
-                while queue and len(running) < self.args.jobs:
-                    entry, attempt = queue.pop(0)
-                    running[self.start(entry)] = (entry, self.work(entry), time.monotonic(),
-                                                  attempt)
+                self.start_more(queue, running)
                 pid, status = self.wait(running)
                 entry, work, began, attempt = running.pop(pid)
                 sandbox.kill_orphans(keep=set(running))  # whatever a killed grader left
@@ -169,7 +166,9 @@ class Batch:
                           file=sys.stderr)
                     queue.insert(0, (entry, 2))
                     continue
-                self.finish(entry, work, results, reason, time.monotonic() - began)
+                seconds = time.monotonic() - began
+                self.start_more(queue, running)  # before this one's pages are drawn
+                self.finish(entry, work, results, reason, seconds)
                 done += 1
                 self.progress(done, len(todo), entry.name, started)
         except OSError as error:
@@ -194,6 +193,12 @@ class Batch:
             print("Wrote %s and a report.html per submission (rendering took %.2f s a "
                   "submission)" % (os.path.join(self.out, "class.html"),
                                    self.pages.seconds / max(self.pages.reports, 1)))
+
+    def start_more(self, queue, running):
+        """Starts graders from the front of `queue` until --jobs of them are running."""
+        while queue and len(running) < self.args.jobs:
+            entry, attempt = queue.pop(0)
+            running[self.start(entry)] = (entry, self.work(entry), time.monotonic(), attempt)
 
     def work(self, entry):
         return os.path.join(self.staging, entry.name)
