@@ -20,11 +20,11 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 
 import numpy as np
 
 from graders.model.private_cache import private_folder
+from graders.outputs import files
 from graders.sandbox import wire
 
 SLOW = 0.005  # seconds: a call quicker than this is computed again rather than read back
@@ -84,10 +84,7 @@ class KeptCalls:
                 "keys": base64.b64encode(state[1].tobytes()).decode("ascii"),
                 "rest": [int(state[2]), int(state[3]), float(state[4])]}
         try:
-            with tempfile.NamedTemporaryFile("w", dir=folder(), suffix=".part",
-                                             delete=False, encoding="utf-8") as handle:
-                json.dump(kept, handle)
-            os.replace(handle.name, os.path.join(folder(), key + ".json"))
+            files.write_atomically(os.path.join(folder(), key + ".json"), json.dumps(kept))
         except OSError:
             pass  # a full disk costs the time saved, never a grade
 
