@@ -108,12 +108,12 @@ def hostile_class(folder, results_folder, kit, reach_outside):
     each earns full marks on what it hands in. The signaller attacks only where
     `reach_outside` (as root: where a simulated ordinary user's worker, really root, could
     harm this test's own processes)."""
-    for name in NAMES:
+    handed_in = {name: spec.modules() if name == "honest" else ATTACKED for name in NAMES}
+    for name, modules in handed_in.items():
         os.makedirs(folder / name)
-        for module in spec.modules() if name == "honest" else ATTACKED:
+        for module in modules:
             shutil.copy(os.path.join(SOLUTIONS, module + ".py"), folder / name)
-    expected = {name: points(spec.modules() if name == "honest" else ATTACKED)
-                for name in NAMES}
+    expected = {name: points(modules) for name, modules in handed_in.items()}
     with open(folder / "reader" / "trask.py", "a") as handle:
         handle.write(READ_SOLUTIONS % {"solutions": os.path.join(kit, "solutions", "trask.py")})
         handle.write("if LEAKED:\n    raise ImportError('LEAKED %r' % LEAKED)\n")
