@@ -241,7 +241,8 @@ def test_a_folder_the_kit_did_not_write_is_never_replaced(tmp_path):
 
 def test_hidden_items_are_named_not_lost(tmp_path):
     submissions = tmp_path / "class"
-    shutil.copytree(os.path.join(EXAMPLES, "alice"), submissions / "alice")
+    shutil.copytree(os.path.join(KIT, "exercises"), submissions / "stubs",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     make_zip(submissions / "..zip", {"trask.py": "x"})
     run = batch(submissions, "--out", tmp_path / "grades", "--jobs", "1")
     assert run.returncode == 0, run.stderr

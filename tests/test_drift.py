@@ -15,20 +15,23 @@ SEED_LINE = re.compile(r"^[ \t]*np\.random\.seed\(seed\)[ \t]*\n", re.M)
 def reseeded(tmp_path, at_import):
     """solutions/ with every np.random.seed(seed) inside a function taken out; with
     `at_import`, each module instead seeds once when imported, with its functions' default
-    seed, as the tutorials' scripts do."""
+    seed, as the tutorials' scripts do. Returns the folder and the modules this changed."""
     folder = copy_solutions(tmp_path, "seeded-at-import" if at_import else "unseeded")
+    changed = []
     for name in sorted(os.listdir(folder)):
         path = os.path.join(folder, name)
         with open(path, encoding="utf-8") as handle:
             source = handle.read()
         default = re.search(r"\bseed=(\d+)", source)
-        source = SEED_LINE.sub("", source)
+        edited = SEED_LINE.sub("", source)
         if at_import and default:
-            source = source.replace("import numpy as np\n", "import numpy as np\n"
+            edited = edited.replace("import numpy as np\n", "import numpy as np\n"
                                     "np.random.seed(%s)\n" % default.group(1), 1)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(source)
-    return folder
+        if edited != source:
+            changed.append(name[:-len(".py")])
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(edited)
+    return folder, changed
 
 
 def statuses(results):
@@ -38,13 +41,16 @@ def statuses(results):
 @pytest.fixture(params=["reference", "seeded-at-import", "unseeded"])
 def gradings(request, tmp_path, shared_gradings):
     """(kind, the full run's results, the results of every case run alone). The reference's
-    full run is the one the whole test run shares (tests/shared.py)."""
+    full run is the one the whole test run shares (tests/shared.py). A variant grades only
+    the tutorials its edit changed: the others are the reference's, run alone above."""
     if request.param == "reference":
         full = shared_gradings.grade(SOLUTIONS)[0]
         return request.param, full, grade(SOLUTIONS, "-p", "tests.alone", tmp_path=tmp_path)[0]
-    folder = reseeded(tmp_path, request.param == "seeded-at-import")
-    return (request.param, grade(folder, tmp_path=tmp_path)[0],
-            grade(folder, "-p", "tests.alone", tmp_path=tmp_path)[0])
+    folder, changed = reseeded(tmp_path, request.param == "seeded-at-import")
+    assert changed, "no module of solutions/ seeds inside a function any more"
+    graded = ("-k", " or ".join("test_%s.py" % module for module in changed))
+    return (request.param, grade(folder, *graded, tmp_path=tmp_path)[0],
+            grade(folder, *graded, "-p", "tests.alone", tmp_path=tmp_path)[0])
 
 
 def test_every_case_scores_alone_as_in_the_full_run(gradings):
