@@ -1,5 +1,5 @@
-"""Sharded grading: N shards merged give the gradebook of one run, on the command line and in
-the instructor's GitHub workflow."""
+"""Sharded grading: the instructor's GitHub workflow, run step by step, grades N shards whose
+merge is the gradebook of one run; a submission graded in two shards is refused."""
 
 import shutil
 import subprocess
