@@ -19,6 +19,8 @@
    tutorials at once (`-n N --dist loadfile`, N = CPUs, at most one per tutorial), side by
    side (best of --repeat), next to the serial floor of its training loops (their sum, run
    alone) and the longest tutorial's loops.
+5. Times alice's grading by parts, forked as the batch forks it (benchmarks/grading_parts.py):
+   pytest's start, the published training runs, the other calls, the grader's own work.
 """
 
 import argparse
@@ -184,6 +186,10 @@ def main():
         throughput(scratch, args.copies)
         print()
         check(scratch, args.repeat)
+        print()
+        subprocess.run([sys.executable, os.path.join(KIT, "benchmarks", "grading_parts.py"),
+                        os.path.join(EXAMPLES, "alice"), "--repeat", str(args.repeat)],
+                       env=ENV, check=True)
 
 
 if __name__ == "__main__":
