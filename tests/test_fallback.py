@@ -4,8 +4,9 @@ namespaces); all of it as root; and no bubblewrap, no Landlock, not root, where 
 start.
 
 A hostile class (one submission reading solutions/ by path and by a walk up from its folder,
-one writing into the kit and the platform's results folder, one signalling, limiting and
-reaching SysV IPC outside (as root), one honest) is graded once per
+and a classmate's work that anyone may read; one writing into the kit, the platform's results
+folder and the machine's /tmp and /dev/shm; one signalling and limiting
+processes outside and, as root, reaching SysV IPC outside, one honest) is graded once per
 mode by the batch; every mode either grades each to exactly what it earns with true
 protections, or refuses to grade at all. The uid and root modes need root, as the platforms
 that use them have: the test fails, it does not skip, elsewhere.
@@ -52,7 +53,7 @@ def as_root(mode):
 READ_SOLUTIONS = '''
 import os
 LEAKED = []
-for _path in [%(solutions)r, "/proc/%%d/cwd/solutions/trask.py" %% os.getppid()]:
+for _path in [%(solutions)r, "/proc/%%d/cwd/solutions/trask.py" %% os.getppid(), %(classmate)r]:
     try:
         LEAKED.append(open(_path).read()[:40])
     except OSError:
@@ -60,16 +61,18 @@ for _path in [%(solutions)r, "/proc/%%d/cwd/solutions/trask.py" %% os.getppid()]
 '''
 WRITE_KIT = '''
 import os
-for target in [%(kit)r, %(results)r]:
+for target in [os.path.join(%(kit)r, "planted.txt"), os.path.join(%(results)r, "planted.txt"),
+               *%(planted)r]:
     try:
-        with open(os.path.join(target, "planted.txt"), "w") as handle:
+        with open(target, "w") as handle:
             handle.write("planted")
     except OSError:
         pass
 '''
 
-# Signals and prlimit at a process outside the sandbox, and at every process it may see, and
-# a SysV message queue of the grader: any that is reached is recorded and costs trask its points.
+# Signals, prlimit and setpriority at a process outside the sandbox, and at every process it
+# may see, and (as root, where the worker has an IPC namespace of its own) a SysV message
+# queue of the grader: any that is reached is recorded and costs trask its points.
 REACH_OUTSIDE = '''
 import ctypes, os, resource, signal
 REACHED = []
@@ -80,15 +83,25 @@ for _pid in (%(victim)d,):
         REACHED.append("prlimit %%d" %% _pid)
     except OSError:
         pass
-for _target in (%(victim)d, -1):
+try:
+    os.kill(%(victim)d, signal.SIGKILL)
+    REACHED.append("kill %(victim)d")
+except OSError:
+    pass
+try:
+    os.kill(-1, signal.SIGKILL)  # says 0 even where every signal was refused: the victim
+except OSError:                  # alive and the class graded say whether one landed
+    pass
+for _who in ((os.PRIO_PROCESS, %(victim)d), (os.PRIO_USER, 0)):
     try:
-        os.kill(_target, signal.SIGKILL)
-        REACHED.append("kill %%d" %% _target)
+        os.setpriority(*_who, 19)
+        REACHED.append("setpriority %%r" %% (_who,))
     except OSError:
         pass
-if _libc.msgget(%(grader_key)d, 0) >= 0:
+if %(ipc)s and _libc.msgget(%(grader_key)d, 0) >= 0:
     REACHED.append("the grader's message queue")
-_libc.msgget(%(student_key)d, 0o1666)
+if %(ipc)s:
+    _libc.msgget(%(student_key)d, 0o1666)
 if REACHED:
     raise ImportError("REACHED %%r" %% REACHED)
 '''
@@ -103,11 +116,11 @@ def points(modules):
     return sum(case.points for m in modules for case in spec.load(m).cases)
 
 
-def hostile_class(folder, results_folder, kit, reach_outside):
+def hostile_class(folder, results_folder, kit, as_root, classmate, planted):
     """{name: expected total} for a class written into `folder`, graded by the kit in `kit`:
-    each earns full marks on what it hands in. The signaller attacks only where
-    `reach_outside` (as root: where a simulated ordinary user's worker, really root, could
-    harm this test's own processes)."""
+    each earns full marks on what it hands in. The signaller attacks in every mode (the batch
+    runs in a PID namespace of this test's own, so what it reaches is the test's victim), and
+    the grader's message queue only `as_root`."""
     handed_in = {name: spec.modules() if name == "honest" else ATTACKED for name in NAMES}
     for name, modules in handed_in.items():
         os.makedirs(folder / name)
@@ -115,15 +128,15 @@ def hostile_class(folder, results_folder, kit, reach_outside):
             shutil.copy(os.path.join(SOLUTIONS, module + ".py"), folder / name)
     expected = {name: points(modules) for name, modules in handed_in.items()}
     with open(folder / "reader" / "trask.py", "a") as handle:
-        handle.write(READ_SOLUTIONS % {"solutions": os.path.join(kit, "solutions", "trask.py")})
+        handle.write(READ_SOLUTIONS % {"solutions": os.path.join(kit, "solutions", "trask.py"),
+                                       "classmate": classmate})
         handle.write("if LEAKED:\n    raise ImportError('LEAKED %r' % LEAKED)\n")
     with open(folder / "writer" / "zhou.py", "a") as handle:
         handle.write(WRITE_KIT % {"kit": os.path.join(kit, "solutions"),
-                                  "results": str(results_folder)})
+                                  "results": str(results_folder), "planted": planted})
     with open(folder / "signaller" / "trask.py", "a") as handle:
-        if reach_outside:
-            handle.write(REACH_OUTSIDE % {"victim": VICTIM, "grader_key": GRADER_KEY,
-                                          "student_key": STUDENT_KEY})
+        handle.write(REACH_OUTSIDE % {"victim": VICTIM, "grader_key": GRADER_KEY,
+                                      "student_key": STUDENT_KEY, "ipc": as_root})
     return expected
 
 
@@ -141,7 +154,17 @@ def graded(request, tmp_path_factory):
     copy_kit(kit)
     results_folder = tmp / "platform-results"
     results_folder.mkdir()
-    expected = hostile_class(tmp / "class", results_folder, kit, as_root(mode))
+    # A classmate's work where anyone may read it, and files no worker may leave behind in
+    # the machine's /tmp and /dev/shm (names of this test's own).
+    decoy = tempfile.mkdtemp(prefix="nnkit-fallback-classmate-")
+    os.chmod(decoy, 0o755)
+    classmate = os.path.join(decoy, "trask.py")
+    shutil.copy(os.path.join(SOLUTIONS, "trask.py"), classmate)
+    os.chmod(classmate, 0o644)
+    planted = [os.path.join(folder, os.path.basename(decoy) + "-planted")
+               for folder in ("/tmp", "/dev/shm")]
+    expected = hostile_class(tmp / "class", results_folder, kit, as_root(mode), classmate,
+                             planted)
     command = [sys.executable, "-m", "graders.batch", str(tmp / "class"), "--out",
                str(tmp / "grades"), "--jobs", "2"]
     report = tmp / "outside.txt"
@@ -153,14 +176,20 @@ def graded(request, tmp_path_factory):
         run = subprocess.run(command, cwd=kit, capture_output=True, text=True, timeout=900,
                              env=dict(os.environ, NNKIT_SANDBOX=MODES[mode]))
         outside = report.read_text() if report.exists() else ""
-        yield mode, run, tmp, expected, results_folder, kit, outside
+        left = [path for path in planted if os.path.lexists(path)]
+        yield mode, run, tmp, expected, results_folder, kit, outside, left
     finally:
         shutil.rmtree(kit, ignore_errors=True)
+        shutil.rmtree(decoy, ignore_errors=True)
+        for path in planted:
+            if os.path.lexists(path):
+                os.remove(path)
 
 
 def test_each_mode_grades_to_what_was_earned_or_refuses(graded):
-    mode, run, tmp, expected, results_folder, kit, _ = graded
+    mode, run, tmp, expected, results_folder, kit, _, left = graded
     assert os.listdir(results_folder) == []
+    assert left == []  # what a worker writes in /tmp or /dev/shm ends with it
     assert not os.path.exists(os.path.join(kit, "solutions", "planted.txt"))
     if mode == "none":
         assert run.returncode == 2, run.stderr
@@ -175,7 +204,7 @@ def test_each_mode_grades_to_what_was_earned_or_refuses(graded):
 
 
 def test_the_protections_listed_are_the_ones_the_probe_found(graded):
-    mode, run, tmp, _, _, kit, _ = graded
+    mode, run, tmp, _, _, kit, _, _ = graded
     if mode == "none":
         return
     with open(tmp / "grades" / "honest" / "grading.json") as handle:
@@ -189,16 +218,24 @@ def test_the_protections_listed_are_the_ones_the_probe_found(graded):
     namespaces = ["own PID namespace: signals and prlimit reach no process outside, verified",
                   "own IPC namespace: no SysV shared memory or message queue outside, verified"]
     assert all((p in protections) == as_root(mode) for p in namespaces)
+    scoping = "Landlock signal scoping: signals reach no process outside the worker, verified"
+    assert (scoping in protections) == (mode == "landlock"), protections  # Linux 6.12 and later
+    assert "seccomp filter: no kernel extensions, namespaces or tracing, no prlimit or " \
+           "setpriority on other processes, verified" in protections  # libseccomp's filter
 
 
 def test_signals_prlimit_and_sysv_ipc_reach_nothing_outside_the_worker(graded):
-    mode, run, tmp, expected, _, _, outside = graded
-    if not as_root(mode) or mode == "none":
+    """In every mode that grades: as root through the worker's own PID and IPC namespaces;
+    without root, where the worker is the grader's uid, through Landlock's scoping of
+    signals and its bar on tracing (which prlimit needs) outside the worker."""
+    mode, run, tmp, expected, _, _, outside, _ = graded
+    if mode == "none":
         return
     assert "victim %d\nvictim alive" % VICTIM in outside, outside
     limits = [line.split() for line in outside.splitlines() if line.startswith("Max open")]
     assert limits and limits[0][3:5] != ["1", "1"], outside
-    assert "%#x" % STUDENT_KEY not in outside and "%#x" % GRADER_KEY in outside, outside
+    if as_root(mode):
+        assert "%#x" % STUDENT_KEY not in outside and "%#x" % GRADER_KEY in outside, outside
     assert "REACHED" not in (tmp / "grades" / "signaller" / "results.json").read_text()
 
 

@@ -2,17 +2,21 @@
 
 Each layer is used where the platform allows it:
 - Landlock (graders/sandbox/landlock.py): the worker reads only Python and the system libraries and
-  writes only its own sandbox folder;
+  writes only its own sandbox folder; from ABI 6 its signals reach only its own processes;
+- the seccomp filter of graders/sandbox/seccomp.py, also without root;
 - as root: the worker runs as an unprivileged uid of its own (drawn at random once per grading
-  process from a range no account uses), in a new session; the kit's folders are made
-  unreadable to other users (chmod o-rwx; those holding Python are left), so that uid cannot
-  open solutions/ or spec/, and it can signal or trace no process of the grader;
+  process from a range no account uses), in a new session, so it can signal or trace no
+  process of the grader;
 - a network namespace where one can be made;
-- as root, PID, IPC and mount namespaces of its own (graders/sandbox/namespaces.py).
+- as root, PID, IPC and mount namespaces of its own (graders/sandbox/namespaces.py), whose
+  mount view leaves out the kit and everything but the system, Python and the worker's folder.
+  Where they cannot be made, the kit's folders are made unreadable to other users instead
+  (chmod o-rwx; those holding Python are left), so that the uid cannot open solutions/ or
+  spec/.
 
 What `protections.protections()` lists is what a probe found, started exactly as a worker is and
 trying from inside what student code would: open a file of solutions/ and of spec/, list "/",
-reach the network, signal the grader, find a SysV message queue the grader made. Where it
+reach the network, see and signal the grader, find a SysV message queue the grader made. Where it
 could read solutions/ (no Landlock and no uid switch, as in a container that runs the grader
 as an ordinary user on an old kernel), workers are not started:
 `Unavailable` says why.
@@ -26,9 +30,11 @@ import subprocess
 import sys
 
 from graders.sandbox import landlock
+from graders.sandbox import seccomp
 
 UID_BASE, UID_SPAN = 1500000000, 500000000  # above every uid that accounts and images use
 SWITCH_FAILED = 125  # a worker's exit code when it could not take its uid
+SECCOMP_FAILED = 126  # a worker's exit code when its seccomp filter could not be loaded
 PROBE = r"""
 import errno, json, os, socket, sys
 
@@ -55,13 +61,28 @@ def network():
             return error.errno not in (errno.ENETUNREACH, errno.EACCES, errno.EPERM)
     return True
 
-def signalled(pid):
+def seen(pid):
     try:
         os.kill(pid, 0)
     except ProcessLookupError:  # the grader is not in this PID namespace
         return False
     except OSError:
         pass
+    return True
+
+def signalled(pid):
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+def limited(pid):
+    import resource
+    try:
+        resource.prlimit(pid, resource.RLIMIT_CORE)
+    except OSError:
+        return False
     return True
 
 def message_queue(key):
@@ -71,7 +92,10 @@ def message_queue(key):
 print(json.dumps({"uid": os.getuid(), "session": os.getsid(0) == os.getpid(),
                   "secrets": [path for path in sys.argv[3:] if opened(path)],
                   "root_listed": listed("/"), "network": network(),
-                  "grader_seen": signalled(int(sys.argv[1])),
+                  "grader_seen": seen(int(sys.argv[1])),
+                  "grader_signalled": signalled(int(sys.argv[1])),
+                  "grader_limited": limited(int(sys.argv[1])),
+                  "seccomp": __import__("ctypes").CDLL(None).prctl(21, 0, 0, 0, 0),
                   "grader_ipc": message_queue(int(sys.argv[2]))}))
 """
 IPC_CREAT, IPC_RMID = 0o1000, 0
@@ -130,27 +154,31 @@ def open_home(home, uid):
     os.chmod(work, 0o700)
 
 
-def confine(home, net_flags, version, uid, processes):
+def confine(home, net_flags, version, uid, processes, rules):
     """Runs in the child between fork and exec: network namespace and Landlock (as root,
-    while it may), then the uid of its own with its process cap."""
+    while it may), then the uid of its own with its process cap, then the seccomp filter
+    `rules` (graders/sandbox/seccomp.py; None without libseccomp)."""
     landlock.confine(home, net_flags, version)
-    if uid is None:
-        return
-    try:
-        import resource
-        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
-        os.setgroups([])
-        os.setresgid(uid, uid, uid)
-        os.setresuid(uid, uid, uid)
-    except OSError:
-        os._exit(SWITCH_FAILED)
+    if uid is not None:
+        try:
+            import resource
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+        except OSError:
+            os._exit(SWITCH_FAILED)
+    if rules and not seccomp.install(rules):
+        os._exit(SECCOMP_FAILED)
 
 
 def probe(argv, cwd, env, preexec, kit):
     """What a process started as a worker is (`preexec` confining it) finds it can do:
     {"uid", "session", "secrets" (those it could open), "root_listed", "network",
-    "grader_seen" (whether this process is in its PID namespace), "grader_ipc" (whether a
-    SysV message queue it made is found)}."""
+    "grader_seen" (whether this process is in its PID namespace), "grader_signalled"
+    (whether it may signal this process), "grader_limited" (whether it may read this
+    process's limits with prlimit), "seccomp" (2 under a seccomp filter), "grader_ipc"
+    (whether a SysV message queue it made is found)}."""
     key = 1 + secrets.randbelow(1 << 30)
     queue = landlock.LIBC.msgget(key, IPC_CREAT | 0o666)
     try:
@@ -203,6 +231,12 @@ def phrases(found, version, kit):
     if not found["grader_seen"]:
         active.append("own PID namespace: signals and prlimit reach no process outside, "
                       "verified")
+    elif not found["grader_signalled"] and found["uid"] == os.geteuid():
+        active.append("Landlock signal scoping: signals reach no process outside the worker, "
+                      "verified")
+    if found["seccomp"] == 2 and not found["grader_limited"]:
+        active.append("seccomp filter: no kernel extensions, namespaces or tracing, no "
+                      "prlimit or setpriority on other processes, verified")
     if not found["grader_ipc"] and queue_made():
         active.append("own IPC namespace: no SysV shared memory or message queue outside, "
                       "verified")

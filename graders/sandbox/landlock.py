@@ -3,7 +3,10 @@
 Used only when graders/sandbox/bubblewrap.py is unavailable (bubblewrap not installed, or user
 namespaces refused, as in some containers). It is weaker: unless the grader is root
 (graders/sandbox/namespaces.py), the worker shares the grader's PID namespace and mount view, and
-Landlock (Linux 5.13+) restricts file access but not chmod, chown, utime or xattrs.
+Landlock (Linux 5.13+) restricts file access but not chmod, chown, utime or xattrs. From ABI 6
+(Linux 6.12) it also keeps the worker's signals and abstract unix sockets inside its own
+domain, so that a worker running as the grader's uid cannot stop or kill the grader or
+another student's worker.
 graders/sandbox/fallback.py adds the rest and probes what holds.
 """
 
@@ -25,13 +28,18 @@ LANDLOCK_RULE_PATH_BENEATH = 1
 FS_RIGHTS_BY_ABI = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1}
 FS_READ_ONLY = 0b1101
 NET_RIGHTS = 0b11  # BIND_TCP | CONNECT_TCP, ABI 4 and later
+# ABI 6 and later: signals and abstract unix sockets reach only processes of the same
+# Landlock domain (the worker and its children), whatever the uid: SCOPE_ABSTRACT_UNIX_SOCKET
+# | SCOPE_SIGNAL.
+SCOPES = 0b11
 # Exit codes of a child whose confinement could not be set up, and what failed.
 SETUP_FAILURES = {121: "unshare", 122: "landlock_create_ruleset", 123: "landlock_add_rule",
                   124: "landlock_restrict_self"}
 
 
 class LandlockRuleset(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64)]
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
+                ("scoped", ctypes.c_uint64)]
 
 
 class LandlockPathBeneath(ctypes.Structure):
@@ -79,8 +87,9 @@ def confine(home, net_flags, version):
 
 def _restrict(home, version):
     fs_rights = FS_RIGHTS_BY_ABI[min(version, 3)]
-    ruleset = LandlockRuleset(fs_rights, NET_RIGHTS if version >= 4 else 0)
-    size = ctypes.sizeof(LandlockRuleset) if version >= 4 else 8
+    ruleset = LandlockRuleset(fs_rights, NET_RIGHTS if version >= 4 else 0,
+                              SCOPES if version >= 6 else 0)
+    size = 24 if version >= 6 else 16 if version >= 4 else 8  # the fields this ABI knows
     fd = LIBC.syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(ruleset), ctypes.c_size_t(size),
                       ctypes.c_uint32(0))
     if fd < 0:

@@ -10,10 +10,14 @@ started through this file, run as a script (`python -I -B namespaces.py CONFIG -
   status out over a pipe: this process, outside, ends the same way (its exit code, or the
   same signal), so the grader reads the worker's own end;
 - the worker, before it is confined, makes its mount view private, mounts a /proc of its own
-  PID namespace, and makes each folder above Python that other users may not pass (such as
-  /root, mode 0700, over /root/.pyenv) passable by putting an empty folder over it that holds
-  only the way to Python: so the uid switch of graders/sandbox/fallback.py works there too;
-- then Landlock and the uid switch (fallback.confine), and exec.
+  PID namespace, and puts an empty folder (a small tmpfs) over every folder at the top of /
+  but the system's (SYSTEM) and over /dev/shm, holding only the way down to Python, its
+  packages and the worker's own folder: the kit, the class, other graders' outputs and
+  other copies of solutions/ are not there, and what the worker writes in /tmp or /dev/shm
+  ends with it. A folder above Python that other users may not pass (such as /root, mode
+  0700, over /root/.pyenv) gets the same, so the uid switch of graders/sandbox/fallback.py
+  works there too;
+- then Landlock, the uid switch and the seccomp filter (fallback.confine), and exec.
 
 When the worker ends, PID 1 is killed, and with it, by the kernel, everything in the
 namespace. All these processes stay in the worker's control group, so its CPU time counts.
@@ -31,6 +35,13 @@ CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x8000000, 0x20
 FLAGS = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWPID
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
 SETUP_FAILED = 120  # the worker's exit code when its mount view could not be made
+# The folders at the top of / that a worker sees as they are: the system's programs,
+# libraries and settings, and the kernel's views. Every other one (/tmp, /home, /root, /srv,
+# /opt, /var, /run, /mnt, a platform's /autograder or /grade, the kit's checkout) is empty
+# in its mount view but for the way down to Python, its packages and the worker's folder.
+SYSTEM = ("bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin", "sys", "usr")
+SHADOW_BYTES = 64 << 20  # what student code may write in each of those empty folders
+WRITABLE = ("/tmp", "/dev/shm")  # the empty folders student code may write in, as it may there
 PR_SET_PDEATHSIG = 1
 MAX_FD = 1 << 16
 
@@ -47,7 +58,8 @@ def available():
 
 def command(config, argv):
     """The command that starts `argv` in namespaces of its own; `config` is a dict of
-    fallback.confine's arguments: home, net (bool), version, uid, processes, roots."""
+    fallback.confine's arguments: home, net (bool), version, uid, processes, rules (the
+    seccomp filter in hex, or None), roots."""
     return [sys.executable, "-I", "-B", os.path.abspath(__file__), json.dumps(config),
             "--"] + argv
 
@@ -56,29 +68,47 @@ def _libc():
     return ctypes.CDLL(None, use_errno=True)
 
 
-def _mount(libc, source, target, kind, flags):
+def _mount(libc, source, target, kind, flags, data=None):
     if libc.mount(source and source.encode(), target.encode(), kind and kind.encode(),
-                  ctypes.c_ulong(flags), None) != 0:
+                  ctypes.c_ulong(flags), data and data.encode()) != 0:
         os._exit(SETUP_FAILED)
 
 
-def passable(libc, roots):
-    """Over each topmost folder above a root that other users may not pass, an empty tmpfs
-    holding only the way down to the roots below it, each mounted back from where it was."""
-    kept = {root: os.open(root, os.O_PATH | os.O_CLOEXEC) for root in roots}
-    blocked = []
+def hidden_folders(roots):
+    """The folders a worker sees empty: every folder at the top of / but the system's own
+    (SYSTEM), /dev/shm, and each topmost folder above a root that other users may not pass
+    (such as /root over /root/.pyenv) - but none that a root lies in."""
+    found = ["/dev/shm"] + [os.path.join("/", name) for name in os.listdir("/")
+                            if name not in SYSTEM and os.path.isdir(os.path.join("/", name))
+                            and not os.path.islink(os.path.join("/", name))]
     for root in roots:
         parts = root.strip(os.sep).split(os.sep)
         for depth in range(1, len(parts)):
             folder = os.sep + os.path.join(*parts[:depth])
             if not os.stat(folder).st_mode & 0o001:
-                blocked.append(folder)
+                found.append(folder)
                 break
-    for folder in sorted(set(blocked)):
-        if any(folder.startswith(other + os.sep) for other in blocked):
+    return sorted(folder for folder in set(found) if not any(
+        root == folder or folder.startswith(root.rstrip(os.sep) + os.sep) for root in roots))
+
+
+def hides(path, roots):
+    """Whether a worker's mount view leaves `path` out (see hidden_folders)."""
+    path = os.path.realpath(path)
+    return path.strip(os.sep).split(os.sep)[0] not in SYSTEM and not any(
+        path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def shadow(libc, roots, folders):
+    """Over each of `folders`, an empty tmpfs (SHADOW_BYTES at most; writable by anyone for
+    /tmp and /dev/shm, as theirs are) holding only the way down to the roots below it, each
+    mounted back from where it was: what a worker writes there ends with its namespace."""
+    kept = {root: os.open(root, os.O_PATH | os.O_CLOEXEC) for root in roots}
+    for folder in folders:
+        if any(folder.startswith(other + os.sep) for other in folders):
             continue  # already under an empty folder made above it
-        _mount(libc, "tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV)
-        os.chmod(folder, 0o755)
+        _mount(libc, "tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=%d,mode=%s" % (
+            SHADOW_BYTES, "1777" if folder in WRITABLE else "755"))
         for root, fd in kept.items():
             if root.startswith(folder + os.sep):
                 os.makedirs(os.path.dirname(root), 0o755, exist_ok=True)
@@ -96,10 +126,11 @@ def _worker(libc, config, argv):
     from graders.sandbox import fallback
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
     _mount(libc, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    passable(libc, config["roots"] + [config["home"]])
+    roots = [os.path.realpath(root) for root in config["roots"] + [config["home"]]]
+    shadow(libc, roots, hidden_folders(roots))
     os.setsid()  # a student's killpg(0) then reaches only processes inside
     fallback.confine(config["home"], None, config["version"], config["uid"],
-                     config["processes"])
+                     config["processes"], config["rules"] and bytes.fromhex(config["rules"]))
     os.execv(argv[0], argv)
 
 

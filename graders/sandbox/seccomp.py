@@ -1,11 +1,15 @@
-"""The system calls a worker may not make, compiled by libseccomp into a filter for bubblewrap.
+"""The system calls a worker may not make, compiled by libseccomp into a filter that bubblewrap
+loads, and that the fallback loads itself (`install`, from graders/sandbox/fallback.py).
 
-A worker already has no capabilities and sees nothing outside its sandbox; this filter
-closes what is left: kernel interfaces that reach beyond namespaces (the kernel log,
+In bubblewrap a worker already has no capabilities and sees nothing outside its sandbox; this
+filter closes what is left: kernel interfaces that reach beyond namespaces (the kernel log,
 keyrings, BPF, perf, io_uring, which bypasses seccomp), new namespaces (a way to regain
-capabilities inside them), and tracing or reading other processes' memory. The list follows
-Docker's default profile. libseccomp knows each architecture's syscall numbers, and kills a
-process that calls in through another ABI (32-bit calls on x86_64).
+capabilities inside them), tracing or reading other processes' memory, and changing another
+process's limits or priority (prlimit and setpriority on anything but itself: in the
+fallback without root, a worker runs as the grader's uid, and could otherwise starve or break
+the grader and every other student's worker). The list follows Docker's default profile.
+libseccomp knows each architecture's syscall numbers, and kills a process that calls in
+through another ABI (32-bit calls on x86_64).
 """
 
 import ctypes
@@ -32,8 +36,12 @@ DENIED = (
 NAMESPACE_FLAGS = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000,
                    0x40000000, 0x00000080)  # NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER,
 #                                              NEWPID, NEWNET, NEWTIME
+# Calls allowed only on the calling process itself: (name, the arguments that must be 0).
+# prlimit64(pid 0, ...) is setrlimit and getrlimit; setpriority(PRIO_PROCESS, 0, ...) is nice.
+OWN_PROCESS_ONLY = (("prlimit64", (0,)), ("setpriority", (0, 1)))
 ACT_ALLOW = 0x7FFF0000
-CMP_MASKED_EQ = 7
+CMP_NE, CMP_MASKED_EQ = 1, 7
+PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
 
 
 def act_errno(number):
@@ -79,6 +87,13 @@ def compile_filter():
         if clone3 >= 0 and lib.seccomp_rule_add_array(context, act_errno(errno.ENOSYS),
                                                       clone3, 0, None):
             return None
+        for name, arguments in OWN_PROCESS_ONLY:
+            number = lib.seccomp_syscall_resolve_name(name.encode())
+            for argument in arguments:  # one rule each: any of them not 0 is refused
+                test = ArgCompare(argument, CMP_NE, 0, 0)
+                if number >= 0 and lib.seccomp_rule_add_array(context, deny, number, 1,
+                                                              ctypes.byref(test)):
+                    return None
         clone = lib.seccomp_syscall_resolve_name(b"clone")
         for flag in NAMESPACE_FLAGS:
             test = ArgCompare(0, CMP_MASKED_EQ, flag, flag)
@@ -106,3 +121,18 @@ def _read_all(fd):
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
+
+
+class SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def install(rules):
+    """Loads the compiled filter `rules` (compile_filter's bytes) into this process and all
+    it will start; returns whether the kernel took it. Sets no_new_privs first, as the kernel
+    requires of a process without CAP_SYS_ADMIN."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    program = ctypes.create_string_buffer(rules, len(rules))
+    fprog = SockFprog(len(rules) // 8, ctypes.cast(program, ctypes.c_void_p))
+    return libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 and libc.prctl(
+        PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) == 0
