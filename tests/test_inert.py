@@ -3,11 +3,13 @@ terminal: no fence closed, no heading or comment opened, no escape sequence pass
 
 import csv
 import io
+import os
 
 from graders.model.results import SubmissionResults
 from graders.platforms import classroom
 from graders.outputs import gradebook
 from graders.outputs import inert
+from tests.helpers import copy_solutions, failed, grade
 
 FORGED = "ok\n```\n# Score: 121 / 121\n<!-- the rest is hidden\n````` longer\n\x1b[2J\u202eevil"
 
@@ -68,3 +70,19 @@ def test_gradebook_and_terminal_get_no_control_characters():
     table = gradebook.summary([graded], ["trask"], {"trask": 32})
     assert "\x1b" not in table and "\x07" not in table
     assert "mallory\\x1b[2J" in table and "\\x1b]0;owned\\x07" in table
+
+
+def test_a_pytest_graders_run_shows_what_student_code_printed_or_raised_as_text(tmp_path):
+    """The failures pytest prints (its FAILED sections and short summary) carry what the
+    student's code printed and the messages it raised: each control character is written
+    as an escape, so the terminal clears nothing and reverses no line."""
+    folder = copy_solutions(tmp_path)
+    with open(os.path.join(folder, "zhou.py"), "a", encoding="utf-8") as out:
+        out.write("\ndef mse_loss(y_true, y_pred):\n"
+                  "    print(%r)\n    return 0.25\n"
+                  "def deriv_sigmoid(x):\n    raise ValueError(%r)\n" % (FORGED, FORGED))
+    results, run = grade(folder, "-k", "test_zhou.py", hidden=False, tmp_path=tmp_path)
+    assert {"zhou::mse-loss", "zhou::deriv-sigmoid"} <= failed(results)
+    shown = run.stdout + run.stderr
+    assert "\x1b" not in shown and "\u202e" not in shown
+    assert shown.count("\\x1b[2J\\u202eevil") >= 2  # in each failure's section

@@ -23,6 +23,7 @@ from graders.model.assignment import Assignment
 from graders.model.i18n import _
 from graders.model.results import (CONTEXT, FAILED, PASSED, UNMET, VISIBILITY, CaseResult,
                                    SubmissionResults)
+from graders.outputs import inert
 from graders.outputs.files import json_text, write_atomically
 from graders.outputs.sentences import explain, requirement, root_causes
 
@@ -94,8 +95,10 @@ class Scoreboard:
                 printed = printed[:PRINTED_LIMIT] + _("\n... (%d more characters)") % (
                     len(printed) - PRINTED_LIMIT)
             context.append(_("Your code printed during this case:\n") + printed.rstrip())
-        report.longrepr = "\n".join(lead + [failure] + context + [
-            _("Tutorial step to re-read: %s") % case.source])
+        # inert: what student code printed or raised reaches the terminal as text, with no
+        # escape sequence the terminal would obey (results.json and feedback.md take it so)
+        report.longrepr = inert.printable("\n".join(lead + [failure] + context + [
+            _("Tutorial step to re-read: %s") % case.source]))
 
     def pytest_runtest_logreport(self, report):
         if report.nodeid not in self.cases:
