@@ -326,10 +326,10 @@ def test_the_notebooks_check_cell_and_nox_check_grade_the_notebooks(notebook_han
 def venv_with_these_packages(repo):
     """repo/.nox/check as a venv that sees this test's packages (a .pth file), so that `nox -R`
     reuses it and installs nothing: the handout's noxfile and graders are what is tested. A
-    plain `nox -s check` (its session reuses the venv) runs pip from those packages too, and
-    finds every requirement already satisfied instead of downloading it."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(repo / ".nox" / "check")],
-                   check=True)
+    plain `nox -s check` (its session reuses the venv) runs the venv's own pip (the kit's
+    test venv has none: noxfile.py builds its venvs without), which finds every requirement
+    already satisfied instead of downloading it."""
+    subprocess.run([sys.executable, "-m", "venv", str(repo / ".nox" / "check")], check=True)
     python = repo / ".nox" / "check" / "bin" / "python"
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
                            "['purelib'])"], capture_output=True, text=True, check=True)
