@@ -186,9 +186,14 @@ def _history(student, case, history, what):
     error = outputs - hidden
     after = outputs - checks.sigmoid(inputs @ (weights + inputs.T @ (error * hidden * (
         1 - hidden))))
+    def broadcast(hidden):  # (N,) targets against (N, 1) predictions: an (N, N) error
+        return np.mean(np.abs(outputs.ravel()[None, :] - hidden))
+
     kept = {"right": np.mean(np.abs(error)), "abs-missing": np.mean(error),
-            "shape-broadcast": np.mean(np.abs(outputs.ravel()[None, :] - hidden)),
+            "shape-broadcast": broadcast(hidden),
             "mean-vs-sum": np.sum(np.abs(error)), "one-update-late": np.mean(np.abs(after))}
+    if diagnose.same(broadcast(hidden), broadcast(hidden / 2)):
+        del kept["shape-broadcast"]  # balanced 0/1 targets: 0.5 whatever was predicted
     found = [code for code, value in kept.items() if diagnose.same(first, value)]
     if not found or found[0] == "right":
         return None

@@ -9,7 +9,7 @@ from graders.grading import scoreboard as report
 from graders.model import spec
 from graders.model import results as results_data
 from tests.buggy import BUGGY, batches, copy_others, write
-from tests.helpers import KIT, grade
+from tests.helpers import KIT, failed, grade, variant
 
 CORRECT = {"solutions": os.path.join(KIT, "solutions"),
            **{name: os.path.join(KIT, "tests", "implementations", name)
@@ -85,3 +85,26 @@ def test_correct_functions_get_no_diagnosis(name, shared_gradings):
     results, _ = shared_gradings.grade(CORRECT[name])
     assert diagnoses(results) == TRUE_DIAGNOSES.get(name, {})
     check_requirements(results)
+
+
+# A first recorded error of 0.5 on targets half 0 and half 1 is what an (N,) - (N, 1) broadcast
+# gives whatever the network predicts, so it is no evidence of one (found by an outside tester:
+# backpropagation run before feed_forward, from a hidden layer of zeros, also starts at 0.5).
+FIRST_ERROR_OF_ONE_HALF = [
+    ("        self.error_history = []\n",
+     "        self.error_history = []\n        self.hidden = np.zeros((inputs.shape[0], 1))\n"),
+    ("            self.feed_forward()\n            self.backpropagation()\n",
+     "            self.backpropagation()\n            self.feed_forward()\n")]
+BROADCAST = [("self.error_history.append(np.average(np.abs(self.error)))",
+              "self.error_history.append(np.average(np.abs(self.outputs.ravel() - self.hidden)))")]
+
+
+@pytest.mark.parametrize("edits, broadcasts", [(FIRST_ERROR_OF_ONE_HALF, False),
+                                               (BROADCAST, True)], ids=["one-half", "broadcast"])
+def test_shape_broadcast_is_named_only_where_the_error_history_shows_it(edits, broadcasts,
+                                                                        tmp_path):
+    folder = variant(tmp_path, "aidan", edits)
+    results, _ = grade(folder, "-k", "test_aidan.py", tmp_path=tmp_path)
+    assert failed(results), "the mistake costs no case"
+    found = diagnoses(results)
+    assert ("shape-broadcast" in found.values()) == broadcasts, found
