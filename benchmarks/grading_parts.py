@@ -22,8 +22,7 @@ KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, KIT)
 import pytest  # noqa: E402
 
-from graders.grading import options, procedures, pytest_command  # noqa: E402
-from graders.grading.child import UNUSED_PLUGINS  # noqa: E402
+from graders.grading import child, options, procedures  # noqa: E402
 from graders.model.assignment import Assignment  # noqa: E402
 from graders.sandbox import channel  # noqa: E402
 from graders.sandbox.limits import Limits  # noqa: E402
@@ -90,10 +89,7 @@ def graded_once(folder, scratch):
             os.dup2(quiet, 1)
             os.dup2(quiet, 2)
             timings = Timings()
-            pytest.main([*pytest_command.options(os.path.join(work, "modules")), "-q",
-                         "--assert=plain", *("-pno:" + name for name in UNUSED_PLUGINS),
-                         "--hidden", "--results-json", os.path.join(work, "results.json")],
-                        plugins=[options.Given(Limits(), "en"), timings])
+            pytest.main(child.arguments(work), plugins=[options.Given(Limits(), "en"), timings])
             with open(found, "w", encoding="utf-8") as handle:
                 json.dump(timings.parts(began), handle)
             code = 0

@@ -116,11 +116,11 @@ def points(modules):
     return sum(case.points for m in modules for case in spec.load(m).cases)
 
 
-def hostile_class(folder, results_folder, kit, as_root, classmate, planted):
+def hostile_class(folder, results_folder, kit, grader_is_root, classmate, planted):
     """{name: expected total} for a class written into `folder`, graded by the kit in `kit`:
     each earns full marks on what it hands in. The signaller attacks in every mode (the batch
     runs in a PID namespace of this test's own, so what it reaches is the test's victim), and
-    the grader's message queue only `as_root`."""
+    the grader's message queue only where `grader_is_root`."""
     handed_in = {name: spec.modules() if name == "honest" else ATTACKED for name in NAMES}
     for name, modules in handed_in.items():
         os.makedirs(folder / name)
@@ -136,7 +136,7 @@ def hostile_class(folder, results_folder, kit, as_root, classmate, planted):
                                   "results": str(results_folder), "planted": planted})
     with open(folder / "signaller" / "trask.py", "a") as handle:
         handle.write(REACH_OUTSIDE % {"victim": VICTIM, "grader_key": GRADER_KEY,
-                                      "student_key": STUDENT_KEY, "ipc": as_root})
+                                      "student_key": STUDENT_KEY, "ipc": grader_is_root})
     return expected
 
 

@@ -18,6 +18,14 @@ UNUSED_PLUGINS = ("cacheprovider", "doctest", "pastebin", "legacypath", "debuggi
                   "unraisableexception", "threadexception")
 
 
+def arguments(work):
+    """pytest's command line for grading the modules in `work`/modules into
+    `work`/results.json."""
+    return [*pytest_command.options(os.path.join(work, "modules")), "-q", "--assert=plain",
+            *("-pno:" + name for name in UNUSED_PLUGINS), "--hidden",
+            "--results-json", os.path.join(work, "results.json")]
+
+
 def grade_in_child(entry, work, limits, lang):
     """Runs in a forked child: grades one submission (collect.Entry) with pytest into `work`
     (results.json, grader.log) under `limits` in `lang`; never returns."""
@@ -29,11 +37,7 @@ def grade_in_child(entry, work, limits, lang):
         os.dup2(log, 1)
         os.dup2(log, 2)
         entry.write(os.path.join(work, "modules"))
-        code = pytest.main([
-            *pytest_command.options(os.path.join(work, "modules")), "-q", "--assert=plain",
-            *("-pno:" + name for name in UNUSED_PLUGINS), "--hidden",
-            "--results-json", os.path.join(work, "results.json")],
-            plugins=[options.Given(limits, lang)])
+        code = pytest.main(arguments(work), plugins=[options.Given(limits, lang)])
         sys.stdout.flush()
     finally:
         os._exit(int(code))

@@ -61,21 +61,14 @@ def network():
             return error.errno not in (errno.ENETUNREACH, errno.EACCES, errno.EPERM)
     return True
 
-def seen(pid):
+def reached(pid):  # (in this PID namespace, may be signalled)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:  # the grader is not in this PID namespace
-        return False
+        return False, False
     except OSError:
-        pass
-    return True
-
-def signalled(pid):
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
+        return True, False
+    return True, True
 
 def limited(pid):
     import resource
@@ -89,11 +82,11 @@ def message_queue(key):
     import ctypes
     return ctypes.CDLL(None).msgget(key, 0) >= 0
 
+grader_seen, grader_signalled = reached(int(sys.argv[1]))
 print(json.dumps({"uid": os.getuid(), "session": os.getsid(0) == os.getpid(),
                   "secrets": [path for path in sys.argv[3:] if opened(path)],
                   "root_listed": listed("/"), "network": network(),
-                  "grader_seen": seen(int(sys.argv[1])),
-                  "grader_signalled": signalled(int(sys.argv[1])),
+                  "grader_seen": grader_seen, "grader_signalled": grader_signalled,
                   "grader_limited": limited(int(sys.argv[1])),
                   "seccomp": __import__("ctypes").CDLL(None).prctl(21, 0, 0, 0, 0),
                   "grader_ipc": message_queue(int(sys.argv[2]))}))

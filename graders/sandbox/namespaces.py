@@ -88,15 +88,21 @@ def hidden_folders(roots):
             if not os.stat(folder).st_mode & 0o001:
                 found.append(folder)
                 break
-    return sorted(folder for folder in set(found) if not any(
-        root == folder or folder.startswith(root.rstrip(os.sep) + os.sep) for root in roots))
+    return sorted(folder for folder in set(found)
+                  if not any(_within(folder, root) for root in roots))
 
 
 def hides(path, roots):
-    """Whether a worker's mount view leaves `path` out (see hidden_folders)."""
+    """Whether a worker's mount view leaves `path` out: it lies in a folder that
+    hidden_folders empties, and in no root mounted back there."""
     path = os.path.realpath(path)
-    return path.strip(os.sep).split(os.sep)[0] not in SYSTEM and not any(
-        path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+    return any(_within(path, folder) for folder in hidden_folders(roots)) and \
+        not any(_within(path, root) for root in roots)
+
+
+def _within(path, folder):
+    """Whether `path` is `folder` or lies inside it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def shadow(libc, roots, folders):

@@ -79,19 +79,19 @@ def fallback_namespaces():
 
 def fallback_start(home, limits, group):
     """(argv, preexec) of a fallback worker's interpreter; as root, hides the kit first."""
-    uid, kit = fallback_uid(), bubblewrap.KIT_FOLDER
+    uid, kit, roots = fallback_uid(), bubblewrap.KIT_FOLDER, landlock.readable_roots()
     if uid is not None:
-        if not (fallback_namespaces() and namespaces.hides(kit, landlock.readable_roots())):
+        if not (fallback_namespaces() and namespaces.hides(kit, roots)):
             # no mount view of its own leaves the kit out: other users may not read it
             fallback_start.hidden = getattr(fallback_start, "hidden", []) + fallback.hide_kit(
-                kit, landlock.readable_roots())
+                kit, roots)
         fallback.open_home(home, uid)
     net_flags, version = landlock.network_namespace_flags(), landlock_abi()
     rules = seccomp_filter()
     interpreter = [sys.executable, "-I", "-B"]
     if fallback_namespaces():  # namespaces.py confines the worker after its mount view
         config = {"home": home, "net": net_flags is not None, "version": version, "uid": uid,
-                  "processes": limits.processes, "roots": landlock.readable_roots(),
+                  "processes": limits.processes, "roots": roots,
                   "rules": rules and rules.hex()}
         return namespaces.command(config, interpreter), lambda: set_in_child(limits, group)
 
