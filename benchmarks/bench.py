@@ -16,9 +16,9 @@
    is in place, so they never hold up a grade; a batch with --no-pages draws none.
 4. Times `nox -s check`'s grading of a complete implementation (solutions/ copied into a
    folder of its own, so it runs sandboxed as a student's would), serially and with the
-   tutorials at once (`-n N --dist loadfile`, N = CPUs, at most one per tutorial), side by
-   side (best of --repeat), next to the serial floor of its training loops (their sum, run
-   alone) and the longest tutorial's loops.
+   tutorials at once (`--at-once`: a forked child per CPU, at most one per tutorial), side
+   by side (best of --repeat), next to the serial floor of its training loops (their sum,
+   run alone) and the longest tutorial's loops.
 5. Times alice's grading by parts, forked as the batch forks it (benchmarks/grading_parts.py):
    pytest's start, the published training runs, the other calls, the grader's own work.
 """
@@ -136,7 +136,7 @@ def throughput(scratch, copies):
 
 
 def check_workers():
-    """The xdist workers `nox -s check` starts: a CPU each, at most one per tutorial."""
+    """The children `nox -s check` forks: a CPU each, at most one per tutorial."""
     return max(1, min(os.cpu_count() or 1, len(spec.modules())))
 
 
@@ -157,9 +157,7 @@ def check(scratch, repeat):
     workers = check_workers()
     walls = {"serial": [], "parallel": []}
     for _ in range(repeat):  # alternated, so that both see the same machine
-        for kind, extra in (("serial", []), ("parallel", ["-n", str(workers), "--dist",
-                                                          "loadfile", "--max-worker-restart",
-                                                          "0"])):
+        for kind, extra in (("serial", []), ("parallel", ["--at-once=%d" % workers])):
             begin = time.perf_counter()
             subprocess.run(command + extra, cwd=KIT, env=ENV, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=True)

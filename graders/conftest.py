@@ -46,6 +46,7 @@ def pytest_addoption(parser):
                     help="language of the messages (default: from LANG and the other locale "
                          "variables, else en)")
     options.add_limits(group.addoption)
+    parallel.add_option(group)
 
 
 def pytest_configure(config):
@@ -61,6 +62,9 @@ def pytest_configure(config):
             tutorial.check(loaded)
     except spec.SpecError as error:
         raise pytest.UsageError(str(error)) from None
+    if getattr(config.option, "numprocesses", None):
+        raise pytest.UsageError("the graders grade the tutorials at once with --at-once=N "
+                                "(or auto), not pytest-xdist's -n")
     if "--impl" in config.invocation_params.args:
         raise pytest.UsageError(
             "give --impl and its folder as one argument, --impl=PATH: pytest reads a separate "
@@ -86,7 +90,10 @@ def pytest_configure(config):
             raise pytest.UsageError("no worker can start: %s" % error) from None
     board = Scoreboard(config, this.specs, protections)
     config.pluginmanager.register(board, "nnkit-scoreboard")
-    config.pluginmanager.register(board.parts, "nnkit-parts")  # used only with -n (xdist)
+    children = parallel.children_wanted(config, len(specs))
+    if children:
+        board.at_once = parallel.AtOnce(children)
+        config.pluginmanager.register(board.at_once, "nnkit-at-once")
 
 
 def pytest_generate_tests(metafunc):
@@ -104,25 +111,32 @@ def pytest_collection_modifyitems(items):
     """Public cases first, then the hidden ones (each group in its order): the output of a
     public case, which a student sees at once, can hold nothing their code saw of a hidden
     case's inputs."""
-    items.sort(key=lambda item: getattr(getattr(item, "callspec", None), "params", {}).get(
-        "case") is not None and item.callspec.params["case"].hidden)
+    items.sort(key=parallel.is_hidden)
 
 
 def pytest_sessionstart(session):
-    """Starts the student's worker now, so that its start-up overlaps test collection.
+    """Starts the student's worker now, so that its start-up overlaps test collection
+    (with --at-once, each child starts its own)."""
+    if not session.config.pluginmanager.has_plugin("nnkit-at-once"):
+        start_student(session)
 
-    solutions/ is the kit's own trusted code: it runs in-process, where pytest-cov sees it.
-    """
+
+def start_student(session):
+    """The student's code for this process's cases: a sandboxed Submission, its worker
+    started. solutions/ is the kit's own trusted code: it runs in-process, where pytest-cov
+    sees it."""
     this = run.of(session.config)
-    if parallel.is_controller(session.config):  # its xdist workers grade; it runs no case
-        return
     if session.config.getoption("impl") == "solutions":
         this.student = Reference(this.impl, list(this.specs))
-        return
-    this.student = Submission(this.impl, list(this.specs), this.limits, start=True)
+    else:
+        this.student = Submission(this.impl, list(this.specs), this.limits, start=True)
 
 
 def pytest_sessionfinish(session):
+    stop_student(session)
+
+
+def stop_student(session):
     student = run.student_of(session.config)
     if isinstance(student, Submission):
         student.close()

@@ -1,64 +1,158 @@
-"""Grading the tutorials at once: each grader file in a pytest-xdist worker of its own.
+"""Grading the tutorials at once: `pytest graders --at-once=N` (`nox -s check` passes it).
 
-`nox -s check` runs `pytest graders -n N --dist loadfile --max-worker-restart 0`: each xdist
-worker grades its tutorials as a whole run would (its own sandboxed worker, root-cause reruns,
-curves) and hands its results to the controller when it ends (xdist's `workeroutput`). The controller merges them in spec
+After collection this pytest process forks N children and hands each a tutorial (its grader
+file's cases) at a time, the slowest first by the last run's times on this machine, until
+none is left. A child grades a tutorial as a serial run would (its own sandboxed worker,
+root-cause reruns, curves) and sends back, as JSON lines on a pipe, each test report as it
+is made and, after each tutorial, its results so far. This process shows the reports as
+they come (pytest's own progress and failures), then merges the children's results in spec
 order, so the score table, results.json, report.html and the record of a rebuild from memory
-are those of one serial run; the failures are listed in the order the cases were collected.
-A worker that dies is not replaced: the cases it had graded never reach the controller, so
-they are reported as the kit's failures (exit status 3), never left out of the score. Without
-`-n` nothing here is used.
+are those of one serial run, and the failures are listed in the order the cases were
+collected. A child forked after collection starts in milliseconds, where a pytest-xdist
+worker starts a Python, pytest and the kit and collects again (about 0.5 s each).
+
+A child that dies is not replaced and the tutorial it was grading is not given to another:
+its cases are reported as the kit's failures (exit status 3), never left out of the score;
+what it had sent for earlier tutorials stands. Without fork (Windows, macOS) the tutorials
+are graded one after another.
 """
 
+import argparse
+import json
+import os
 import re
+import selectors
+import sys
+import time
+import traceback
 
 import pytest
 
+from graders.grading import run
+from graders.model.private_cache import private_folder
 from graders.model.results import SubmissionResults
+from graders.outputs import files
+from graders.sandbox.stopping import die_with_parent
 
-KEY = "nnkit-results"
 CASE_ID = re.compile(r"\[([^\[\]]+::[^\[\]]+)\]$")  # a case's test id: test_x[module::case]
+FORKS = sys.platform.startswith("linux")  # fork is unsafe on macOS and missing on Windows
+TIMES = "tutorial-seconds.json"  # in the private cache folder: the schedule's only input
+CHILD = pytest.StashKey()  # set in a forked child: the number of that child
 
 
-def is_worker(config):
-    """True in an xdist worker process."""
-    return hasattr(config, "workerinput")
+def add_option(group):
+    group.addoption("--at-once", metavar="N|auto", default="1", type=_workers,
+                    help="grade the tutorials at once in N forked children of this process "
+                         "(auto: one per CPU, at most one per tutorial; default 1: one after "
+                         "another)")
 
 
-def is_controller(config):
-    """True in the process that hands the tests out to xdist workers and runs none itself."""
-    return not is_worker(config) and config.pluginmanager.get_plugin("dsession") is not None
+def _workers(text):
+    if text == "auto":
+        return text
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError("give a number of children of at least 1, or auto, "
+                                         "not %r" % text)
+    return number
 
 
-def hand_over(config, results):
-    """In a worker: what the controller merges (plain JSON data, as xdist sends it)."""
-    config.workeroutput[KEY] = {"results": results.to_json()}
+def children_wanted(config, tutorials):
+    """How many children grade at once: 0 where this run grades one tutorial after another."""
+    asked = config.getoption("at_once")
+    wanted = min(os.cpu_count() or 1, tutorials) if asked == "auto" else min(asked, tutorials)
+    return wanted if FORKS and wanted > 1 else 0
 
 
-class Parts:
-    """In the controller: the workers' results as they end, and the collection order."""
+def is_child(config):
+    """True in a forked child that grades tutorials for this run's process."""
+    return CHILD in config.stash
 
-    def __init__(self):
-        self.parts, self.order, self.lost = [], {}, False
 
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_testnodedown(self, node, error):
-        part = getattr(node, "workeroutput", {}).get(KEY)
-        if part is not None:
-            self.parts.append(part)
-        else:
-            self.lost = True
+class AtOnce:
+    """The pytest plugin of the process that forks the children (registered by graders/
+    conftest.py where --at-once asks for more than one): it schedules, shows and merges.
+    Before the session starts, `children` is the number wanted; the process runs no case."""
 
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_xdist_node_collection_finished(self, node, ids):
-        if not self.order:
-            self.order = {nodeid: number for number, nodeid in enumerate(ids)}
+    def __init__(self, children):
+        self.children = children
+        self.parts = {}  # child number -> its latest results (JSON data)
+        self.lost = False  # a child ended before it sent the results of all it graded
+        self.order = {}  # nodeid -> its place in the collection order
+        self.seconds = {}  # tutorial -> seconds its grading took in this run
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session):
+        if session.testsfailed and not session.config.option.continue_on_collection_errors:
+            raise session.Interrupted("%d error(s) during collection" % session.testsfailed)
+        if session.config.option.collectonly:
+            return True
+        self.order = {item.nodeid: number for number, item in enumerate(session.items)}
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:  # the tutorials' results interleave: no file names
+            reporter.showfspath = False
+        tutorials = {}
+        for item in session.items:
+            tutorials.setdefault(tutorial_of(item), []).append(item)
+        self.run(session, tutorials)
+        return True
+
+    def run(self, session, tutorials):
+        kept = read_times()
+        queue = sorted(tutorials, key=lambda name: -kept.get(name, 0.0))  # slowest first
+        selector, children = selectors.DefaultSelector(), {}
+        try:
+            for number in range(min(self.children, len(queue))):
+                child = Child(number, session, tutorials, [
+                    end for sibling in children.values() for end in sibling.ends()])
+                children[child.pid] = child
+                selector.register(child.messages, selectors.EVENT_READ, child)
+                child.give(queue.pop(0))
+            while children and not (session.shouldstop or session.shouldfail):
+                for key, _events in selector.select():
+                    child = key.data
+                    for message in child.read():
+                        if not (session.shouldstop or session.shouldfail):
+                            self.take(session, child, message, queue)
+                    if child.ended:
+                        selector.unregister(child.messages)
+                        self.lost |= child.close() or child.tutorial is not None
+                        del children[child.pid]
+        finally:  # -x, --maxfail or an interrupt: stop the ones still grading, whose
+            for child in children.values():  # cases are left out, as a serial run leaves
+                child.kill()  # out the cases after its stop
+            selector.close()
+        write_times(dict(kept, **self.seconds))
+
+    def take(self, session, child, message, queue):
+        kind = message["kind"]
+        hook = session.config.hook
+        if kind == "start":
+            hook.pytest_runtest_logstart(nodeid=message["nodeid"],
+                                         location=tuple(message["location"]))
+        elif kind == "report":
+            report = hook.pytest_report_from_serializable(config=session.config,
+                                                          data=message["report"])
+            hook.pytest_runtest_logreport(report=report)
+        elif kind == "finish":
+            hook.pytest_runtest_logfinish(nodeid=message["nodeid"],
+                                          location=tuple(message["location"]))
+        elif kind == "results":  # after each tutorial: all this child has graded so far
+            self.parts[child.number] = message["results"]
+            self.seconds[child.tutorial] = message["seconds"]
+            child.give(queue.pop(0) if queue else None)
+        elif kind == "error":  # the child's own failure, not a case's: its cases are lost
+            sys.stderr.write(message["text"])
 
     def merged(self, specs, place_of):
-        """One SubmissionResults of every worker's, its cases and kit errors in spec order
+        """One SubmissionResults of every child's, its cases and kit errors in spec order
         (`place_of`: a case name's place there, as the scoreboard gives it)."""
         cases = {case.name: case for loaded in specs.values() for case in loaded.cases}
-        parts = [SubmissionResults.from_json(part["results"], cases) for part in self.parts]
+        parts = [SubmissionResults.from_json(self.parts[number], cases)
+                 for number in sorted(self.parts)]
         if not parts:
             return SubmissionResults(kit_errors=sorted(self.lost_cases(set()), key=place_of))
         tests = sorted((test for part in parts for test in part.tests),
@@ -74,8 +168,8 @@ class Parts:
                                  dict(sorted(problems.items())), parts[0].protections)
 
     def lost_cases(self, reported):
-        """The cases of a worker that stopped before it reported (killed, out of memory):
-        every collected case that no worker reported is the kit's failure, not a pass."""
+        """The cases of a child that ended before it reported them (killed, out of memory):
+        every collected case that no child reported is the kit's failure, not a pass."""
         if not self.lost:
             return set()
         return {found.group(1) for found in map(CASE_ID.search, self.order) if found} - reported
@@ -87,3 +181,156 @@ class Parts:
             if reporter is not None and key in reporter.stats:
                 reporter.stats[key].sort(key=lambda report: self.order.get(
                     getattr(report, "nodeid", ""), len(self.order)))
+
+
+def tutorial_of(item):
+    """The tutorial an item grades: its grader file's, graders/test_<tutorial>.py."""
+    return os.path.basename(str(item.path))[len("test_"):-len(".py")]
+
+
+class Child:
+    """A forked child of the grading process, seen from the parent: its pid, the pipes to
+    and from it, and the tutorial it is grading (None when it has none)."""
+
+    def __init__(self, number, session, tutorials, siblings):
+        """Forks child `number`; `siblings`: the pipe ends of those forked before it, which
+        it closes (its parent alone speaks to them)."""
+        self.number, self.tutorial, self.ended, self.buffered = number, None, False, b""
+        names = list(tutorials)
+        tasks_read, self.tasks = os.pipe()
+        self.messages, messages_write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: grades what it is given and never returns
+            for end in [self.tasks, self.messages, *siblings]:
+                os.close(end)
+            grade_in_child(number, session, tutorials, names, tasks_read, messages_write)
+        os.close(tasks_read)
+        os.close(messages_write)
+        self.names = names
+
+    def ends(self):
+        return self.tasks, self.messages
+
+    def give(self, tutorial):
+        """Hands the child its next tutorial, or None: no more, send your results and end."""
+        self.tutorial = tutorial
+        line = "%d\n" % (-1 if tutorial is None else self.names.index(tutorial))
+        try:
+            os.write(self.tasks, line.encode())
+        except OSError:  # it has ended: its end of the pipe is read next
+            pass
+
+    def read(self):
+        """The messages that have arrived in full; at the end of the pipe, `ended` is set."""
+        chunk = os.read(self.messages, 1 << 16)
+        if not chunk:
+            self.ended = True
+        self.buffered += chunk
+        *lines, self.buffered = self.buffered.split(b"\n")
+        return [json.loads(line) for line in lines if line]
+
+    def close(self):
+        """Waits for the ended child; True where it did not end as it should."""
+        os.close(self.tasks)
+        os.close(self.messages)
+        _pid, status = os.waitpid(self.pid, 0)
+        return os.waitstatus_to_exitcode(status) != 0
+
+    def kill(self):
+        try:
+            os.kill(self.pid, 9)
+        except ProcessLookupError:
+            pass
+        self.close()
+
+
+def grade_in_child(number, session, tutorials, names, tasks, messages):
+    """Runs in a forked child: grades each tutorial the parent names on `tasks`, sending
+    reports and results on `messages`; never returns."""
+    code = 3
+    out = os.fdopen(messages, "w", encoding="utf-8")
+    try:
+        die_with_parent()
+        config = session.config
+        config.stash[CHILD] = number
+        config.pluginmanager.unregister(name="terminalreporter")  # the parent shows the run
+        capture = config.pluginmanager.get_plugin("capturemanager")
+        if capture is not None:  # a capture of its own, not the parent's file
+            capture.stop_global_capturing()
+            capture.start_global_capturing()
+        config.pluginmanager.register(Sender(config, out), "nnkit-sender")
+        board = config.pluginmanager.get_plugin("nnkit-scoreboard")
+        from graders.conftest import start_student
+        start_student(session)
+        after_hidden = False
+        for line in os.fdopen(tasks, encoding="ascii"):
+            if int(line) < 0:
+                break
+            items, began = tutorials[names[int(line)]], time.monotonic()
+            student = run.of(config).student
+            if after_hidden and hasattr(student, "restart"):  # a sandboxed worker: a fresh
+                student.restart()  # one, so no public case's output holds hidden inputs
+            after_hidden = any(map(is_hidden, items))
+            for index, item in enumerate(items):
+                following = items[index + 1] if index + 1 < len(items) else None
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+            send(out, {"kind": "results", "results": board.submission_results().to_json(),
+                       "seconds": time.monotonic() - began})
+        code = 0
+    except BaseException:  # noqa: B036  the child must end here, whatever happened
+        try:
+            send(out, {"kind": "error", "text": "grading child %d failed:\n%s" % (
+                number, traceback.format_exc())})
+        except Exception:
+            pass
+    finally:
+        from graders.conftest import stop_student
+        try:
+            stop_student(session)
+        finally:
+            os._exit(code)
+
+
+def is_hidden(item):
+    """True for a hidden case's item (compared with solutions/, run only when graded)."""
+    case = getattr(item, "callspec", None) and item.callspec.params.get("case")
+    return case is not None and case.hidden
+
+
+class Sender:
+    """In a child: each test's reports, as JSON lines for the parent."""
+
+    def __init__(self, config, out):
+        self.config, self.out = config, out
+
+    def pytest_runtest_logstart(self, nodeid, location):
+        send(self.out, {"kind": "start", "nodeid": nodeid, "location": location})
+
+    def pytest_runtest_logreport(self, report):
+        send(self.out, {"kind": "report", "report": self.config.hook.pytest_report_to_serializable(
+            config=self.config, report=report)})
+
+    def pytest_runtest_logfinish(self, nodeid, location):
+        send(self.out, {"kind": "finish", "nodeid": nodeid, "location": location})
+
+
+def send(out, message):
+    out.write(json.dumps(message) + "\n")
+    out.flush()
+
+
+def read_times():
+    """{tutorial: seconds} of the last runs on this machine (empty where none is kept)."""
+    try:
+        with open(os.path.join(private_folder(), TIMES), encoding="utf-8") as handle:
+            kept = json.load(handle)
+        return {name: float(seconds) for name, seconds in kept.items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+def write_times(seconds):
+    try:
+        files.write_atomically(os.path.join(private_folder(), TIMES), json.dumps(seconds))
+    except OSError:
+        pass  # the next run schedules in spec order: the same grades, perhaps later

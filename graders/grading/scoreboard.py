@@ -16,7 +16,6 @@ import os
 import pytest
 
 from graders.grading import curves
-from graders.grading import parallel
 from graders.grading import run
 from graders.model import spec
 from graders.model.assignment import Assignment
@@ -44,7 +43,7 @@ class Scoreboard:
         self.kit_errors = []  # nodeids
         self.not_run = []  # case names that should have run and did not
         self.recall_lines = []  # what recording a rebuild from memory says (graders/recall/rebuild.py)
-        self.parts = parallel.Parts()  # the xdist workers' results, where they grade (-n N)
+        self.at_once = None  # where --at-once forks children to grade: parallel.AtOnce
         self.final = None  # this run's SubmissionResults, once the session has finished
 
     @pytest.hookimpl(trylast=True)
@@ -204,16 +203,13 @@ class Scoreboard:
         return self.places.get(name, len(self.places))
 
     def pytest_sessionfinish(self, session):
-        if parallel.is_controller(self.config):
-            results = self.parts.merged(self.specs, self.place_of)
-            self.kit_errors = list(results.kit_errors)  # case names, lost workers' included
-            self.parts.sort_failures(self.config)
+        if self.at_once is not None:
+            results = self.at_once.merged(self.specs, self.place_of)
+            self.kit_errors = list(results.kit_errors)  # case names, lost children's included
+            self.at_once.sort_failures(self.config)
         else:
             results = self.submission_results()
         self.final = results
-        if parallel.is_worker(self.config):  # the controller tells the whole run
-            parallel.hand_over(self.config, results)
-            return
         if self.config.getoption("every_case"):
             ran = results.case_ids()
             self.not_run = [name for name in Assignment.of(self.specs).expected(
