@@ -92,7 +92,7 @@ def pytest_configure(config):
     config.pluginmanager.register(board, "nnkit-scoreboard")
     children = parallel.children_wanted(config, len(specs))
     if children:
-        board.at_once = parallel.AtOnce(children)
+        board.at_once = parallel.AtOnce(children, start_student, stop_student)
         config.pluginmanager.register(board.at_once, "nnkit-at-once")
 
 

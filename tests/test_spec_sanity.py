@@ -74,20 +74,44 @@ def test_hidden_cases_say_their_kind_and_generality_stays_under_a_tenth(module):
     assert general <= spec.GENERALITY_SHARE * sum(case.points for case in cases)
 
 
+def contract_objects(folder, module):
+    """{contract name: its object} of `folder`/`module`.py (exercises or solutions)."""
+    namespace = {}
+    path = os.path.join(KIT, folder, module + ".py")
+    exec(compile(open(path, encoding="utf-8").read(), path, "exec"), namespace)
+    found = {}
+    for name in spec.contract_names(path):
+        owner, _, attribute = name.partition(".")
+        found[name] = getattr(namespace[owner], attribute) if attribute else namespace[owner]
+    return found
+
+
 @pytest.mark.parametrize("module", MODULES)
 def test_stub_and_solution_share_signatures_and_docstrings(module):
     def contract(folder):
-        namespace = {}
-        path = os.path.join(KIT, folder, module + ".py")
-        exec(compile(open(path, encoding="utf-8").read(), path, "exec"), namespace)
-        found = {}
-        for name in spec.contract_names(path):
-            owner, _, attribute = name.partition(".")
-            obj = getattr(namespace[owner], attribute) if attribute else namespace[owner]
-            signature = str(inspect.signature(obj)) if callable(obj) else ""
-            found[name] = (signature, inspect.getdoc(obj))
-        return found
+        return {name: (str(inspect.signature(obj)) if callable(obj) else "", inspect.getdoc(obj))
+                for name, obj in contract_objects(folder, module).items()}
     assert contract("exercises") == contract("solutions")
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_keyword_of_the_contract_gets_another_value_in_some_case(module):
+    """Code that ignores an argument (the tutorial's constant or a global in its place) must
+    lose points: each argument with a default, of each function a case calls, is given a
+    value other than its default by some case."""
+    cases = spec.load(module).cases
+    never = []
+    for name, obj in contract_objects("exercises", module).items():
+        called = [case.input for case in cases if case.function == name and
+                  isinstance(case.input, dict)]
+        if not called or not callable(obj):
+            continue
+        for argument, parameter in inspect.signature(obj).parameters.items():
+            if parameter.default is not inspect.Parameter.empty and not any(
+                    argument in given and repr(given[argument]) != repr(parameter.default)
+                    for given in called):
+                never.append("%s(%s)" % (name, argument))
+    assert never == []
 
 
 def write_spec(tmp_path, cases, **top):

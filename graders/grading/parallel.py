@@ -41,7 +41,7 @@ CHILD = pytest.StashKey()  # set in a forked child: the number of that child
 
 
 def add_option(group):
-    group.addoption("--at-once", metavar="N|auto", default="1", type=_workers,
+    group.addoption("--at-once", metavar="N|auto", default=1, type=_workers,
                     help="grade the tutorials at once in N forked children of this process "
                          "(auto: one per CPU, at most one per tutorial; default 1: one after "
                          "another)")
@@ -75,10 +75,11 @@ def is_child(config):
 class AtOnce:
     """The pytest plugin of the process that forks the children (registered by graders/
     conftest.py where --at-once asks for more than one): it schedules, shows and merges.
-    Before the session starts, `children` is the number wanted; the process runs no case."""
+    `children`: how many to fork; `start` and `stop`: what a child calls, with the session,
+    to start the student's code (a sandboxed worker of its own) and to stop it."""
 
-    def __init__(self, children):
-        self.children = children
+    def __init__(self, children, start, stop):
+        self.children, self.start, self.stop = children, start, stop
         self.parts = {}  # child number -> its latest results (JSON data)
         self.lost = False  # a child ended before it sent the results of all it graded
         self.order = {}  # nodeid -> its place in the collection order
@@ -106,7 +107,7 @@ class AtOnce:
         selector, children = selectors.DefaultSelector(), {}
         try:
             for number in range(min(self.children, len(queue))):
-                child = Child(number, session, tutorials, [
+                child = Child(number, self, session, tutorials, [
                     end for sibling in children.values() for end in sibling.ends()])
                 children[child.pid] = child
                 selector.register(child.messages, selectors.EVENT_READ, child)
@@ -192,9 +193,9 @@ class Child:
     """A forked child of the grading process, seen from the parent: its pid, the pipes to
     and from it, and the tutorial it is grading (None when it has none)."""
 
-    def __init__(self, number, session, tutorials, siblings):
-        """Forks child `number`; `siblings`: the pipe ends of those forked before it, which
-        it closes (its parent alone speaks to them)."""
+    def __init__(self, number, at_once, session, tutorials, siblings):
+        """Forks child `number` of `at_once`; `siblings`: the pipe ends of those forked
+        before it, which it closes (its parent alone speaks to them)."""
         self.number, self.tutorial, self.ended, self.buffered = number, None, False, b""
         names = list(tutorials)
         tasks_read, self.tasks = os.pipe()
@@ -203,7 +204,8 @@ class Child:
         if self.pid == 0:  # the child: grades what it is given and never returns
             for end in [self.tasks, self.messages, *siblings]:
                 os.close(end)
-            grade_in_child(number, session, tutorials, names, tasks_read, messages_write)
+            grade_in_child(number, at_once, session, tutorials, names, tasks_read,
+                           messages_write)
         os.close(tasks_read)
         os.close(messages_write)
         self.names = names
@@ -244,7 +246,7 @@ class Child:
         self.close()
 
 
-def grade_in_child(number, session, tutorials, names, tasks, messages):
+def grade_in_child(number, at_once, session, tutorials, names, tasks, messages):
     """Runs in a forked child: grades each tutorial the parent names on `tasks`, sending
     reports and results on `messages`; never returns."""
     code = 3
@@ -260,8 +262,7 @@ def grade_in_child(number, session, tutorials, names, tasks, messages):
             capture.start_global_capturing()
         config.pluginmanager.register(Sender(config, out), "nnkit-sender")
         board = config.pluginmanager.get_plugin("nnkit-scoreboard")
-        from graders.conftest import start_student
-        start_student(session)
+        at_once.start(session)
         after_hidden = False
         for line in os.fdopen(tasks, encoding="ascii"):
             if int(line) < 0:
@@ -284,9 +285,8 @@ def grade_in_child(number, session, tutorials, names, tasks, messages):
         except Exception:
             pass
     finally:
-        from graders.conftest import stop_student
         try:
-            stop_student(session)
+            at_once.stop(session)
         finally:
             os._exit(code)
 
