@@ -157,5 +157,4 @@ def curve(request, case):
 @pytest.fixture(scope="session")
 def reference(pytestconfig):
     """solutions/, for the expected values of hidden cases (loaded only when one runs)."""
-    return Reference(os.path.join(spec.KIT, "solutions"), list(run.of(pytestconfig).specs),
-                     keep_calls=True)
+    return run.reference_of(pytestconfig)

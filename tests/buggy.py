@@ -41,6 +41,11 @@ BUGGY = {
          "y.shape[1]))", "rng = np.random.RandomState(1)\n        syn0 = 2 * "
          "rng.random_sample((X.shape[1], y.shape[1]))")],
         "trask::hidden-two-layer-seeded", "seed-ignored"),
+    "trask-iterations-global": ("solutions", "trask", [  # a red team's: a global, not the argument
+        ("def train_two_layer(", "ITERATIONS = 10000\n\n\ndef train_two_layer("),
+        ("    for _ in range(iterations):\n        l0 = X\n        l1 = nonlin(np.dot(l0, syn0))",
+         "    for _ in range(ITERATIONS):\n        l0 = X\n        l1 = nonlin(np.dot(l0, syn0))")],
+        "trask::hidden-two-layer-seeded", "argument-ignored"),
     # aidan
     "aidan-doubled-step": ("solutions", "aidan", [
         ("self.weights += np.dot(self.inputs.T, delta)",
@@ -89,6 +94,9 @@ BUGGY = {
         ("self.w1 = np.random.normal()", "self.w1 = np.random.default_rng().normal()")],
         "zhou::initial-weights", "seed-ignored"),
     # britz
+    "britz-reg-lambda-constant": ("solutions", "britz", [
+        ("grads = backprop(model, X, y, reg_lambda)", "grads = backprop(model, X, y, 0.01)")],
+        "britz::hidden-build-model-other-rates", "argument-ignored"),
     "britz-no-w2-regularisation": ("solutions", "britz", [('dW2 += reg_lambda * model["W2"]', "")],
                                    "britz::backprop-gradient", "missing-regularisation"),
     "britz-loss-without-penalty": ("rewritten", "britz", [

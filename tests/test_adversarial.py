@@ -120,7 +120,8 @@ HOSTILE = {
         {}, (), {"trask::hidden-two-layer-seeded", "trask::hidden-two-layer-from-weights",
                  "trask::hidden-three-layer-seeded", "trask::hidden-three-layer-from-weights",
                  "trask::hidden-two-layer-from-weights-drawn",
-                 "trask::hidden-three-layer-from-weights-drawn"}),
+                 "trask::hidden-three-layer-from-weights-drawn",
+                 "trask::hidden-three-layer-other-size"}),
     "infinite-loops": ({
         "zhou": ("", "def _forever(self, inputs):\n    while True:\n        pass\n"
                      "Neuron.feedforward = _forever\n"),

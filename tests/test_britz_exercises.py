@@ -18,7 +18,8 @@ BACKPROP = {M + case for case in (
 TRAININGS = {M + case for case in (
     "train-moons-loss", "train-annealed", "train-three-classes", "size-study",
     "hidden-train-new-data", "hidden-train-three-classes", "hidden-train-other-seed",
-    "hidden-study-other-seed", "hidden-train-drawn", "hidden-study-drawn")}
+    "hidden-study-other-seed", "hidden-train-drawn", "hidden-study-drawn",
+    "hidden-train-other-lambda")}
 RELU = {M + case for case in ("backprop-relu", "backprop-leaky-relu", "hidden-backprop-relu",
                               "hidden-backprop-leaky-relu")}
 # name: ([(text in solutions/britz_exercises.py, replacement)], the cases it must fail,
@@ -54,7 +55,7 @@ VARIANTS = {
     "regularisation-missing": ([(' + reg_lambda * model["W%d" % l]', '')], (
         BACKPROP - {M + "backprop-deep-unregularised"}) | {
         M + "hidden-train-new-data", M + "hidden-train-three-classes",
-        M + "hidden-train-other-seed", M + "hidden-train-drawn"},
+        M + "hidden-train-other-seed", M + "hidden-train-drawn", M + "hidden-train-other-lambda"},
         {case: "missing-regularisation" for case in BACKPROP - {
             M + "backprop-deep-unregularised"}}, {}),
     # The short last batch left out: the batches; the runs compared with the reference whose
@@ -64,7 +65,7 @@ VARIANTS = {
         M + "batches-short-last", M + "hidden-batches-new", M + "hidden-batches-one-batch",
         M + "hidden-batches-drawn"}, {},
         dict.fromkeys((M + "hidden-train-new-data", M + "hidden-train-three-classes",
-                       M + "hidden-train-drawn"), "batches")),
+                       M + "hidden-train-drawn", M + "hidden-train-other-lambda"), "batches")),
     # t counted from 1: the schedule; the runs with decay compared with the reference are
     # credited around it.
     "schedule-one-step-late": ([("return epsilon0 / (1 + decay * t)",

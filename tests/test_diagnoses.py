@@ -2,9 +2,11 @@
 
 import os
 
+import numpy as np
 import pytest
 
 from graders.grading import diagnose
+from graders.grading import ignored
 from graders.grading import scoreboard as report
 from graders.model import spec
 from graders.model import results as results_data
@@ -108,3 +110,15 @@ def test_shape_broadcast_is_named_only_where_the_error_history_shows_it(edits, b
     assert failed(results), "the mistake costs no case"
     found = diagnoses(results)
     assert ("shape-broadcast" in found.values()) == broadcasts, found
+
+
+def test_argument_ignored_compares_any_answer_and_skips_a_long_count():
+    """A student's answer may be anything plain data holds; the rule compares it with the
+    reference's without failing, and only a count of steps is ever skipped for its cost."""
+    model = {"W": np.ones((2, 2)), "b": [1.0, 2.0]}
+    assert ignored.alike(model, {"W": np.ones((2, 2)) + 1e-12, "b": (1.0, 2.0)})
+    for other in ({"W": np.ones((2, 3)), "b": [1.0, 2.0]}, {"W": 1}, "W", [model], None,
+                  [[1.0], [1.0, 2.0]]):
+        assert not ignored.alike(model, other) and not ignored.alike(other, model)
+    assert ignored.counts(100, 10000) and not ignored.counts(10000, 100)
+    assert not ignored.counts(0.05, 0.01) and not ignored.counts(True, False)

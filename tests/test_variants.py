@@ -16,12 +16,14 @@ TRASK_TWO_LAYER = ("trask::hidden-two-layer-update-random", "trask::hidden-two-l
 TRASK_THREE_LAYER = ("trask::hidden-three-layer-updates-random", "trask::hidden-three-layer-seeded",
                      "trask::hidden-three-layer-from-weights",
                      "trask::hidden-three-layer-updates-drawn",
-                     "trask::hidden-three-layer-from-weights-drawn")
+                     "trask::hidden-three-layer-from-weights-drawn",
+                     "trask::hidden-three-layer-other-size")
 BRITZ_BUILD_MODEL = ("britz::hidden-build-model-new-data", "britz::hidden-build-model-other-seed",
                      "britz::hidden-build-model-three-classes",
-                     "britz::hidden-build-model-drawn-fifty")
+                     "britz::hidden-build-model-drawn-fifty",
+                     "britz::hidden-build-model-other-rates")
 BRITZ_TRAINING = ("britz::hidden-backprop-new-model", "britz::hidden-backprop-drawn",
-                  *BRITZ_BUILD_MODEL)
+                  "britz::hidden-backprop-other-lambda", *BRITZ_BUILD_MODEL)
 ZHOU_TRAINING = ("zhou::hidden-training-new-people", "zhou::hidden-training-six-people",
                  "zhou::hidden-training-drawn")
 ZHOU_DRAWS = {"zhou::initial-weights", "zhou::hidden-initial-weights-drawn-seed"}
@@ -63,7 +65,7 @@ VARIANTS = {
         "return 1.0 / num_examples * data_loss", "return data_loss")], {
         "britz::loss-uniform", "britz::loss-iteration-0", "britz::loss-iteration-1000",
         "britz::loss-iteration-2000", "britz::loss-later", "britz::hidden-loss-new-model",
-        "britz::hidden-loss-drawn"}),
+        "britz::hidden-loss-drawn", "britz::hidden-loss-other-lambda"}),
     "britz-predict-missing": ("britz", [("def predict(model, x):", "def predict_(model, x):")], {
         "britz::predict-argmax", "britz::hidden-predict-random", "britz::hidden-predict-drawn"}),
     # Each case fails only for what it checks: the printed losses need no returned model, the

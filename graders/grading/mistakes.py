@@ -123,6 +123,10 @@ SENTENCES.update({
     "label-indexing-loss": N_("%(what)s: the loss takes probs[:, y], an (N, N) table of every "
                               "sample's probability of every label: take probs[range(N), y], "
                               "each sample's probability of its own label."),
+    "argument-ignored": N_("%(what)s ignores its %(argument)s argument: with %(argument)s="
+                           "%(given)s it gave what %(argument)s=%(default)s, the default, gives. "
+                           "Use the argument where the tutorial has its constant, not a fixed "
+                           "number or a global."),
     "one-update-late-record": N_("%(what)s: %(quantity)s is recorded from a forward pass after "
                                  "the update: record the error of the forward pass before it, "
                                  "as the tutorial's loop does."),
@@ -132,7 +136,8 @@ SENTENCES.update({
 # learning rate not honoured. Any other failure of such a case is in the numbers, and its
 # requirement is named after the message, as context.
 UNMET = {"transposed", "shape-broadcast", "wrong-axis", "probabilities-not-classes",
-         "seed-ignored", "seed-at-import", "learning-rate-twice", "learning-rate-ignored"}
+         "seed-ignored", "seed-at-import", "learning-rate-twice", "learning-rate-ignored",
+         "argument-ignored"}
 LAYERS = {"all": N_("wrong at every layer"), "hidden": N_("right at the output and wrong at the "
                                                         "hidden layer"),
           "output": N_("wrong at the output layer")}

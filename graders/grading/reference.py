@@ -8,6 +8,7 @@ slow function calls are kept from one run to the next (kept_calls.py).
 
 import contextlib
 import importlib.util
+import inspect
 import io
 import os
 import time
@@ -59,6 +60,13 @@ class Reference(Memo):
         if key and time.perf_counter() - began >= SLOW:
             self.kept.keep(key, result, printed.getvalue())
         return plain(result), printed.getvalue()
+
+    def defaults(self, function):
+        """{argument: its default} of a function of solutions/ ('britz.build_model')."""
+        module, name = self._find(function)
+        return {argument: parameter.default for argument, parameter in
+                inspect.signature(getattr(module, name)).parameters.items()
+                if parameter.default is not inspect.Parameter.empty}
 
     def new(self, cls, *args, **kwargs):
         module, name = self._find(cls)

@@ -17,15 +17,12 @@ stand-in travels to the worker as its source and is built there
 import contextlib
 import importlib
 import inspect
-import os
 
 import pytest
 
 from graders.grading import curves
 from graders.grading import run
 from graders.grading import tutorial
-from graders.model import spec
-from graders.grading.reference import Reference
 from graders.sandbox.submission import Submission
 
 
@@ -56,7 +53,6 @@ class Roots:
     def __init__(self, config):
         self.config = config
         self.wrong = {}  # (module, helper) -> whether the helper fails a case of its own
-        self.reference = None  # solutions/, for the helper's hidden cases
 
     def is_wrong(self, student, module, helper):
         if (module, helper) not in self.wrong:
@@ -85,19 +81,18 @@ class Roots:
         so no later output can hold what the student's code saw of it."""
         procedure = getattr(importlib.import_module("graders.test_" + case.module),
                             "test_" + case.check)
-        if self.reference is None:
-            self.reference = Reference(os.path.join(spec.KIT, "solutions"),
-                                       list(run.of(self.config).specs), keep_calls=True)
-        given = {"case": case, "student": student, "reference": self.reference,
+        given = {"case": case, "student": student, "reference": run.reference_of(self.config),
                  "curve": curves.NOTHING}
-        kept = (student.printed, student.calls, dict(student.timed_out), dict(student.spent))
-        student.printed, student.calls = [], []
+        kept = (student.printed, student.calls, student.answers, dict(student.timed_out),
+                dict(student.spent))
+        student.printed, student.calls, student.answers = [], [], []
         try:
             procedure(**{name: given[name] for name in inspect.signature(procedure).parameters})
         except pytest.fail.Exception:
             return True
         finally:  # nor a timeout or the time it took, whose message would name its call
-            student.printed, student.calls, student.timed_out, student.spent = kept
+            (student.printed, student.calls, student.answers, student.timed_out,
+             student.spent) = kept
         return False
 
     @pytest.hookimpl(hookwrapper=True)

@@ -1,7 +1,8 @@
 """What one grading run holds, kept in pytest's `config.stash` (never on `config` itself):
-the folder graded, the specs with this submission's draws, the limits on its code, and the
-student's code once the session starts."""
+the folder graded, the specs with this submission's draws, the limits on its code, the
+student's code once the session starts, and solutions/ once a hidden case needs it."""
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -13,6 +14,7 @@ class GradingRun:
     specs: dict  # {module: spec.Spec}, each case drawn for this submission's file
     limits: object  # sandbox.Limits
     student: object = None  # a sandboxed Submission, or solutions/ in-process (Reference)
+    reference: object = None  # solutions/ as the reference (`reference_of`)
 
 
 KEY = pytest.StashKey()
@@ -28,3 +30,15 @@ def student_of(config):
     graders' conftest)."""
     found = config.stash.get(KEY, None)
     return found.student if found is not None else None
+
+
+def reference_of(config):
+    """solutions/ as this run's reference, for hidden cases' expected values, the root-cause
+    reruns and the diagnoses: loaded once, when first needed, its slow calls kept."""
+    from graders.grading.reference import Reference
+    from graders.model import spec
+    this = of(config)
+    if this.reference is None:
+        this.reference = Reference(os.path.join(spec.KIT, "solutions"), list(this.specs),
+                                   keep_calls=True)
+    return this.reference

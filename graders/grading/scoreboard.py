@@ -16,6 +16,7 @@ import os
 import pytest
 
 from graders.grading import curves
+from graders.grading import ignored
 from graders.grading import run
 from graders.model import spec
 from graders.model.assignment import Assignment
@@ -58,6 +59,7 @@ class Scoreboard:
         if student is not None:
             student.printed = []  # what this case's calls print (graders/sandbox/submission.py)
             student.calls = []  # and what they were
+            student.answers = []  # and what they returned
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -79,12 +81,17 @@ class Scoreboard:
                     os.path.basename(str(entry.path)), entry.lineno + 1))
             return
         diagnosis = getattr(call.excinfo.value, "diagnosis", None) if call.excinfo else None
+        failure = _unreadable(call, calls) if unreadable else report.longreprtext.strip()
+        unmet = bool(call.excinfo and getattr(call.excinfo.value, "unmet", True))
+        if not diagnosis and not unreadable and case.hidden:  # the graders' rules found none
+            found = self.ignored_argument(case)
+            if found:
+                diagnosis, unmet = found.code, True
+                failure += "\n" + _("Diagnosis: %s") % found.sentence
         if diagnosis:
             report.user_properties.append(("diagnosis", diagnosis))
-        failure = _unreadable(call, calls) if unreadable else report.longreprtext.strip()
         lead, context = [], []  # a requirement leads where shown unmet, else follows
         if case.requires:
-            unmet = bool(call.excinfo and getattr(call.excinfo.value, "unmet", True))
             report.user_properties.append(("requirement", UNMET if unmet else CONTEXT))
             (lead if unmet else context).append(requirement(case.requires, unmet))
         printed = "".join(map(str, getattr(run.student_of(self.config),
@@ -98,6 +105,17 @@ class Scoreboard:
         # escape sequence the terminal would obey (results.json and feedback.md take it so)
         report.longrepr = inert.printable("\n".join(lead + [failure] + context + [
             _("Tutorial step to re-read: %s") % case.source]))
+
+    def ignored_argument(self, case):
+        """argument-ignored for a failed hidden case (graders/grading/ignored.py), or None.
+        Only hidden cases: they run where solutions/ is, and they are the ones that give
+        every argument another value than its default."""
+        answers = getattr(run.student_of(self.config), "answers", [])
+        try:
+            return ignored.ignored_argument(case, answers, run.reference_of(self.config)) \
+                if answers else None
+        except Exception:  # noqa: BLE001  a diagnosis is extra: the failure stands without it
+            return None
 
     def pytest_runtest_logreport(self, report):
         if report.nodeid not in self.cases:

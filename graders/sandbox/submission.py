@@ -78,6 +78,7 @@ class Submission(Memo):
         self.problems = {}  # module -> what went wrong beyond wrong answers, for the gradebook
         self.printed = []  # what calls printed; graders/grading/scoreboard.py empties it for each case
         self.calls = []  # what answered with a value (see ANSWERS), emptied with `printed`
+        self.answers = []  # (function, args, kwargs, value) of each `call`, emptied with them
         self.module = None  # the tutorial of the latest call
         if start:
             self._start_worker()
@@ -92,9 +93,12 @@ class Submission(Memo):
         """Like `call`, but returns (result, what the call printed)."""
         module, name = function.split(".", 1)
         what = describe_call(function, args, kwargs)
-        return self._request(module, name, what, {"op": "call", "module": module, "name": name,
-                                            "args": wire.encode(list(args)),
-                                            "kwargs": wire.encode(kwargs)})
+        answer = self._request(module, name, what, {"op": "call", "module": module,
+                                                    "name": name,
+                                                    "args": wire.encode(list(args)),
+                                                    "kwargs": wire.encode(kwargs)})
+        self.answers.append((function, args, kwargs, answer[0]))
+        return answer
 
     def new(self, cls, *args, **kwargs):
         """Creates `module.Class(*args)` in the worker and returns a Remote for it."""
