@@ -112,13 +112,17 @@ def test_shape_broadcast_is_named_only_where_the_error_history_shows_it(edits, b
     assert ("shape-broadcast" in found.values()) == broadcasts, found
 
 
-def test_argument_ignored_compares_any_answer_and_skips_a_long_count():
+def test_argument_ignored_compares_any_answer_and_counts_only_real_numbers():
     """A student's answer may be anything plain data holds; the rule compares it with the
-    reference's without failing, and only a count of steps is ever skipped for its cost."""
+    reference's without failing, and never judges by labels or flags alone, which can equal
+    the default's answer by chance."""
     model = {"W": np.ones((2, 2)), "b": [1.0, 2.0]}
     assert ignored.alike(model, {"W": np.ones((2, 2)) + 1e-12, "b": (1.0, 2.0)})
     for other in ({"W": np.ones((2, 3)), "b": [1.0, 2.0]}, {"W": 1}, "W", [model], None,
                   [[1.0], [1.0, 2.0]]):
         assert not ignored.alike(model, other) and not ignored.alike(other, model)
-    assert ignored.counts(100, 10000) and not ignored.counts(10000, 100)
-    assert not ignored.counts(0.05, 0.01) and not ignored.counts(True, False)
+    assert ignored.informative(model) and ignored.informative((np.zeros(3), 1))
+    for labels in (np.array([0, 1, 1]), [0, 1], True, {"classes": np.arange(3)}, "x", None):
+        assert not ignored.informative(labels)
+    assert [ignored.short(v) for v in (0.05, 3, False, "relu", np.zeros(2))] == [
+        "0.05", "3", "False", "'relu'", "(the array given)"]

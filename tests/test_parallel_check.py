@@ -70,20 +70,22 @@ def test_a_worker_that_dies_leaves_kit_errors_not_passes(tmp_path, monkeypatch):
 
 
 def test_an_interrupted_run_stops_its_children_and_keeps_what_they_sent(tmp_path):
-    """Ctrl-C while a child grades: the children and their sandboxed workers end with the
-    run, and results.json holds the tutorials graded before, with no case made up."""
+    """Ctrl-C while a child grades: the run ends (the children ignore the signal; the
+    parent stops them), the children and their sandboxed workers with it, and results.json
+    holds the tutorials graded before, with no case made up."""
     pids, results = tmp_path / "pids", tmp_path / "results.json"
     env = dict(os.environ, NNKIT_TEST_WAIT_AT="zhou::mse-loss", NNKIT_TEST_PIDS=str(pids))
     run = subprocess.Popen([sys.executable, "-m", "pytest", "graders", "--impl=" + CAROL, "-q",
                             "-p", "no:cacheprovider", "--results-json", str(results),
                             "--at-once=2", "-p", "tests.grading_child"], cwd=KIT, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           start_new_session=True)  # Ctrl-C reaches its whole group
     try:
         while not pids.exists():  # the child writes it, then waits for this test
             assert run.poll() is None, run.stdout.read()
             time.sleep(0.05)
         child, worker = map(int, pids.read_text().split())
-        run.send_signal(signal.SIGINT)
+        os.killpg(run.pid, signal.SIGINT)  # as Ctrl-C in a terminal
         output = run.communicate(timeout=300)[0]
     finally:
         run.kill()

@@ -13,8 +13,12 @@ worker starts a Python, pytest and the kit and collects again (about 0.5 s each)
 
 A child that dies is not replaced and the tutorial it was grading is not given to another:
 its cases are reported as the kit's failures (exit status 3), never left out of the score;
-what it had sent for earlier tutorials stands. Without fork (Windows, macOS) the tutorials
-are graded one after another.
+what it had sent for earlier tutorials stands. After -x or --maxfail stops the run, the
+tutorials under way are graded to their end (their results whole, their later reports not
+shown) and no other starts; Ctrl-C stops the children at once. A tutorial that follows one
+with hidden cases in a child gets new student code in a new folder. Without fork (Windows,
+macOS), with --pdb or --trace, and for one tutorial, the tutorials are graded one after
+another in this process.
 """
 
 import argparse
@@ -22,13 +26,13 @@ import json
 import os
 import re
 import selectors
+import signal
 import sys
 import time
 import traceback
 
 import pytest
 
-from graders.grading import run
 from graders.model.private_cache import private_folder
 from graders.model.results import SubmissionResults
 from graders.outputs import files
@@ -61,10 +65,14 @@ def _workers(text):
 
 
 def children_wanted(config, tutorials):
-    """How many children grade at once: 0 where this run grades one tutorial after another."""
+    """How many children grade at once: 0 where this run grades one tutorial after another
+    (as it does without fork, and with --pdb or --trace, whose debugger needs this process's
+    terminal)."""
     asked = config.getoption("at_once")
-    wanted = min(os.cpu_count() or 1, tutorials) if asked == "auto" else min(asked, tutorials)
-    return wanted if FORKS and wanted > 1 else 0
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    wanted = min(cpus or 1, tutorials) if asked == "auto" else min(asked, tutorials)
+    debugging = config.getoption("usepdb", False) or config.getoption("trace", False)
+    return wanted if FORKS and wanted > 1 and not debugging else 0
 
 
 def is_child(config):
@@ -84,6 +92,7 @@ class AtOnce:
         self.lost = False  # a child ended before it sent the results of all it graded
         self.order = {}  # nodeid -> its place in the collection order
         self.seconds = {}  # tutorial -> seconds its grading took in this run
+        self.forked = False  # whether this run forked (a run of one tutorial does not)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session):
@@ -92,12 +101,21 @@ class AtOnce:
         if session.config.option.collectonly:
             return True
         self.order = {item.nodeid: number for number, item in enumerate(session.items)}
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:  # the tutorials' results interleave: no file names
-            reporter.showfspath = False
         tutorials = {}
         for item in session.items:
             tutorials.setdefault(tutorial_of(item), []).append(item)
+        if len(tutorials) < 2:  # -k of one tutorial: graded here, as a serial run grades it
+            self.start(session)
+            return None
+        self.forked = True
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:  # the tutorials' results interleave: no file names
+            reporter.showfspath = False
+        capture = session.config.pluginmanager.get_plugin("capturemanager")
+        if capture is not None:  # what collection printed stays here, not in the children
+            capture.read_global_capture()
+        sys.stdout.flush()
+        sys.stderr.flush()
         self.run(session, tutorials)
         return True
 
@@ -112,25 +130,28 @@ class AtOnce:
                 children[child.pid] = child
                 selector.register(child.messages, selectors.EVENT_READ, child)
                 child.give(queue.pop(0))
-            while children and not (session.shouldstop or session.shouldfail):
+            while children:
                 for key, _events in selector.select():
                     child = key.data
                     for message in child.read():
-                        if not (session.shouldstop or session.shouldfail):
-                            self.take(session, child, message, queue)
+                        self.take(session, child, message, queue)
                     if child.ended:
                         selector.unregister(child.messages)
                         self.lost |= child.close() or child.tutorial is not None
                         del children[child.pid]
-        finally:  # -x, --maxfail or an interrupt: stop the ones still grading, whose
-            for child in children.values():  # cases are left out, as a serial run leaves
-                child.kill()  # out the cases after its stop
+        finally:  # interrupted: stop the ones still grading, whose cases are left out, as
+            for child in children.values():  # a serial run leaves out the cases after
+                child.kill()  # its interrupt
             selector.close()
-        write_times(dict(kept, **self.seconds))
+        if not (session.config.option.keyword or session.config.option.markexpr):
+            write_times(dict(kept, **self.seconds))  # a whole tutorial's time only
 
     def take(self, session, child, message, queue):
         kind = message["kind"]
         hook = session.config.hook
+        stopped = session.shouldstop or session.shouldfail  # -x, --maxfail: what ran after
+        if stopped and kind in ("start", "report", "finish"):  # the stop is not shown, but
+            return  # the tutorials under way finish, so that their results are whole
         if kind == "start":
             hook.pytest_runtest_logstart(nodeid=message["nodeid"],
                                          location=tuple(message["location"]))
@@ -144,7 +165,7 @@ class AtOnce:
         elif kind == "results":  # after each tutorial: all this child has graded so far
             self.parts[child.number] = message["results"]
             self.seconds[child.tutorial] = message["seconds"]
-            child.give(queue.pop(0) if queue else None)
+            child.give(queue.pop(0) if queue and not stopped else None)
         elif kind == "error":  # the child's own failure, not a case's: its cases are lost
             sys.stderr.write(message["text"])
 
@@ -202,10 +223,14 @@ class Child:
         self.messages, messages_write = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # the child: grades what it is given and never returns
-            for end in [self.tasks, self.messages, *siblings]:
-                os.close(end)
-            grade_in_child(number, at_once, session, tutorials, names, tasks_read,
-                           messages_write)
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops it
+                for end in [self.tasks, self.messages, *siblings]:
+                    os.close(end)
+                grade_tutorials(number, at_once, session, tutorials, names, tasks_read,
+                                messages_write)
+            finally:
+                os._exit(3)
         os.close(tasks_read)
         os.close(messages_write)
         self.names = names
@@ -240,13 +265,13 @@ class Child:
 
     def kill(self):
         try:
-            os.kill(self.pid, 9)
+            os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         self.close()
 
 
-def grade_in_child(number, at_once, session, tutorials, names, tasks, messages):
+def grade_tutorials(number, at_once, session, tutorials, names, tasks, messages):
     """Runs in a forked child: grades each tutorial the parent names on `tasks`, sending
     reports and results on `messages`; never returns."""
     code = 3
@@ -255,11 +280,17 @@ def grade_in_child(number, at_once, session, tutorials, names, tasks, messages):
         die_with_parent()
         config = session.config
         config.stash[CHILD] = number
-        config.pluginmanager.unregister(name="terminalreporter")  # the parent shows the run
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:  # the parent shows the run; this one writes to nowhere
+            config.pluginmanager.unregister(reporter)
+            quiet = pytest.TerminalReporter(config, open(os.devnull, "w", encoding="utf-8"))
+            quiet.pytest_sessionstart(session)
+            config.pluginmanager.register(quiet, "terminalreporter")
         capture = config.pluginmanager.get_plugin("capturemanager")
-        if capture is not None:  # a capture of its own, not the parent's file
+        if capture is not None:  # a capture file of its own, not the one the parent read
             capture.stop_global_capturing()
             capture.start_global_capturing()
+            capture.suspend_global_capture()
         config.pluginmanager.register(Sender(config, out), "nnkit-sender")
         board = config.pluginmanager.get_plugin("nnkit-scoreboard")
         at_once.start(session)
@@ -268,9 +299,9 @@ def grade_in_child(number, at_once, session, tutorials, names, tasks, messages):
             if int(line) < 0:
                 break
             items, began = tutorials[names[int(line)]], time.monotonic()
-            student = run.of(config).student
-            if after_hidden and hasattr(student, "restart"):  # a sandboxed worker: a fresh
-                student.restart()  # one, so no public case's output holds hidden inputs
+            if after_hidden:  # new code in a new folder, so that no public case's output
+                at_once.stop(session)  # holds what a tutorial's code saw of hidden inputs
+                at_once.start(session)
             after_hidden = any(map(is_hidden, items))
             for index, item in enumerate(items):
                 following = items[index + 1] if index + 1 < len(items) else None

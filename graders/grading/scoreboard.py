@@ -213,7 +213,7 @@ class Scoreboard:
             _("Protections active while grading: %s.") % "; ".join(self.protections),
             sorted((self.cases[nodeid].name for nodeid in self.kit_errors),
                    key=self.place_of),  # in spec order, and the problems by tutorial, so
-            dict(sorted(getattr(student, "problems", {}).items())),  # -n N gives the same
+            dict(sorted(getattr(student, "problems", {}).items())),  # --at-once the same
             self.protections)
 
     def place_of(self, name):
@@ -221,7 +221,7 @@ class Scoreboard:
         return self.places.get(name, len(self.places))
 
     def pytest_sessionfinish(self, session):
-        if self.at_once is not None:
+        if self.at_once is not None and self.at_once.forked:
             results = self.at_once.merged(self.specs, self.place_of)
             self.kit_errors = list(results.kit_errors)  # case names, lost children's included
             self.at_once.sort_failures(self.config)
