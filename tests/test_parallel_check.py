@@ -79,10 +79,15 @@ def test_an_interrupted_run_stops_its_children_and_keeps_what_they_sent(tmp_path
                             "-p", "no:cacheprovider", "--results-json", str(results),
                             "--at-once=2", "-p", "tests.grading_child"], cwd=KIT, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                           start_new_session=True)  # Ctrl-C reaches its whole group
+                           start_new_session=True,  # Ctrl-C reaches its whole group
+                           # as a terminal delivers it: a suite started in the background
+                           # (`&`) would hand the run SIGINT ignored
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
+        waited = time.monotonic()
         while not pids.exists():  # the child writes it, then waits for this test
             assert run.poll() is None, run.stdout.read()
+            assert time.monotonic() - waited < 600, "the run never reached zhou::mse-loss"
             time.sleep(0.05)
         child, worker = map(int, pids.read_text().split())
         os.killpg(run.pid, signal.SIGINT)  # as Ctrl-C in a terminal

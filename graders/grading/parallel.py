@@ -125,9 +125,14 @@ class AtOnce:
         selector, children = selectors.DefaultSelector(), {}
         try:
             for number in range(min(self.children, len(queue))):
-                child = Child(number, self, session, tutorials, [
-                    end for sibling in children.values() for end in sibling.ends()])
-                children[child.pid] = child
+                # Ctrl-C waits until the child is known here, so that it stops this child too
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                try:
+                    child = Child(number, self, session, tutorials, [
+                        end for sibling in children.values() for end in sibling.ends()])
+                    children[child.pid] = child
+                finally:
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
                 selector.register(child.messages, selectors.EVENT_READ, child)
                 child.give(queue.pop(0))
             while children:
@@ -218,13 +223,18 @@ class Child:
         """Forks child `number` of `at_once`; `siblings`: the pipe ends of those forked
         before it, which it closes (its parent alone speaks to them)."""
         self.number, self.tutorial, self.ended, self.buffered = number, None, False, b""
-        names = list(tutorials)
+        names, parent = list(tutorials), os.getpid()
+        self.closed, self.status = False, None  # its pipes closed; its wait status, once reaped
         tasks_read, self.tasks = os.pipe()
         self.messages, messages_write = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # the child: grades what it is given and never returns
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops it
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+                die_with_parent()
+                if os.getppid() != parent:  # the parent ended before that took hold
+                    os._exit(3)
                 for end in [self.tasks, self.messages, *siblings]:
                     os.close(end)
                 grade_tutorials(number, at_once, session, tutorials, names, tasks_read,
@@ -257,17 +267,22 @@ class Child:
         return [json.loads(line) for line in lines if line]
 
     def close(self):
-        """Waits for the ended child; True where it did not end as it should."""
-        os.close(self.tasks)
-        os.close(self.messages)
-        _pid, status = os.waitpid(self.pid, 0)
-        return os.waitstatus_to_exitcode(status) != 0
+        """Waits for the ended child; True where it did not end as it should. Once only:
+        an interrupt during the wait leaves it to be killed and closed again."""
+        if not self.closed:
+            os.close(self.tasks)
+            os.close(self.messages)
+            self.closed = True
+        if self.status is None:
+            self.status = os.waitpid(self.pid, 0)[1]
+        return os.waitstatus_to_exitcode(self.status) != 0
 
     def kill(self):
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        if self.status is None:  # never a pid already reaped, which another may now hold
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.close()
 
 
@@ -277,7 +292,6 @@ def grade_tutorials(number, at_once, session, tutorials, names, tasks, messages)
     code = 3
     out = os.fdopen(messages, "w", encoding="utf-8")
     try:
-        die_with_parent()
         config = session.config
         config.stash[CHILD] = number
         reporter = config.pluginmanager.get_plugin("terminalreporter")
