@@ -111,7 +111,7 @@ def pytest_collection_modifyitems(items):
     """Public cases first, then the hidden ones (each group in its order): the output of a
     public case, which a student sees at once, can hold nothing their code saw of a hidden
     case's inputs."""
-    items.sort(key=parallel.is_hidden)
+    items.sort(key=run.is_hidden)
 
 
 def pytest_sessionstart(session):

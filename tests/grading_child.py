@@ -1,18 +1,17 @@
-"""A pytest plugin for tests/test_parallel_check.py: the forked grading child that reaches the
-case named by NNKIT_TEST_CRASH_AT dies there, as a child killed or out of memory would; the
-one that reaches NNKIT_TEST_WAIT_AT writes its pid and its sandboxed worker's to the file
+"""A pytest plugin for tests/test_parallel_check.py, loaded into runs with --at-once=2, where
+only the forked grading children run cases: the child that reaches the case named by
+NNKIT_TEST_CRASH_AT dies there, as a child killed or out of memory would; the one that
+reaches NNKIT_TEST_WAIT_AT writes its pid and its sandboxed worker's to the file
 NNKIT_TEST_PIDS and waits there, so that the test can interrupt the run mid-case."""
 
 import os
 import time
 
-from graders.grading import parallel
 from graders.grading import run
 
 
 def reached(item, variable):
-    return parallel.is_child(item.config) and variable in os.environ and \
-        item.nodeid.endswith("[%s]" % os.environ[variable])
+    return variable in os.environ and item.nodeid.endswith("[%s]" % os.environ[variable])
 
 
 def pytest_runtest_call(item):

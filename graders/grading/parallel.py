@@ -33,6 +33,7 @@ import traceback
 
 import pytest
 
+from graders.grading import run
 from graders.model.private_cache import private_folder
 from graders.model.results import SubmissionResults
 from graders.outputs import files
@@ -41,7 +42,6 @@ from graders.sandbox.stopping import die_with_parent
 CASE_ID = re.compile(r"\[([^\[\]]+::[^\[\]]+)\]$")  # a case's test id: test_x[module::case]
 FORKS = sys.platform.startswith("linux")  # fork is unsafe on macOS and missing on Windows
 TIMES = "tutorial-seconds.json"  # in the private cache folder: the schedule's only input
-CHILD = pytest.StashKey()  # set in a forked child: the number of that child
 
 
 def add_option(group):
@@ -73,11 +73,6 @@ def children_wanted(config, tutorials):
     wanted = min(cpus or 1, tutorials) if asked == "auto" else min(asked, tutorials)
     debugging = config.getoption("usepdb", False) or config.getoption("trace", False)
     return wanted if FORKS and wanted > 1 and not debugging else 0
-
-
-def is_child(config):
-    """True in a forked child that grades tutorials for this run's process."""
-    return CHILD in config.stash
 
 
 class AtOnce:
@@ -293,7 +288,6 @@ def grade_tutorials(number, at_once, session, tutorials, names, tasks, messages)
     out = os.fdopen(messages, "w", encoding="utf-8")
     try:
         config = session.config
-        config.stash[CHILD] = number
         reporter = config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:  # the parent shows the run; this one writes to nowhere
             config.pluginmanager.unregister(reporter)
@@ -316,7 +310,7 @@ def grade_tutorials(number, at_once, session, tutorials, names, tasks, messages)
             if after_hidden:  # new code in a new folder, so that no public case's output
                 at_once.stop(session)  # holds what a tutorial's code saw of hidden inputs
                 at_once.start(session)
-            after_hidden = any(map(is_hidden, items))
+            after_hidden = any(map(run.is_hidden, items))
             for index, item in enumerate(items):
                 following = items[index + 1] if index + 1 < len(items) else None
                 item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
@@ -334,12 +328,6 @@ def grade_tutorials(number, at_once, session, tutorials, names, tasks, messages)
             at_once.stop(session)
         finally:
             os._exit(code)
-
-
-def is_hidden(item):
-    """True for a hidden case's item (compared with solutions/, run only when graded)."""
-    case = getattr(item, "callspec", None) and item.callspec.params.get("case")
-    return case is not None and case.hidden
 
 
 class Sender:

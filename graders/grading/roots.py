@@ -98,7 +98,7 @@ class Roots:
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
         outcome = yield
-        case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
+        case = run.case_of(item)
         student = run.student_of(self.config)
         if (case is None or not isinstance(student, Submission) or outcome.excinfo is None
                 or not isinstance(outcome.excinfo[1], pytest.fail.Exception)):

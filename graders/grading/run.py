@@ -1,6 +1,7 @@
 """What one grading run holds, kept in pytest's `config.stash` (never on `config` itself):
 the folder graded, the specs with this submission's draws, the limits on its code, the
-student's code once the session starts, and solutions/ once a hidden case needs it."""
+student's code once the session starts, and solutions/ once a hidden case needs it; and
+the spec case a test item grades."""
 
 import os
 from dataclasses import dataclass
@@ -42,3 +43,14 @@ def reference_of(config):
         this.reference = Reference(os.path.join(spec.KIT, "solutions"), list(this.specs),
                                    keep_calls=True)
     return this.reference
+
+
+def case_of(item):
+    """The spec case a test item grades (its `case` parameter), or None."""
+    return getattr(getattr(item, "callspec", None), "params", {}).get("case")
+
+
+def is_hidden(item):
+    """True for a hidden case's item (compared with solutions/, run only when graded)."""
+    case = case_of(item)
+    return case is not None and case.hidden

@@ -50,7 +50,7 @@ class Scoreboard:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):
         for item in items:
-            case = getattr(item, "callspec", None) and item.callspec.params.get("case")
+            case = run.case_of(item)
             if case is not None:
                 self.cases[item.nodeid] = case
 
