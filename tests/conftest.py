@@ -55,6 +55,19 @@ def shared_gradings(shared_folder):
 
 
 @pytest.fixture(scope="session")
+def example_class(shared_folder):
+    """The example class graded once for the whole run, with its pages (tests/shared.py):
+    (its output folder as a Path, the completed process, with `reads`)."""
+    import pathlib
+
+    from tests.shared import example_class
+
+    out, run = example_class(str(shared_folder / "example-class"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    return pathlib.Path(out), run
+
+
+@pytest.fixture(scope="session")
 def shared_venvs(shared_folder):
     """link(kit): the kit copy's venvs are the run's shared ones (tests/shared.py)."""
     from tests.shared import link_venvs

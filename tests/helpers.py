@@ -1,4 +1,5 @@
-"""Running the graders from the kit's own tests, as a user would: a pytest subprocess."""
+"""Running the graders from the kit's own tests, as a user would: pytest on the graders, in a
+child process of its own (forked by tests/grading_server.py)."""
 
 import csv
 import io
@@ -18,14 +19,47 @@ SOLUTIONS = os.path.join(KIT, "solutions")
 
 
 def grade(impl, *options, hidden=True, tmp_path, env=None):
-    """Grades `impl` and returns (results.json as a dict, the completed process)."""
+    """Grades `impl` and returns (results.json as a dict, the completed process), as
+    `python -m pytest graders --impl=IMPL ...` in the kit's folder would give them."""
     results = os.path.join(str(tmp_path), "results-%d.json" % len(os.listdir(str(tmp_path))))
-    command = [sys.executable, "-m", "pytest", "graders", "--impl=" + str(impl), "-q",
-               "--results-json", results, *options] + (["--hidden"] if hidden else [])
-    run = subprocess.run(command, cwd=KIT, capture_output=True, text=True, timeout=600, env=env)
+    args = ["graders", "--impl=" + str(impl), "-q", "--results-json", results, *options] + (
+        ["--hidden"] if hidden else [])
+    run = GRADER.run(args, dict(os.environ if env is None else env), results[:-len(".json")])
     assert run.returncode in (0, 1), "grading itself failed:\n%s\n%s" % (run.stdout, run.stderr)
     with open(results, encoding="utf-8") as handle:
         return json.load(handle), run
+
+
+class Grader:
+    """This test process's tests/grading_server.py, started at its first grading."""
+
+    TIMEOUT = 600  # seconds one grading may take
+
+    def __init__(self):
+        self.server = None
+
+    def run(self, args, env, stem):
+        """pytest `args` with `env`; its output in stem.out and stem.err. Returns it as a
+        subprocess.CompletedProcess of `python -m pytest ARGS`."""
+        request = {"args": args, "env": env, "stdout": stem + ".out", "stderr": stem + ".err",
+                   "timeout": self.TIMEOUT}
+        if self.server is None or self.server.poll() is not None:
+            self.server = subprocess.Popen([sys.executable, "-m", "tests.grading_server"],
+                                           cwd=KIT, stdin=subprocess.PIPE,
+                                           stdout=subprocess.PIPE, text=True)
+        self.server.stdin.write(json.dumps(request) + "\n")
+        self.server.stdin.flush()
+        reply = self.server.stdout.readline()
+        assert reply, "the grading server ended (exit status %s)" % self.server.wait()
+        output = []
+        for path in (request["stdout"], request["stderr"]):
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                output.append(handle.read())
+        return subprocess.CompletedProcess([sys.executable, "-m", "pytest", *args],
+                                           json.loads(reply)["returncode"], *output)
+
+
+GRADER = Grader()
 
 
 def failed(results):

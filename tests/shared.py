@@ -1,6 +1,6 @@
 """Gradings and venvs that several test files need, made once per test run and shared by
-every pytest-xdist worker (the `shared_gradings` and `shared_venvs` fixtures of
-tests/conftest.py).
+every pytest-xdist worker (the `shared_gradings`, `example_class` and `shared_venvs` fixtures
+of tests/conftest.py).
 
 The first test that asks for a grading makes it; a test on another worker that asks for the
 same one meanwhile waits for it (a lock file per grading), then reads the same results. A
@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 
 from tests.helpers import KIT, grade
 
@@ -21,6 +22,7 @@ try:
 except ImportError:  # Windows: no lock; two workers may then both grade, each writes whole
     fcntl = None
 
+EXAMPLES = os.path.join(KIT, "examples", "submissions")
 RECORD = "record.json"  # where tests/record_reference.py writes, in a grading's folder
 
 
@@ -79,6 +81,57 @@ class SharedGradings:
                               handle)
                 os.replace(where + ".tmp", where + ".json")
         return where
+
+
+# The batch as `python -m graders.batch` runs it, counting each results.json it reads.
+COUNTING = """
+import collections, json, sys
+from graders.model import assignment
+reads, read = collections.Counter(), assignment.Assignment.read
+def counted(self, path):
+    found = read(self, path)  # counted once read: a folder not graded yet is only looked for
+    reads[path] += 1
+    return found
+assignment.Assignment.read = counted
+from graders import batch
+try:
+    code = batch.main(sys.argv[2:])
+finally:
+    with open(sys.argv[1], "w") as handle:
+        json.dump(reads, handle)
+sys.exit(code)
+"""
+
+
+def example_class(folder):
+    """The example class graded once for the whole run, pages and all, two at a time, by the
+    batch as `python -m graders.batch` runs it: (the output folder, the completed process,
+    with `reads`: {results.json path: times the batch read it}). The first caller grades it;
+    one on another worker meanwhile waits for it (a lock), then reads the same."""
+    out, done = os.path.join(folder, "grades"), os.path.join(folder, "batch.json")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "lock"), "w") as lock:
+        if fcntl:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.isfile(done):
+            reads = os.path.join(folder, "reads.json")
+            env = dict(os.environ)
+            env.pop("NNKIT_NO_PAGES", None)  # tests/conftest.py leaves pages out elsewhere
+            run = subprocess.run([sys.executable, "-c", COUNTING, reads, EXAMPLES, "--out", out,
+                                  "--jobs", "2"], cwd=KIT, env=env, capture_output=True,
+                                 text=True, timeout=600)
+            with open(reads, encoding="utf-8") as handle:
+                made = {"args": run.args, "returncode": run.returncode, "stdout": run.stdout,
+                        "stderr": run.stderr, "reads": json.load(handle)}
+            with open(done + ".tmp", "w", encoding="utf-8") as handle:
+                json.dump(made, handle)
+            os.replace(done + ".tmp", done)
+    with open(done, encoding="utf-8") as handle:
+        made = json.load(handle)
+    run = subprocess.CompletedProcess(made["args"], made["returncode"], made["stdout"],
+                                      made["stderr"])
+    run.reads = made["reads"]
+    return out, run
 
 
 def link_venvs(folder, kit):

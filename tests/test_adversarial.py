@@ -29,7 +29,11 @@ from tests.contained import contained, lure_addresses
 from tests.helpers import KIT, SOLUTIONS, failed, failed_modules, kit_files
 
 MARKER = "98765"  # the sleep a detached child runs; no process with it may survive grading
-HONEST = ("honest", "gradebook.csv", "a b", "a_b")  # a name like an output file, names alike
+# Honest submissions: one in full, and under a name like an output file or names alike, each
+# of the others with one tutorial of its own (the rest stubs): results mixed up between
+# them would show.
+HONEST = {"honest": spec.modules(), "gradebook.csv": ("zhou",), "a b": ("trask",),
+          "a_b": ("aidan",)}
 
 
 def all_cases(module):
@@ -189,6 +193,11 @@ CONFINED = ("exit-at-import", "sys-exit-at-import", "exit-mid-call", "sys-exit-m
             "forged-output", "nan-and-inf", "lists-instead-of-arrays",
             "hard-coded-published-values", "infinite-loops", "memory-bomb", "output-flood",
             "pickle-payload", "syntax-error", "loop-at-import", "sleep-forever")
+
+
+def honest_stubs(name):
+    """The modules the honest submission `name` hands in as their stubs."""
+    return tuple(module for module in spec.modules() if module not in HONEST[name])
 
 
 def with_its_modules_only(edits, extra, stubs, cost):
@@ -496,8 +505,9 @@ def graded(tmp_path_factory):
     HOSTILE["probe"] = ({module: (probe, "") for module in spec.modules()}, {}, (), set())
     for name, (edits, extra, stubs, _) in HOSTILE.items():
         build(str(submissions / name), edits, extra, stubs)
-    for name in HONEST[1:]:
-        build(str(submissions / name), {}, {}, ())
+    for name in HONEST:
+        if name != "honest":  # "honest" is one of HOSTILE's, built above
+            build(str(submissions / name), {}, {}, honest_stubs(name))
     for name, (module, code) in LIMIT_ATTACKS.items():
         build(str((base / name if name in OWN_CALL_LIMIT else submissions) / name),
               {module: (code, "")}, {}, ())
@@ -561,14 +571,15 @@ def test_links_and_broken_zips_cost_what_they_break(name, graded):
     assert results["score"] == sum(t["score"] for t in results["tests"])
 
 
-def test_honest_submissions_score_full_marks_under_distinct_names(graded):
+def test_honest_submissions_score_what_they_earned_under_distinct_names(graded):
     names = graded_names(graded)
-    graded_as = [names[name] for name in HONEST]
-    assert len(set(graded_as)) == len(HONEST)
-    for name in graded_as:
-        results = results_of(graded, name)
-        assert failed(results) == set() and results["score"] == sum(
-            t["max_score"] for t in results["tests"])
+    graded_as = {name: names[name] for name in HONEST}
+    assert len(set(graded_as.values())) == len(HONEST)
+    for name, folder in graded_as.items():
+        results = results_of(graded, folder)
+        assert failed(results) == set().union(*map(all_cases, honest_stubs(name)))
+        assert results["score"] == sum(t["max_score"] for t in results["tests"]
+                                       if t["status"] == "passed") > 0
     assert (graded["out"] / "gradebook.csv").is_file()
 
 

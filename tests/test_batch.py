@@ -30,36 +30,10 @@ def batch(*args, **popen):
     return subprocess.run(command, cwd=KIT, capture_output=True, text=True, timeout=600)
 
 
-# The batch as `python -m graders.batch` runs it, counting each results.json it reads.
-COUNTING = """
-import collections, json, sys
-from graders.model import assignment
-reads, read = collections.Counter(), assignment.Assignment.read
-def counted(self, path):
-    found = read(self, path)  # counted once read: a folder not graded yet is only looked for
-    reads[path] += 1
-    return found
-assignment.Assignment.read = counted
-from graders import batch
-try:
-    code = batch.main(sys.argv[2:])
-finally:
-    with open(sys.argv[1], "w") as handle:
-        json.dump(reads, handle)
-sys.exit(code)
-"""
-
-
 @pytest.fixture(scope="module")
-def example_grades(tmp_path_factory):
-    out = tmp_path_factory.mktemp("example") / "grades"
-    reads = out.parent / "reads.json"
-    run = subprocess.run([sys.executable, "-c", COUNTING, str(reads), EXAMPLES, "--out",
-                          str(out), "--jobs", "2"], cwd=KIT, capture_output=True, text=True,
-                         timeout=600)
-    assert run.returncode == 0, run.stderr
-    run.reads = json.loads(reads.read_text())
-    return out, run
+def example_grades(example_class):
+    """The example class graded two at a time, pages and all (tests/shared.py)."""
+    return example_class
 
 
 def test_the_batch_reads_each_results_json_once(example_grades):
@@ -148,19 +122,19 @@ def test_serial_and_parallel_grading_give_the_same_gradebook(example_grades, tmp
 
 def test_kill_9_then_rerun_completes_the_same_gradebook(example_grades, tmp_path):
     submissions = tmp_path / "class"
-    for name in ("alice", "carol", "carol-again"):
+    for name in ("alice", "dave", "dave-again"):
         shutil.copytree(os.path.join(EXAMPLES, name.replace("-again", "")), submissions / name)
     out, temporary = tmp_path / "grades", tmp_path / "tmp"
     temporary.mkdir()
-    # The graders' sandbox folders go to `temporary`; carol-again's grader is held
+    # The graders' sandbox folders go to `temporary`; dave-again's grader is held
     # (tests/hold.py) so that the kill lands while it runs, after alice is finished.
     held = tmp_path / "held"
     held.mkdir()
-    env = dict(hold.environment(held, "carol-again"), TMPDIR=str(temporary))
+    env = dict(hold.environment(held, "dave-again"), TMPDIR=str(temporary))
     process = batch(submissions, "--out", out, "--jobs", "2", env=env,
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        hold.wait_for_pid(held, "carol-again")
+        hold.wait_for_pid(held, "dave-again")
         while not (out / "alice" / "grading.json").exists():  # alice is never held
             assert process.poll() is None, "the batch ended before the kill"
             time.sleep(0.02)
@@ -168,7 +142,7 @@ def test_kill_9_then_rerun_completes_the_same_gradebook(example_grades, tmp_path
         process.send_signal(signal.SIGKILL)
         process.wait()
     finished = [p.name for p in out.iterdir() if (p / "grading.json").exists()]
-    assert "alice" in finished and "carol-again" not in finished
+    assert "alice" in finished and "dave-again" not in finished
     run = subprocess.run([sys.executable, "-m", "graders.batch", str(submissions), "--out",
                           str(out), "--jobs", "2"], cwd=KIT, env=dict(os.environ, TMPDIR=str(
                               temporary)), capture_output=True,
@@ -176,8 +150,8 @@ def test_kill_9_then_rerun_completes_the_same_gradebook(example_grades, tmp_path
     assert run.returncode == 0, run.stderr
     assert "%d submission(s) already graded" % len(finished) in run.stderr
     rows = golden_view((out / "gradebook.csv").read_text())
-    expected = [row for row in golden() if row[0] in ("submission", "alice", "carol")]
-    again = [["carol-again"] + row[1:] for row in expected if row[0] == "carol"]
+    expected = [row for row in golden() if row[0] in ("submission", "alice", "dave")]
+    again = [["dave-again"] + row[1:] for row in expected if row[0] == "dave"]
     assert sorted(rows[1:]) == sorted(expected[1:] + again) and rows[0] == expected[0]
     assert not (out / ".in-progress").exists()
     kept = "nnkit-cache-%d" % os.geteuid()  # the reference's kept calls (kept_calls.py)

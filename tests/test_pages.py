@@ -47,14 +47,9 @@ def open_page(path, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pages") / "out"
-    env = dict(os.environ)
-    env.pop("NNKIT_NO_PAGES", None)
-    run = subprocess.run([sys.executable, "-m", "graders.batch", EXAMPLES, "--out", str(out),
-                          "--jobs", "2"], cwd=KIT, env=env, capture_output=True, text=True,
-                         timeout=600)
-    assert run.returncode == 0, run.stderr[-3000:]
+def out(example_class):
+    """The example class graded with its pages (tests/shared.py)."""
+    out, run = example_class
     assert "rendering took" in run.stdout
     return out
 
