@@ -41,6 +41,11 @@ BUGGY = {
          "y.shape[1]))", "rng = np.random.RandomState(1)\n        syn0 = 2 * "
          "rng.random_sample((X.shape[1], y.shape[1]))")],
         "trask::hidden-two-layer-seeded", "seed-ignored"),
+    "trask-three-layer-fixed-seed": ("rewritten", "trask", [  # the short seed runs' path
+        ("rng = np.random.RandomState(seed)\n        syn0 = 2 * rng.random_sample((X.shape[1], "
+         "hidden))", "rng = np.random.RandomState(1)\n        syn0 = 2 * "
+         "rng.random_sample((X.shape[1], hidden))")],
+        "trask::hidden-three-layer-other-size", "seed-ignored"),
     "trask-iterations-global": ("solutions", "trask", [  # a red team's: a global, not the argument
         ("def train_two_layer(", "ITERATIONS = 10000\n\n\ndef train_two_layer("),
         ("    for _ in range(iterations):\n        l0 = X\n        l1 = nonlin(np.dot(l0, syn0))",

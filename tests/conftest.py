@@ -1,5 +1,6 @@
-"""The kit's own tests grade many classes: only tests/test_pages.py draws their pages, so the
-other batches leave out report.html and class.html (graders/batch.py reads NNKIT_NO_PAGES).
+"""The kit's own tests grade many classes: only the example class that tests/test_pages.py and
+tests/test_batch.py share (`example_class`) has its pages drawn, so the other batches leave
+out report.html and class.html (graders/batch.py reads NNKIT_NO_PAGES).
 
 Under pytest-xdist's `--dist loadscope` (as nox -s tests runs), a test file that defines a
 fixture of module scope or wider (a class graded once and asserted on many times) keeps its

@@ -21,6 +21,7 @@ import select
 import signal
 import sys
 import tempfile
+import traceback
 
 import pytest
 
@@ -31,14 +32,17 @@ from graders.sandbox import stopping
 TIMED_OUT = 124
 
 
-def grade(request):
-    """Runs one grading in a forked child; returns its exit status."""
+def grade(request, replies):
+    """Runs one grading in a forked child; returns its exit status. `replies`: the server's
+    own descriptor, which the child closes (nothing it starts may hold the replies open)."""
     pid = os.fork()
     if pid == 0:
         code = 3
         try:
             stopping.die_with_parent()
             os.setpgid(0, 0)
+            os.close(replies)
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
             os.environ.clear()
             os.environ.update(request["env"])
             tempfile.tempdir = None  # TMPDIR as this grading's environment says
@@ -49,9 +53,11 @@ def grade(request):
             sys.stdin = open(os.devnull)
             sys.argv = [pytest.__file__, *request["args"]]
             code = int(pytest.main(request["args"]))
+        except BaseException:
+            traceback.print_exc()  # as `python -m pytest` would show it
+        finally:
             sys.stdout.flush()
             sys.stderr.flush()
-        finally:
             os._exit(code)
     return wait(pid, request["timeout"])
 
@@ -76,7 +82,8 @@ def main():
     replies = os.fdopen(os.dup(1), "w")
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # nothing else may write to the replies
     for line in sys.stdin:
-        replies.write(json.dumps({"returncode": grade(json.loads(line))}) + "\n")
+        code = grade(json.loads(line), replies.fileno())
+        replies.write(json.dumps({"returncode": code}) + "\n")
         replies.flush()
 
 

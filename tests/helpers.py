@@ -47,9 +47,15 @@ class Grader:
             self.server = subprocess.Popen([sys.executable, "-m", "tests.grading_server"],
                                            cwd=KIT, stdin=subprocess.PIPE,
                                            stdout=subprocess.PIPE, text=True)
-        self.server.stdin.write(json.dumps(request) + "\n")
-        self.server.stdin.flush()
-        reply = self.server.stdout.readline()
+        try:
+            self.server.stdin.write(json.dumps(request) + "\n")
+            self.server.stdin.flush()
+            reply = self.server.stdout.readline()
+        except BaseException:  # Ctrl-C or a broken pipe: a later reply would be this one's
+            self.server.kill()
+            self.server.wait()
+            self.server = None
+            raise
         assert reply, "the grading server ended (exit status %s)" % self.server.wait()
         output = []
         for path in (request["stdout"], request["stderr"]):
