@@ -174,11 +174,10 @@ def test_train_three_layer(case, student, reference, curve):
         remark = (lambda: checks.trained_right({w: (actual[w](), expected[w], case.tolerance)
                                                 for w in weights})) if weights else None
         checks.close(actual[key](), expected[key], case.tolerance, "%s: %s" % (what, key),
-                     diagnosis=lambda key=key: diagnose.first(
-                         lambda: _abs_missing(actual, key, name),
-                         lambda: checks.recognise(lambda: seed_use(  # its own: a short
-                             student, "trask.train_three_layer", X, y, kwargs, name)),  # run
-                         # that fails leaves the rules after it to run
+                     diagnosis=lambda key=key: diagnose.first(  # a failed short seed run
+                         lambda: _abs_missing(actual, key, name),  # leaves the next rule to run
+                         lambda: checks.recognise(lambda: seed_use(
+                             student, "trask.train_three_layer", X, y, kwargs, name)),
                          lambda: _short_run(student, X, y, hidden, name, "errors" in expected
                                            and (actual["errors"]()[0], expected["errors"][0],
                                                 case.tolerance))),
