@@ -40,6 +40,31 @@ def fingerprint(impl, options, hidden):
     return digest.hexdigest()[:16]
 
 
+def made_once(path, make):
+    """The JSON at `path`, written from make() by the first caller; a caller on another
+    worker meanwhile waits for it (the lock beside it), then reads the same."""
+    with open(path + ".lock", "w") as lock:
+        if fcntl:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.isfile(path):
+            with open(path + ".tmp", "w", encoding="utf-8") as handle:
+                json.dump(make(), handle)
+            os.replace(path + ".tmp", path)
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def process(run):
+    """A completed process as data for made_once, and back (`completed`)."""
+    return {"args": run.args, "returncode": run.returncode, "stdout": run.stdout,
+            "stderr": run.stderr}
+
+
+def completed(made):
+    return subprocess.CompletedProcess(made["args"], made["returncode"], made["stdout"],
+                                       made["stderr"])
+
+
 class SharedGradings:
     """helpers.grade, made once per distinct grading for the whole run. Each also loads
     tests/record_reference.py, which only watches: `recorded` gives what it recorded."""
@@ -50,37 +75,28 @@ class SharedGradings:
 
     def grade(self, impl, *options, hidden=True):
         """(results.json as a dict, the completed process), as helpers.grade gives them."""
-        where = self._made(impl, options, hidden)
-        with open(where + ".json", encoding="utf-8") as handle:
-            made = json.load(handle)
-        run = subprocess.CompletedProcess(made["args"], made["returncode"], made["stdout"],
-                                          made["stderr"])
-        return made["results"], run
+        made = self._made(impl, options, hidden)[1]
+        return made["results"], completed(made)
 
     def recorded(self, impl, *options, hidden=True):
         """Every number `impl` exchanged with the graders in the hidden cases of that
         grading (tests/record_reference.py)."""
-        with open(os.path.join(self._made(impl, options, hidden), RECORD),
+        with open(os.path.join(self._made(impl, options, hidden)[0], RECORD),
                   encoding="utf-8") as handle:
             return json.load(handle)
 
     def _made(self, impl, options, hidden):
-        """The grading's folder, once its results are written (by this call or another)."""
+        """(the grading's folder, what it made), once made (by this call or another)."""
         where = os.path.join(self.folder, fingerprint(impl, options, hidden))
-        with open(where + ".lock", "w") as lock:
-            if fcntl:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-            if not os.path.isfile(where + ".json"):
-                os.makedirs(where, exist_ok=True)
-                env = dict(os.environ, NNKIT_RECORD=os.path.join(where, RECORD))
-                results, run = grade(impl, "-p", "tests.record_reference", *options,
-                                     hidden=hidden, tmp_path=where, env=env)
-                with open(where + ".tmp", "w", encoding="utf-8") as handle:
-                    json.dump({"results": results, "returncode": run.returncode,
-                               "stdout": run.stdout, "stderr": run.stderr, "args": run.args},
-                              handle)
-                os.replace(where + ".tmp", where + ".json")
-        return where
+
+        def make():
+            os.makedirs(where, exist_ok=True)
+            env = dict(os.environ, NNKIT_RECORD=os.path.join(where, RECORD))
+            results, run = grade(impl, "-p", "tests.record_reference", *options,
+                                 hidden=hidden, tmp_path=where, env=env)
+            return dict(process(run), results=results)
+
+        return where, made_once(where + ".json", make)
 
 
 # The batch as `python -m graders.batch` runs it, counting each results.json it reads.
@@ -106,30 +122,21 @@ sys.exit(code)
 def example_class(folder):
     """The example class graded once for the whole run, pages and all, two at a time, by the
     batch as `python -m graders.batch` runs it: (the output folder, the completed process,
-    with `reads`: {results.json path: times the batch read it}). The first caller grades it;
-    one on another worker meanwhile waits for it (a lock), then reads the same."""
-    out, done = os.path.join(folder, "grades"), os.path.join(folder, "batch.json")
+    with `reads`: {results.json path: times the batch read it}), made once (made_once)."""
+    out, reads = os.path.join(folder, "grades"), os.path.join(folder, "reads.json")
     os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, "lock"), "w") as lock:
-        if fcntl:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        if not os.path.isfile(done):
-            reads = os.path.join(folder, "reads.json")
-            env = dict(os.environ)
-            env.pop("NNKIT_NO_PAGES", None)  # tests/conftest.py leaves pages out elsewhere
-            run = subprocess.run([sys.executable, "-c", COUNTING, reads, EXAMPLES, "--out", out,
-                                  "--jobs", "2"], cwd=KIT, env=env, capture_output=True,
-                                 text=True, timeout=600)
-            with open(reads, encoding="utf-8") as handle:
-                made = {"args": run.args, "returncode": run.returncode, "stdout": run.stdout,
-                        "stderr": run.stderr, "reads": json.load(handle)}
-            with open(done + ".tmp", "w", encoding="utf-8") as handle:
-                json.dump(made, handle)
-            os.replace(done + ".tmp", done)
-    with open(done, encoding="utf-8") as handle:
-        made = json.load(handle)
-    run = subprocess.CompletedProcess(made["args"], made["returncode"], made["stdout"],
-                                      made["stderr"])
+
+    def make():
+        env = dict(os.environ)
+        env.pop("NNKIT_NO_PAGES", None)  # tests/conftest.py leaves pages out elsewhere
+        run = subprocess.run([sys.executable, "-c", COUNTING, reads, EXAMPLES, "--out", out,
+                              "--jobs", "2"], cwd=KIT, env=env, capture_output=True, text=True,
+                             timeout=600)
+        with open(reads, encoding="utf-8") as handle:
+            return dict(process(run), reads=json.load(handle))
+
+    made = made_once(os.path.join(folder, "batch.json"), make)
+    run = completed(made)
     run.reads = made["reads"]
     return out, run
 
