@@ -34,8 +34,8 @@ def test_nonlin(case, student, reference):
 def test_two_layer_update(case, student):
     X, y, syn0 = case.array("X"), case.array("y"), case.array("syn0")
     what = describe_call("trask.two_layer_update", (X, y, syn0), {})
-    update = checks.real_array(student.call("trask.two_layer_update", X, y, syn0), what,
-                               [syn0.shape], samples=len(X))
+    update = student.call_leaving("trask.two_layer_update", ("X", "y", "syn0"), X, y, syn0)
+    update = checks.real_array(update, what, [syn0.shape], samples=len(X))
     numeric = -checks.numerical_gradient(lambda w: two_layer_loss(X, y, w), syn0)
     pairs = {"syn0 (update = -dL/dsyn0)": (update, numeric)}
     checks.gradients(pairs, case.tolerance, what, lambda: diagnose.first(
@@ -49,7 +49,8 @@ def test_three_layer_updates(case, student):
     X, y = case.array("X"), case.array("y")
     syn0, syn1 = case.array("syn0"), case.array("syn1")
     what = describe_call("trask.three_layer_updates", (X, y, syn0, syn1), {})
-    result = checks.sequence(student.call("trask.three_layer_updates", X, y, syn0, syn1), 2, what)
+    result = checks.sequence(student.call_leaving(
+        "trask.three_layer_updates", ("X", "y", "syn0", "syn1"), X, y, syn0, syn1), 2, what)
     update0 = checks.real_array(result[0], what + "[0] (syn0_update)", [syn0.shape])
     update1 = checks.real_array(result[1], what + "[1] (syn1_update)", [syn1.shape])
     numeric0 = -checks.numerical_gradient(lambda w: three_layer_loss(X, y, w, syn1), syn0)
@@ -113,11 +114,12 @@ def _outputs(impl, case, call, names, strict, what):
     """The named outputs of one shared training run, each checked only when a case reads it.
 
     call: (function, X, y, kwargs); strict: {name: function(value, label) -> array}, the
-    format each output must have.
+    format each output must have. The training must leave its arguments as they were: it
+    starts from copies of the weights it is given.
     """
     function, X, y, kwargs = call
-    result = checks.sequence(impl.once(case.key, lambda: impl.call(function, X, y, **kwargs)),
-                             len(names), what)
+    result = checks.sequence(impl.once(case.key, lambda: impl.call_leaving(
+        function, ("X", "y"), X, y, **kwargs)), len(names), what)
     return {name: (lambda i=i, name=name: strict[name](result[i], "%s[%d] (%s)" % (
         what, i, name))) for i, name in enumerate(names)}
 

@@ -97,3 +97,33 @@ def test_each_failure_names_what_was_wrong(graded):
     aidan = [text[case] for case in failed(results) if case.startswith("aidan::")]
     assert aidan and all("kit error" not in output for output in aidan)
     assert all("Tutorial step to re-read" in text[case] for case in failed(results))
+
+
+# two_layer_update's reply forged by the student's code: the value right, its arguments as
+# the call left them not a list of [args, kwargs].
+FORGED_ARGUMENTS = '''
+import json, struct, sys, os
+import wire
+
+_update = two_layer_update
+
+
+def two_layer_update(X, y, syn0):
+    reply = {"ok": wire.encode(_update(X, y, syn0)), "stdout": "", "arguments": "as sent"}
+    payload = json.dumps(reply).encode()
+    os.write(int(sys.argv[2]), struct.pack(">Q", len(payload)) + payload)
+    os._exit(0)
+'''
+
+
+def test_a_forged_reply_with_the_arguments_sent_back_costs_only_its_case(tmp_path):
+    """The arguments a call sends back (graders/sandbox/submission.py, call_leaving) are
+    read as any reply is: a malformed one fails its case as a crash of the worker."""
+    folder = tmp_path / "forged"
+    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(folder / "trask.py", "a") as handle:
+        handle.write(FORGED_ARGUMENTS)
+    results, _ = grade(folder, "-k", "test_trask.py", hidden=False, tmp_path=tmp_path)
+    assert failed(results) == {"trask::two-layer-update-gradient"}
+    assert "it sent a reply the grader cannot read" in outputs(results)[
+        "trask::two-layer-update-gradient"]

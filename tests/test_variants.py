@@ -83,6 +83,16 @@ VARIANTS = {
     "zhou-fixed-seed-in-init": ("zhou", [(
         "self.w1 = np.random.normal()",
         "np.random.seed(42)\n        self.w1 = np.random.normal()")], ZHOU_DRAWS),
+    # The contract leaves the arguments as they were; the worker sends them back to compare.
+    "trask-update-changes-its-weights": ("trask", [(
+        "    return np.dot(l0.T, l1_delta)",
+        "    syn0 += np.dot(l0.T, l1_delta)\n    return np.dot(l0.T, l1_delta)")], {
+        "trask::two-layer-update-gradient", "trask::hidden-two-layer-update-random",
+        "trask::hidden-two-layer-update-drawn"}),
+    "trask-training-changes-the-given-weights": ("trask", [(
+        "        syn0 = np.array(syn0, dtype=float)\n        syn1 = np.array(syn1, dtype=float)",
+        "        syn0 = np.asarray(syn0, dtype=float)\n        syn1 = np.asarray(syn1, dtype=float)")],
+        {"trask::hidden-three-layer-from-weights", "trask::hidden-three-layer-from-weights-drawn"}),
     # A class-based net that reports its output after the final update.
     "trask-output-one-update-late": ("trask", [(
         "    return syn0, l1", "    return syn0, nonlin(np.dot(X, syn0))")],
@@ -94,6 +104,10 @@ VARIANTS = {
 MESSAGES = {
     "trask-output-one-update-late": ("trask::two-layer-output", "l1 is one update late: got "),
     "zhou-unseeded-network": ("zhou::initial-weights", "so that numpy's seed decides them"),
+    "trask-update-changes-its-weights": ("trask::two-layer-update-gradient",
+                                         "changed its argument syn0 in place"),
+    "trask-training-changes-the-given-weights": ("trask::hidden-three-layer-from-weights",
+                                                 "changed its argument syn0 in place"),
     "zhou-losses-every-50-epochs": ("zhou::training-loss", "returned losses returned a list of "
                                                            "20 values, but the tests expected 100"),
 }

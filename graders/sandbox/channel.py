@@ -53,6 +53,12 @@ class WorkerChannel:
                     and type(error.get("errno", 0)) is int and frame_or_none(error.get("frame"))):
                 raise ValueError("a malformed error")
             reply["value"] = wire.decode(reply["ok"]) if "ok" in reply else None
+            if "ok" in reply and message.get("arguments_back"):
+                arguments = wire.decode(reply["arguments"])  # [args, kwargs] after the call
+                if not (type(arguments) is list and len(arguments) == 2 and
+                        type(arguments[0]) is list and type(arguments[1]) is dict):
+                    raise ValueError("malformed arguments")
+                reply["arguments"] = arguments
             return reply
         except Exception as error:  # anything a forged reply can raise while it is decoded
             self.stop()

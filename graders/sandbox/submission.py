@@ -10,6 +10,8 @@ case that made it and nothing else.
 
 import time
 
+import numpy as np
+
 from graders.intake import collect
 from graders.intake import notebook
 from graders.sandbox import homes
@@ -91,14 +93,20 @@ class Submission(Memo):
 
     def call_printing(self, function, *args, **kwargs):
         """Like `call`, but returns (result, what the call printed)."""
-        module, name = function.split(".", 1)
-        what = describe_call(function, args, kwargs)
-        answer = self._request(module, name, what, {"op": "call", "module": module,
-                                                    "name": name,
-                                                    "args": wire.encode(list(args)),
-                                                    "kwargs": wire.encode(kwargs)})
-        self.answers.append((function, args, kwargs, answer[0]))
-        return answer
+        reply = self._call(function, args, kwargs)
+        return reply["value"], reply.get("stdout", "")
+
+    def call_leaving(self, function, names, *args, **kwargs):
+        """Like `call`, for a function whose contract leaves its arguments as they were: the
+        worker sends them back as the call left them, and one it changed raises StudentError
+        naming it. `names`: the names of the positional arguments, for that message."""
+        reply = self._call(function, args, kwargs, arguments_back=True)
+        changed = changed_argument(names, args, kwargs, *reply["arguments"])
+        if changed:
+            raise StudentError(_("%s changed its argument %s in place, and the contract leaves "
+                                 "its arguments as they were: work on a copy (%s.copy())")
+                               % (describe_call(function, args, kwargs), changed, changed))
+        return reply["value"]
 
     def new(self, cls, *args, **kwargs):
         """Creates `module.Class(*args)` in the worker and returns a Remote for it."""
@@ -106,7 +114,7 @@ class Submission(Memo):
         what = describe_call(cls, args, kwargs)
         handle = self._request(module, name, what, {"op": "new", "module": module, "name": name,
                                                     "args": wire.encode(list(args)),
-                                                    "kwargs": wire.encode(kwargs)})[0]
+                                                    "kwargs": wire.encode(kwargs)})["value"]
         if not isinstance(handle, wire.Handle):
             raise StudentError(_("%s did not create an object") % what)
         return Remote(self, module, name, handle.number, self.generation)
@@ -139,8 +147,20 @@ class Submission(Memo):
 
     # -- plumbing -----------------------------------------------------------------------
 
+    def _call(self, function, args, kwargs, arguments_back=False):
+        """Calls `module.name` in the worker; returns the reply (see `_request`)."""
+        module, name = function.split(".", 1)
+        message = {"op": "call", "module": module, "name": name,
+                   "args": wire.encode(list(args)), "kwargs": wire.encode(kwargs)}
+        if arguments_back:
+            message["arguments_back"] = True
+        reply = self._request(module, name, describe_call(function, args, kwargs), message)
+        self.answers.append((function, args, kwargs, reply["value"]))
+        return reply
+
     def _request(self, module, function, what, message):
-        """Sends `message` for `module.function` (called as `what`); returns (value, printed).
+        """Sends `message` for `module.function` (called as `what`); returns the reply: its
+        "value", what the call printed ("stdout") and, where asked for, its "arguments".
 
         A function that ran past the time limit fails its later calls at once, and each
         tutorial has its own time budget: a loop in one tutorial costs only that tutorial.
@@ -161,7 +181,7 @@ class Submission(Memo):
                     self._problem(module, problem)
             error = reply["error"]
             raise StudentError(explain_error(what, error, self._where(module, error)))
-        return reply["value"], reply.get("stdout", "")
+        return reply
 
     def _import(self, module):
         if (module, "") in self.timed_out:  # importing it ran past the limit once already
@@ -255,4 +275,22 @@ class Remote:
         message["handle"] = self.number
         function = "%s.%s" % (self.cls, message["name"])
         return self.submission._request(self.module, function, "%s.%s" % (self.module, what),
-                                        message)[0]
+                                        message)["value"]
+
+
+def changed_argument(names, args, kwargs, args_after, kwargs_after):
+    """The name of the first argument the call left other than it was sent, or None: values
+    compared exactly (an array's dtype, shape and entries; NaN equal to NaN)."""
+    if len(args_after) != len(args) or set(kwargs_after) != set(kwargs):  # a forged reply
+        return (list(names) + sorted(kwargs) or ["?"])[0]
+    sent = list(zip(names, args, args_after)) + [(key, kwargs[key], kwargs_after[key])
+                                                 for key in kwargs]
+    for name, before, after in sent:
+        if isinstance(before, np.ndarray):
+            same = type(after) is np.ndarray and after.dtype == before.dtype and \
+                after.shape == before.shape and np.array_equal(after, before, equal_nan=True)
+        else:
+            same = type(after) is type(before) and after == before
+        if not same:
+            return name
+    return None

@@ -4,8 +4,9 @@ It is started by graders/sandbox/process.py, copied with wire.py into a fresh sa
 and reads requests from one pipe and writes replies to another (the file descriptors in
 argv; any further arguments are folders of installed packages, such as a venv's, as the
 sandbox shows them). It only calls student code and sends back what comes
-out, as plain data (or, asked to, puts the contract's own helpers, built by stand_ins.py from
-the source the grader sends, in place of a student's): it never sees expected values, compares results or computes scores, so
+out, as plain data (asked to, also the arguments as the call left them; or it puts the
+contract's own helpers, built by stand_ins.py from the source the grader sends, in place of
+a student's): it never sees expected values, compares results or computes scores, so
 nothing a student's code does in here can change a verdict, only the values it returns.
 Every call starts from the random state the called module's import left (StudentModules.rewind), so
 what ran before it in this worker never changes what it returns.
@@ -143,10 +144,8 @@ class StudentModules:
             target = getattr(target, part)
         return target
 
-    def perform(self, request):
+    def perform(self, request, args, kwargs):
         op = request["op"]
-        args = wire.decode(request.get("args", []))
-        kwargs = wire.decode(request.get("kwargs", {"dict": {}}))
         if op == "import":
             self.load(request["module"])
             return None
@@ -181,9 +180,13 @@ class StudentModules:
         captured = CappedOutput()
         sys.stdout = captured
         try:
-            result = self.perform(request)
+            args = wire.decode(request.get("args", []))
+            kwargs = wire.decode(request.get("kwargs", {"dict": {}}))
+            result = self.perform(request, args, kwargs)
             reply = {"ok": {"handle": result.number} if type(result) is wire.Handle
                      else wire.encode(result)}
+            if request.get("arguments_back"):  # as the call left them: the grader compares
+                reply["arguments"] = wire.encode([args, kwargs])
         except MissingName as error:
             reply = {"error": {"type": "missing", "message": str(error), "frame": None}}
         except BaseException as error:  # the student's code may raise anything, SystemExit too
