@@ -5,7 +5,8 @@ start.
 
 A hostile class (one submission reading solutions/ by path and by a walk up from its folder,
 and a classmate's work that anyone may read; one writing into the kit, the platform's results
-folder and the machine's /tmp and /dev/shm; one signalling and limiting
+folder and the machine's /tmp and /dev/shm, and changing the mode, owner, times and extended
+attributes of a kit file and of a classmate's; one signalling and limiting
 processes outside and, as root, reaching SysV IPC outside, one honest) is graded once per
 mode by the batch; every mode either grades each to exactly what it earns with true
 protections, or refuses to grade at all. The uid and root modes need root, as the platforms
@@ -68,6 +69,24 @@ for target in [os.path.join(%(kit)r, "planted.txt"), os.path.join(%(results)r, "
             handle.write("planted")
     except OSError:
         pass
+'''
+# A file's mode, owner, times and extended attributes, which Landlock does not guard: the
+# kit's spec and a classmate's module, both outside the worker's folder.
+RETOUCH = '''
+import os
+RETOUCHED = []
+for _path in %(targets)r:
+    for _name, _change in (("chmod", lambda: os.chmod(_path, 0o4777)),
+                           ("chown", lambda: os.chown(_path, 65534, 65534)),
+                           ("utime", lambda: os.utime(_path, (0, 0))),
+                           ("setxattr", lambda: os.setxattr(_path, "user.nnkit", b"1"))):
+        try:
+            _change()
+            RETOUCHED.append("%%s %%s" %% (_name, _path))
+        except OSError:
+            pass
+if RETOUCHED:
+    raise ImportError("RETOUCHED %%r" %% RETOUCHED)
 '''
 
 # Signals, prlimit and setpriority at a process outside the sandbox, and at every process it
@@ -134,10 +153,23 @@ def hostile_class(folder, results_folder, kit, grader_is_root, classmate, plante
     with open(folder / "writer" / "zhou.py", "a") as handle:
         handle.write(WRITE_KIT % {"kit": os.path.join(kit, "solutions"),
                                   "results": str(results_folder), "planted": planted})
+        handle.write(RETOUCH % {"targets": retouched_files(kit, classmate)})
     with open(folder / "signaller" / "trask.py", "a") as handle:
         handle.write(REACH_OUTSIDE % {"victim": VICTIM, "grader_key": GRADER_KEY,
                                       "student_key": STUDENT_KEY, "ipc": grader_is_root})
     return expected
+
+
+def retouched_files(kit, classmate):
+    """The files the writer tries to change the mode, owner, times and attributes of."""
+    return [os.path.join(kit, "spec", "zhou.yaml"), classmate]
+
+
+def metadata(path):
+    """What the writer must leave as it was: mode, owner, times and extended attributes."""
+    found = os.stat(path)
+    return (found.st_mode, found.st_uid, found.st_gid, found.st_mtime_ns,
+            sorted(os.listxattr(path)))
 
 
 @pytest.fixture(scope="module", params=sorted(MODES))
@@ -165,6 +197,7 @@ def graded(request, tmp_path_factory):
                for folder in ("/tmp", "/dev/shm")]
     expected = hostile_class(tmp / "class", results_folder, kit, as_root(mode), classmate,
                              planted)
+    before = {path: metadata(path) for path in retouched_files(kit, classmate)}
     command = [sys.executable, "-m", "graders.batch", str(tmp / "class"), "--out",
                str(tmp / "grades"), "--jobs", "2"]
     report = tmp / "outside.txt"
@@ -177,6 +210,7 @@ def graded(request, tmp_path_factory):
                              env=dict(os.environ, NNKIT_SANDBOX=MODES[mode]))
         outside = report.read_text() if report.exists() else ""
         left = [path for path in planted if os.path.lexists(path)]
+        left += [path for path in before if metadata(path) != before[path]]
         yield mode, run, tmp, expected, results_folder, kit, outside, left
     finally:
         shutil.rmtree(kit, ignore_errors=True)
@@ -189,7 +223,8 @@ def graded(request, tmp_path_factory):
 def test_each_mode_grades_to_what_was_earned_or_refuses(graded):
     mode, run, tmp, expected, results_folder, kit, _, left = graded
     assert os.listdir(results_folder) == []
-    assert left == []  # what a worker writes in /tmp or /dev/shm ends with it
+    assert left == []  # what a worker writes in /tmp or /dev/shm ends with it, and the
+    # files it tried to retouch are as they were
     assert not os.path.exists(os.path.join(kit, "solutions", "planted.txt"))
     if mode == "none":
         assert run.returncode == 2, run.stderr
@@ -221,7 +256,8 @@ def test_the_protections_listed_are_the_ones_the_probe_found(graded):
     scoping = "Landlock signal scoping: signals reach no process outside the worker, verified"
     assert (scoping in protections) == (mode == "landlock"), protections  # Linux 6.12 and later
     assert "seccomp filter: no kernel extensions, namespaces or tracing, no prlimit or " \
-           "setpriority on other processes, verified" in protections  # libseccomp's filter
+           "setpriority on other processes, no change to a file's owner, mode, times or " \
+           "attributes, verified" in protections  # libseccomp's filter
 
 
 def test_signals_prlimit_and_sysv_ipc_reach_nothing_outside_the_worker(graded):

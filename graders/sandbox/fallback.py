@@ -70,6 +70,19 @@ def reached(pid):  # (in this PID namespace, may be signalled)
         return True, False
     return True, True
 
+def retouched(path):  # whether a file of its own may be given another mode
+    try:
+        open(path, "w").close()
+        os.chmod(path, 0o600)
+        return True
+    except OSError:
+        return False
+    finally:
+        try:
+            os.remove(path)
+        except OSError:
+            pass
+
 def limited(pid):
     import resource
     try:
@@ -89,6 +102,7 @@ print(json.dumps({"uid": os.getuid(), "session": os.getsid(0) == os.getpid(),
                   "grader_seen": grader_seen, "grader_signalled": grader_signalled,
                   "grader_limited": limited(int(sys.argv[1])),
                   "seccomp": __import__("ctypes").CDLL(None).prctl(21, 0, 0, 0, 0),
+                  "retouched": retouched("nnkit-probe-file"),
                   "grader_ipc": message_queue(int(sys.argv[2]))}))
 """
 IPC_CREAT, IPC_RMID = 0o1000, 0
@@ -170,8 +184,9 @@ def probe(argv, cwd, env, preexec, kit):
     {"uid", "session", "secrets" (those it could open), "root_listed", "network",
     "grader_seen" (whether this process is in its PID namespace), "grader_signalled"
     (whether it may signal this process), "grader_limited" (whether it may read this
-    process's limits with prlimit), "seccomp" (2 under a seccomp filter), "grader_ipc"
-    (whether a SysV message queue it made is found)}."""
+    process's limits with prlimit), "seccomp" (2 under a seccomp filter), "retouched"
+    (whether it may change a file's mode), "grader_ipc" (whether a SysV message queue it
+    made is found)}."""
     key = 1 + secrets.randbelow(1 << 30)
     queue = landlock.LIBC.msgget(key, IPC_CREAT | 0o666)
     try:
@@ -227,9 +242,10 @@ def phrases(found, version, kit):
     elif not found["grader_signalled"] and found["uid"] == os.geteuid():
         active.append("Landlock signal scoping: signals reach no process outside the worker, "
                       "verified")
-    if found["seccomp"] == 2 and not found["grader_limited"]:
+    if found["seccomp"] == 2 and not found["grader_limited"] and not found["retouched"]:
         active.append("seccomp filter: no kernel extensions, namespaces or tracing, no "
-                      "prlimit or setpriority on other processes, verified")
+                      "prlimit or setpriority on other processes, no change to a file's "
+                      "owner, mode, times or attributes, verified")
     if not found["grader_ipc"] and queue_made():
         active.append("own IPC namespace: no SysV shared memory or message queue outside, "
                       "verified")

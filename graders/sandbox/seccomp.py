@@ -7,7 +7,9 @@ keyrings, BPF, perf, io_uring, which bypasses seccomp), new namespaces (a way to
 capabilities inside them), tracing or reading other processes' memory, and changing another
 process's limits or priority (prlimit and setpriority on anything but itself: in the
 fallback without root, a worker runs as the grader's uid, and could otherwise starve or break
-the grader and every other student's worker). The list follows Docker's default profile.
+the grader and every other student's worker), and changing a file's owner, mode, times or
+extended attributes (Landlock, which keeps a fallback worker from writing outside its
+folder, does not cover them). The list follows Docker's default profile, and adds these.
 libseccomp knows each architecture's syscall numbers, and kills a process that calls in
 through another ABI (32-bit calls on x86_64).
 """
@@ -30,6 +32,12 @@ DENIED = (
     "fsopen", "fsmount", "fsconfig", "fspick", "mount_setattr", "name_to_handle_at",
     "open_by_handle_at", "ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
     "pidfd_getfd", "process_madvise",
+    # files' owners, modes, times and extended attributes, which Landlock does not cover: a
+    # fallback worker runs as the grader's uid, or as root where it cannot switch, and that
+    # uid owns the kit's files
+    "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat",
+    "utime", "utimes", "futimesat", "utimensat", "setxattr", "lsetxattr", "fsetxattr",
+    "setxattrat", "removexattr", "lremovexattr", "fremovexattr", "removexattrat",
 )
 # clone() flags that would create namespaces; clone3 hides its flags in memory where a filter
 # cannot read them, so it answers ENOSYS and the C library falls back to clone().
