@@ -47,6 +47,24 @@ def stand_ins(module, names):
                    tutorial.stand_in_source(declared[name].stand_in)] for name in names}
 
 
+@contextlib.contextmanager
+def aside(student, accounts=False):
+    """Runs calls that are not the student's own check (a helper's case, a rerun with
+    stand-ins): what they print and answer is dropped, so a case's output shows the
+    student's own run; with `accounts`, so are their timeouts and the time they took (a
+    helper's case: no later message names its call). A rerun's are kept: the tutorial's
+    budget and a function that timed out bound what reruns can cost."""
+    kept = (student.printed, student.calls, student.answers, dict(student.timed_out),
+            dict(student.spent))
+    student.printed, student.calls, student.answers = [], [], []
+    try:
+        yield
+    finally:
+        student.printed, student.calls, student.answers = kept[:3]
+        if accounts:
+            student.timed_out, student.spent = kept[3:]
+
+
 class Roots:
     """A pytest plugin: re-runs a failed caller with the contract's helpers standing in."""
 
@@ -83,16 +101,12 @@ class Roots:
                             "test_" + case.check)
         given = {"case": case, "student": student, "reference": run.reference_of(self.config),
                  "curve": curves.NOTHING}
-        kept = (student.printed, student.calls, student.answers, dict(student.timed_out),
-                dict(student.spent))
-        student.printed, student.calls, student.answers = [], [], []
         try:
-            procedure(**{name: given[name] for name in inspect.signature(procedure).parameters})
+            with aside(student, accounts=True):
+                procedure(**{name: given[name]
+                             for name in inspect.signature(procedure).parameters})
         except pytest.fail.Exception:
             return True
-        finally:  # nor a timeout or the time it took, whose message would name its call
-            (student.printed, student.calls, student.answers, student.timed_out,
-             student.spent) = kept
         return False
 
     @pytest.hookimpl(hookwrapper=True)
@@ -110,7 +124,7 @@ class Roots:
         record = item.funcargs.get("curve")
         try:
             student.stand_in(case.module, stand_ins(case.module, wrong))
-            with record.closed() if record else contextlib.nullcontext():
+            with record.closed() if record else contextlib.nullcontext(), aside(student):
                 item.runtest()  # the rerun is not the student's: it records no curve
             passed = True
         except pytest.fail.Exception:
