@@ -67,3 +67,17 @@ def test_a_fault_of_the_kit_is_a_kit_error_not_the_students(tmp_path):
     found = gradebook.problems(SubmissionResults.from_json(results), [])
     assert gradebook.status(SubmissionResults.from_json(results), found) == "error"
     assert found == ["kit error in zhou::mse-loss"]
+
+
+def test_a_call_stopped_by_its_tutorials_time_budget_says_so(tmp_path):
+    """A call that waits past what is left of its tutorial's budget (2 s here, the call limit
+    being 20 s of CPU time) is told it ran past the budget, not past a limit per call."""
+    folder = variant(tmp_path, "zhou", [("def mse_loss(y_true, y_pred):\n",
+                                         "def mse_loss(y_true, y_pred):\n"
+                                         "    __import__('time').sleep(60)\n")])
+    results, _ = grade(folder, "-k", "test_zhou.py and mse", "--time-budget", "2",
+                       hidden=False, tmp_path=tmp_path)
+    output = outputs(results)["zhou::mse-loss"]
+    assert re.search(r"ran past the (1\.\d+|2) s left of its tutorial's time budget", output), \
+        output  # the import took some of it
+    assert "time limit per call" not in output

@@ -31,8 +31,8 @@ class WorkerChannel:
     def exchange(self, message, timeout, wall_limit):
         """Sends one request and returns the decoded reply dict, or raises WorkerGone.
 
-        timeout: the call's time limit (see CallClock); wall_limit: wall-clock seconds it
-        may take at most, whatever it measures."""
+        timeout: the call's time limit (see CallClock); wall_limit: the wall-clock seconds
+        left of its tutorial's budget, which it may take at most, whatever it measures."""
         try:
             wire.send(self.process.requests, message)
         except (BrokenPipeError, OSError):
@@ -72,8 +72,7 @@ class WorkerChannel:
             if not ready:
                 if clock.expired():
                     self.stop()
-                    raise WorkerGone(_("it ran past the %g s time limit per call%s")
-                                     % (clock.limit, clock.unit), "timeout")
+                    raise WorkerGone(clock.explain(), "timeout")
                 continue
             chunk = os.read(self.process.replies, size - got)
             if not chunk:
@@ -96,17 +95,20 @@ class WorkerChannel:
 class CallClock:
     """The time limit of one call: CPU time of all the worker's processes where a control
     group measures it, with a wall-clock backstop for calls that wait rather than compute;
-    wall-clock time otherwise."""
+    wall-clock time otherwise; and never more than what is left of the tutorial's budget."""
 
     TICK = 0.1  # seconds between looks at the CPU time
 
-    def __init__(self, process, limit, wall_limit):
-        self.process, self.limit = process, limit
+    def __init__(self, process, limit, budget):
+        """limit: the per-call limit; budget: the wall-clock seconds left of the tutorial's."""
+        self.process = process
         self.cpu_start = process.cpu_seconds()
         self.by_cpu = self.cpu_start is not None
         self.unit = _(" (CPU time)") if self.by_cpu else ""
         wall = limit * WALL_FACTOR if self.by_cpu else limit
-        self.deadline = time.monotonic() + min(wall, wall_limit)
+        self.limit, self.wall = min(limit, budget), min(wall, budget)
+        self.budget_bounds = {"cpu": budget < limit, "wall": budget < wall}
+        self.deadline = time.monotonic() + self.wall
 
     def wait(self):
         """Seconds to wait for the reply before looking again."""
@@ -117,6 +119,14 @@ class CallClock:
         if time.monotonic() >= self.deadline:
             return True
         return self.by_cpu and self.process.cpu_seconds() - self.cpu_start > self.limit
+
+    def explain(self):
+        """Why an expired call was stopped: the per-call limit, or the tutorial's budget."""
+        on_clock = time.monotonic() >= self.deadline
+        if self.budget_bounds["wall" if on_clock else "cpu"]:
+            return _("it ran past the %.3g s left of its tutorial's time budget") % (
+                self.wall if on_clock else self.limit)
+        return _("it ran past the %g s time limit per call%s") % (self.limit, self.unit)
 
 
 def frame_or_none(frame):

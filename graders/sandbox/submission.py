@@ -214,7 +214,7 @@ class Submission(Memo):
             self._start_worker()
         began = time.monotonic()
         try:
-            return self.channel.exchange(message, min(self.limits.call_seconds, left), left)
+            return self.channel.exchange(message, self.limits.call_seconds, left)
         except WorkerGone as gone:
             self.channel = None
             text = _("%s failed: %s") % (what, gone)
