@@ -7,7 +7,6 @@ import numpy as np
 
 from graders.grading import checks
 from graders.grading import diagnose
-from graders.grading.helpers import Helper
 from graders.grading.networks import (backprop as kit_backprop, case_data, classify, dataset,
                                       forward, gradient, shapes_of, slope_mistake,
                                       start as kit_start, strict_model, total_loss)
@@ -253,36 +252,7 @@ def training_mistake(student, X, y, settings, shapes, what):
 
 # -- what the rest of the kit reads from this module (graders/grading/tutorial.py) ----------
 
-def calculate_loss_stand_in(model, X, y, reg_lambda=0.01):
-    """Britz's calculate_loss: the mean cross-entropy of the softmax of tanh(X W1 + b1) W2 +
-    b2 over the labels, plus reg_lambda / 2 times the squared weights, divided by N."""
-    scores = np.tanh(X.dot(model["W1"]) + model["b1"]).dot(model["W2"]) + model["b2"]
-    exp_scores = np.exp(scores)
-    probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
-    data_loss = np.sum(-np.log(probs[range(len(X)), y]))
-    data_loss += reg_lambda / 2 * (np.sum(np.square(model["W1"])) +
-                                   np.sum(np.square(model["W2"])))
-    return 1.0 / len(X) * data_loss
-
-
-def backprop_stand_in(model, X, y, reg_lambda=0.01):
-    """Britz's backprop: dW1, db1 (H,), dW2 and db2 of N x calculate_loss, regularisation
-    included, as the tutorial's build_model computes them."""
-    a1 = np.tanh(X.dot(model["W1"]) + model["b1"])
-    exp_scores = np.exp(a1.dot(model["W2"]) + model["b2"])
-    delta3 = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
-    delta3[range(len(X)), y] -= 1
-    delta2 = delta3.dot(model["W2"].T) * (1 - np.power(a1, 2))
-    return {"W1": np.dot(X.T, delta2) + reg_lambda * model["W1"],
-            "b1": np.sum(delta2, axis=0),
-            "W2": a1.T.dot(delta3) + reg_lambda * model["W2"],
-            "b2": np.sum(delta3, axis=0, keepdims=True)}
-
-
-# The tutorial's build_model prints calculate_loss as it trains; the kit's contract splits its
-# gradients out as backprop. A build_model that calls them by name is credited around them.
-HELPERS = {"calculate_loss": Helper(calculate_loss_stand_in, ("build_model",)),
-           "backprop": Helper(backprop_stand_in, ("build_model",))}
+HELPERS = {}  # Britz's four functions use none of each other
 
 CURVE = ("printed_losses", "iteration", "loss")
 

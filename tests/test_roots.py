@@ -27,16 +27,6 @@ HELPER_BUGS = {
                                                 "return nonlin(x) * (1 - nonlin(x))")],
                                      "trask.nonlin",
                                      {"trask::two-layer-update-gradient", "trask::xor-errors"}),
-    # The losses build_model prints are calculate_loss's; its training steps, backprop's.
-    "britz-loss-not-averaged": ("britz", [("return 1.0 / num_examples * data_loss",
-                                           "return data_loss")], "britz.calculate_loss",
-                                {"britz::loss-iteration-0", "britz::loss-iteration-1000",
-                                 "britz::loss-iteration-2000", "britz::loss-later"}),
-    "britz-backprop-without-regularisation": ("britz", [('dW2 += reg_lambda * model["W2"]', "")],
-                                              "britz.backprop", {
-        "britz::loss-iteration-0", "britz::loss-later", "britz::hidden-build-model-new-data",
-        "britz::hidden-build-model-other-seed", "britz::hidden-build-model-three-classes",
-        "britz::hidden-build-model-drawn-fifty", "britz::hidden-build-model-other-rates"}),
     "aidan-feed-forward-forgets-sigmoid": ("aidan", [(
         "self.hidden = self.sigmoid(np.dot(self.inputs, self.weights))",
         "self.hidden = np.dot(self.inputs, self.weights)")], "aidan.NeuralNetwork.feed_forward",

@@ -22,8 +22,8 @@ BRITZ_BUILD_MODEL = ("britz::hidden-build-model-new-data", "britz::hidden-build-
                      "britz::hidden-build-model-three-classes",
                      "britz::hidden-build-model-drawn-fifty",
                      "britz::hidden-build-model-other-rates")
-BRITZ_BACKPROP = ("britz::hidden-backprop-new-model", "britz::hidden-backprop-drawn",
-                  "britz::hidden-backprop-other-lambda")
+BRITZ_TRAINING = ("britz::hidden-backprop-new-model", "britz::hidden-backprop-drawn",
+                  "britz::hidden-backprop-other-lambda", *BRITZ_BUILD_MODEL)
 ZHOU_TRAINING = ("zhou::hidden-training-new-people", "zhou::hidden-training-six-people",
                  "zhou::hidden-training-drawn")
 ZHOU_DRAWS = {"zhou::initial-weights", "zhou::hidden-initial-weights-drawn-seed"}
@@ -52,10 +52,20 @@ VARIANTS = {
         "zhou::worked-gradient", "zhou::backprop-gradient", "zhou::training-loss",
         "zhou::training-predictions", "zhou::hidden-backprop-random", "zhou::hidden-backprop-drawn",
         *ZHOU_TRAINING}),
-    # build_model, which calls backprop, is credited around it (test_roots.py).
+    "britz-missing-regularisation": ("britz", [(
+        'dW2 += reg_lambda * model["W2"]', "")], {
+        "britz::backprop-gradient", "britz::loss-iteration-0", "britz::loss-iteration-1000",
+        "britz::loss-iteration-2000", "britz::loss-later", *BRITZ_TRAINING}),
     "britz-transposed-weights": ("britz", [(
         'delta2 = delta3.dot(model["W2"].T)', 'delta2 = delta3.dot(model["W2"])')], {
-        "britz::backprop-gradient", *BRITZ_BACKPROP}),
+        "britz::backprop-gradient", "britz::loss-iteration-0", "britz::loss-iteration-1000",
+        "britz::loss-iteration-2000", "britz::loss-later", "britz::training-accuracy",
+        *BRITZ_TRAINING}),
+    "britz-loss-not-averaged": ("britz", [(
+        "return 1.0 / num_examples * data_loss", "return data_loss")], {
+        "britz::loss-uniform", "britz::loss-iteration-0", "britz::loss-iteration-1000",
+        "britz::loss-iteration-2000", "britz::loss-later", "britz::hidden-loss-new-model",
+        "britz::hidden-loss-drawn", "britz::hidden-loss-other-lambda"}),
     "britz-predict-missing": ("britz", [("def predict(model, x):", "def predict_(model, x):")], {
         "britz::predict-argmax", "britz::hidden-predict-random", "britz::hidden-predict-drawn"}),
     # Each case fails only for what it checks: the printed losses need no returned model, the
