@@ -29,7 +29,7 @@ RELU = {M + case for case in ("backprop-relu", "backprop-leaky-relu", "hidden-ba
 VARIANTS = {
     "relu-slope-missing": ([('"relu": lambda v: (v > 0).astype(float)',
                              '"relu": lambda v: np.ones_like(v)')], {
-        M + "slope-relu", M + "hidden-slope-relu"}, {},
+        M + "slope-relu", M + "hidden-slope-relu", M + "hidden-relu-slope-at-zero"}, {},
         dict.fromkeys((M + "backprop-relu", M + "hidden-backprop-relu", M + "train-deep-relu"),
                       "activation_slope")),
     "sigmoid-slope-formula-on-its-input": ([("        return s * (1 - s)",
