@@ -56,7 +56,9 @@ class WorkerChannel:
             if "ok" in reply and message.get("arguments_back"):
                 arguments = wire.decode(reply["arguments"])  # [args, kwargs] after the call
                 if not (type(arguments) is list and len(arguments) == 2 and
-                        type(arguments[0]) is list and type(arguments[1]) is dict):
+                        type(arguments[0]) is list and type(arguments[1]) is dict and
+                        len(arguments[0]) == len(message["args"]) and
+                        set(arguments[1]) == set(message["kwargs"]["dict"])):
                     raise ValueError("malformed arguments")
                 reply["arguments"] = arguments
             return reply
@@ -116,16 +118,20 @@ class CallClock:
         return min(left, self.TICK) if self.by_cpu else left
 
     def expired(self):
+        """Whether the call ran out of time; `self.bound` then says which: "wall" or "cpu"."""
         if time.monotonic() >= self.deadline:
-            return True
-        return self.by_cpu and self.process.cpu_seconds() - self.cpu_start > self.limit
+            self.bound = "wall"
+        elif self.by_cpu and self.process.cpu_seconds() - self.cpu_start > self.limit:
+            self.bound = "cpu"
+        else:
+            return False
+        return True
 
     def explain(self):
         """Why an expired call was stopped: the per-call limit, or the tutorial's budget."""
-        on_clock = time.monotonic() >= self.deadline
-        if self.budget_bounds["wall" if on_clock else "cpu"]:
-            return _("it ran past the %.3g s left of its tutorial's time budget") % (
-                self.wall if on_clock else self.limit)
+        if self.budget_bounds[self.bound]:
+            return _("it ran past the %.1f s left of its tutorial's time budget") % (
+                self.wall if self.bound == "wall" else self.limit)
         return _("it ran past the %g s time limit per call%s") % (self.limit, self.unit)
 
 

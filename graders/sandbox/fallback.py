@@ -16,7 +16,8 @@ Each layer is used where the platform allows it:
 
 What `protections.protections()` lists is what a probe found, started exactly as a worker is and
 trying from inside what student code would: open a file of solutions/ and of spec/, list "/",
-reach the network, see and signal the grader, find a SysV message queue the grader made. Where it
+reach the network, see and signal the grader, find a SysV message queue the grader made,
+change the mode, times or owner of a file of its own. Where it
 could read solutions/ (no Landlock and no uid switch, as in a container that runs the grader
 as an ordinary user on an old kernel), workers are not started:
 `Unavailable` says why.
@@ -70,18 +71,25 @@ def reached(pid):  # (in this PID namespace, may be signalled)
         return True, False
     return True, True
 
-def retouched(path):  # whether a file of its own may be given another mode
+# whether a file of its own may change mode, times or owner (None: no file to try could be made)
+def retouched(path):
     try:
         open(path, "w").close()
-        os.chmod(path, 0o600)
-        return True
     except OSError:
-        return False
-    finally:
+        return None
+    changed = False
+    for change in (lambda: os.chmod(path, 0o600), lambda: os.utime(path, (0, 0)),
+                   lambda: os.chown(path, os.getuid(), os.getgid())):
         try:
-            os.remove(path)
+            change()
+            changed = True
         except OSError:
             pass
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+    return changed
 
 def limited(pid):
     import resource
@@ -185,8 +193,8 @@ def probe(argv, cwd, env, preexec, kit):
     "grader_seen" (whether this process is in its PID namespace), "grader_signalled"
     (whether it may signal this process), "grader_limited" (whether it may read this
     process's limits with prlimit), "seccomp" (2 under a seccomp filter), "retouched"
-    (whether it may change a file's mode), "grader_ipc" (whether a SysV message queue it
-    made is found)}."""
+    (whether it may change a file's mode, times or owner; None where it could make no file
+    to try), "grader_ipc" (whether a SysV message queue it made is found)}."""
     key = 1 + secrets.randbelow(1 << 30)
     queue = landlock.LIBC.msgget(key, IPC_CREAT | 0o666)
     try:
@@ -242,7 +250,7 @@ def phrases(found, version, kit):
     elif not found["grader_signalled"] and found["uid"] == os.geteuid():
         active.append("Landlock signal scoping: signals reach no process outside the worker, "
                       "verified")
-    if found["seccomp"] == 2 and not found["grader_limited"] and not found["retouched"]:
+    if found["seccomp"] == 2 and not found["grader_limited"] and found["retouched"] is False:
         active.append("seccomp filter: no kernel extensions, namespaces or tracing, no "
                       "prlimit or setpriority on other processes, no change to a file's "
                       "owner, mode, times or attributes, verified")
